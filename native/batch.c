@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One JNI crossing per batch: validate every staged record, copy them into the SQ,
+ * submit (optionally waiting), and copy completions out to Java's reap buffer.
+ */
+#include <errno.h>
+#include <string.h>
+#include "u4j.h"
+
+static void put_s32(void *base, int off, int32_t v) { memcpy((char *)base + off, &v, 4); }
+
+static int validate_all(const struct u4j_ring *r, const char *staging, unsigned count, void *hdr)
+{
+	for (unsigned i = 0; i < count; i++) {
+		int detail;
+		int rc = u4j_validate(r, (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size), &detail);
+
+		if (rc != U4J_OK) {
+			put_s32(hdr, U4J_REAP_BAD_INDEX, (int32_t)i);
+			put_s32(hdr, U4J_REAP_REASON, rc);
+			put_s32(hdr, U4J_REAP_DETAIL, detail);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Copies records into the SQ, submitting whenever it is full. Returns how many were
+ * queued; on a submit error, *err gets it and the rest stay with the caller. */
+static unsigned queue_all(struct u4j_ring *r, const char *staging, unsigned count, int *err)
+{
+	unsigned i;
+
+	for (i = 0; i < count; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
+
+		if (!sqe) {
+			int ret = io_uring_submit(&r->ring);
+
+			if (ret < 0 && ret != -EBUSY && ret != -EAGAIN) {
+				*err = ret;
+				break;
+			}
+			sqe = io_uring_get_sqe(&r->ring);
+			if (!sqe) { /* SQ still full: the kernel is not consuming (CQ backlog) */
+				*err = ret < 0 ? ret : -EBUSY;
+				break;
+			}
+		}
+		memcpy(sqe, staging + (size_t)i * r->sqe_size, r->sqe_size);
+	}
+	return i;
+}
+
+static int enter(struct u4j_ring *r, unsigned queued, unsigned wait_nr, int64_t timeout_ns)
+{
+	struct io_uring_cqe *cqe;
+
+	if (wait_nr == 0) {
+		/* DEFER_TASKRUN only posts completions when we ask for events; otherwise a
+		 * plain peek is enough and costs no syscall when nothing was queued. */
+		if (r->ring.flags & IORING_SETUP_DEFER_TASKRUN || io_uring_cq_has_overflow(&r->ring))
+			return io_uring_submit_and_get_events(&r->ring);
+		return queued || io_uring_sq_ready(&r->ring) ? io_uring_submit(&r->ring) : 0;
+	}
+	if (timeout_ns < 0)
+		return io_uring_submit_and_wait(&r->ring, wait_nr);
+	struct __kernel_timespec ts = {
+		.tv_sec = timeout_ns / 1000000000LL,
+		.tv_nsec = timeout_ns % 1000000000LL,
+	};
+	return io_uring_submit_and_wait_timeout(&r->ring, &cqe, wait_nr, &ts, NULL);
+}
+
+static unsigned reap(struct u4j_ring *r, char *out, unsigned cap)
+{
+	unsigned head, seen = 0, n = 0;
+	struct io_uring_cqe *cqe;
+
+	io_uring_for_each_cqe(&r->ring, head, cqe) {
+		if (n == cap)
+			break;
+		seen++;
+		/* liburing's own timeout for kernels without EXT_ARG: not an operation of ours */
+		if (cqe->user_data == LIBURING_UDATA_TIMEOUT)
+			continue;
+		memcpy(out + (size_t)n * r->cqe_size, cqe, r->cqe_size);
+		n++;
+	}
+	io_uring_cq_advance(&r->ring, seen);
+	return n;
+}
+
+int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
+			unsigned wait_nr, int64_t timeout_ns, void *reap_buf, void *entries, unsigned reap_cap)
+{
+	int err = 0, ret;
+	unsigned queued, n;
+
+	put_s32(reap_buf, U4J_REAP_SUBMITTED, 0);
+	put_s32(reap_buf, U4J_REAP_COUNT, 0);
+	put_s32(reap_buf, U4J_REAP_BAD_INDEX, -1);
+	put_s32(reap_buf, U4J_REAP_REASON, 0);
+	put_s32(reap_buf, U4J_REAP_ENTER_ERR, 0);
+	ret = validate_all(r, staging, count, reap_buf);
+	if (ret < 0)
+		return ret;
+	queued = queue_all(r, staging, count, &err);
+	put_s32(reap_buf, U4J_REAP_SUBMITTED, (int32_t)queued);
+	if (err)
+		return err;
+	ret = enter(r, queued, wait_nr, timeout_ns);
+	if (ret == -ETIME || ret == -EINTR || ret == -EBUSY || ret == -EAGAIN) {
+		/* Not failures of the batch: a timeout, a signal, or CQ backpressure that
+		 * reaping below relieves. Java learns which from the header. */
+		put_s32(reap_buf, U4J_REAP_ENTER_ERR, ret);
+	} else if (ret < 0) {
+		return ret;
+	}
+	n = reap(r, (char *)entries, reap_cap);
+	put_s32(reap_buf, U4J_REAP_COUNT, (int32_t)n);
+	return (int)n;
+}

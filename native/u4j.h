@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal interface of the uring4j shim. Everything here is hidden; only the JNI
+ * entry points in jni_entry.c are exported. Every function that can fail returns
+ * -errno (or a positive rejection code where documented), never sets errno.
+ */
+#ifndef U4J_H
+#define U4J_H
+
+#include <stdint.h>
+#include <liburing.h>
+
+/* Bumped whenever a native signature or a shared memory layout changes; the Java
+ * loader refuses a library whose ABI differs from the one it was compiled for. */
+#define U4J_ABI_VERSION 1
+
+/* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
+#define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
+#define U4J_INFO_FEATURES    4   /* u32 IORING_FEAT_* */
+#define U4J_INFO_SQ_ENTRIES  8   /* u32 */
+#define U4J_INFO_CQ_ENTRIES 12   /* u32 */
+#define U4J_INFO_RING_FD    16   /* s32 */
+#define U4J_INFO_LAST_OP    20   /* s32 highest opcode known to the kernel, -1 without probe */
+#define U4J_INFO_OPS        24   /* u8[256]: 1 where the opcode is supported */
+#define U4J_INFO_SIZE      280
+
+/* Batch result header (its own small buffer). Completions go to a separate array of
+ * entries of 16 bytes (32 with CQE32): u64 user_data, s32 res, u32 flags [, u64 big_cqe[2]]. */
+#define U4J_REAP_SUBMITTED   0   /* s32 records handed to the SQ */
+#define U4J_REAP_COUNT       4   /* s32 completions copied */
+#define U4J_REAP_BAD_INDEX   8   /* s32 first rejected record, -1 if none */
+#define U4J_REAP_REASON     12   /* s32 U4J_REJECT_* for that record */
+#define U4J_REAP_ENTER_ERR  16   /* s32 -errno from io_uring_enter that was absorbed (ETIME, EINTR, EBUSY), 0 if none */
+#define U4J_REAP_DETAIL     20   /* s32 reason-specific detail (e.g. the iovec index) */
+#define U4J_REAP_HEADER     32
+
+/* Why the validator refused a staged record. Mirrored in Java (NativeReject). */
+enum u4j_reject {
+	U4J_OK = 0,
+	U4J_REJECT_OPCODE = 1,          /* opcode not offered by uring4j */
+	U4J_REJECT_OPCODE_KERNEL = 2,   /* opcode not supported by this kernel (probe) */
+	U4J_REJECT_SQE_FLAGS = 3,       /* SQE flag bits outside the allowed mask */
+	U4J_REJECT_NULL_ADDR = 4,       /* a required address is 0 */
+	U4J_REJECT_LENGTH = 5,          /* length out of range */
+	U4J_REJECT_FD = 6,              /* negative fd where a real one is needed */
+	U4J_REJECT_USER_DATA = 7,       /* user_data reserved by liburing */
+	U4J_REJECT_RESERVED = 8,        /* a field uring4j does not use is not zero */
+	U4J_REJECT_IOVEC = 9,           /* an iovec entry is invalid (detail = index) */
+};
+
+struct u4j_ring {
+	struct io_uring ring;
+	unsigned sqe_size;
+	unsigned cqe_size;
+	int last_op;
+	uint8_t ops[256];
+};
+
+/* ring.c */
+int u4j_ring_create(struct u4j_ring **out, unsigned entries, unsigned cq_entries,
+		    unsigned flags, int sq_cpu, unsigned sq_idle_ms, void *info);
+void u4j_ring_destroy(struct u4j_ring *r);
+
+/* validate.c: checks one staged record; returns U4J_OK or a U4J_REJECT_* code and
+ * sets *detail for codes that carry one. Reads only the record (and, for vectored
+ * ops, the iovec array it points to). */
+int u4j_validate(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail);
+
+/* batch.c */
+int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
+			unsigned wait_nr, int64_t timeout_ns, void *header, void *entries, unsigned cap);
+
+#endif

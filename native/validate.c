@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The last check before a record reaches the kernel. Java validates first and gives
+ * the user-facing message; this validator exists so that a bug on the Java side, or
+ * a hostile staging buffer, can never hand the kernel something we did not mean.
+ */
+#include <limits.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/uio.h>
+#include "u4j.h"
+
+#define ALLOWED_SQE_FLAGS (IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)
+#define MAX_RW_LEN 0x7ffff000u /* the kernel's MAX_RW_COUNT on 4 KiB pages */
+#define MAX_IOVECS 1024u       /* UIO_MAXIOV */
+#define TIMEOUT_FLAGS (IORING_TIMEOUT_ABS | IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME | \
+		       IORING_TIMEOUT_ETIME_SUCCESS)
+#define CANCEL_FLAGS (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY)
+
+static int need_fd(int fd) { return fd >= 0 ? U4J_OK : U4J_REJECT_FD; }
+static int need_dirfd(int fd) { return (fd >= 0 || fd == AT_FDCWD) ? U4J_OK : U4J_REJECT_FD; }
+
+static int check_rw(const struct io_uring_sqe *sqe)
+{
+	if (sqe->fd < 0)
+		return U4J_REJECT_FD;
+	if (sqe->len > MAX_RW_LEN)
+		return U4J_REJECT_LENGTH;
+	if (sqe->len && !sqe->addr)
+		return U4J_REJECT_NULL_ADDR;
+	return U4J_OK;
+}
+
+static int check_rwv(const struct io_uring_sqe *sqe, int *detail)
+{
+	const struct iovec *iov = (const struct iovec *)(uintptr_t)sqe->addr;
+	uint64_t total = 0;
+
+	if (sqe->fd < 0)
+		return U4J_REJECT_FD;
+	if (!iov)
+		return U4J_REJECT_NULL_ADDR;
+	if (sqe->len == 0 || sqe->len > MAX_IOVECS)
+		return U4J_REJECT_LENGTH;
+	for (unsigned i = 0; i < sqe->len; i++) {
+		if ((iov[i].iov_len && !iov[i].iov_base) || iov[i].iov_len > MAX_RW_LEN) {
+			*detail = (int)i;
+			return U4J_REJECT_IOVEC;
+		}
+		total += iov[i].iov_len;
+	}
+	return total > MAX_RW_LEN ? U4J_REJECT_LENGTH : U4J_OK;
+}
+
+static int check_op(const struct io_uring_sqe *sqe, int *detail)
+{
+	switch (sqe->opcode) {
+	case IORING_OP_NOP:
+		return sqe->rw_flags ? U4J_REJECT_RESERVED : U4J_OK;
+	case IORING_OP_READ:
+	case IORING_OP_WRITE:
+		return check_rw(sqe);
+	case IORING_OP_READV:
+	case IORING_OP_WRITEV:
+		return check_rwv(sqe, detail);
+	case IORING_OP_FSYNC:
+		if (sqe->fsync_flags & ~IORING_FSYNC_DATASYNC || sqe->addr)
+			return U4J_REJECT_RESERVED;
+		return need_fd(sqe->fd);
+	case IORING_OP_FALLOCATE:
+		if ((int64_t)sqe->off < 0 || (int64_t)sqe->addr < 0)
+			return U4J_REJECT_LENGTH;
+		return need_fd(sqe->fd);
+	case IORING_OP_OPENAT:
+		return sqe->addr ? need_dirfd(sqe->fd) : U4J_REJECT_NULL_ADDR;
+	case IORING_OP_CLOSE:
+		if (sqe->addr || sqe->len || sqe->off)
+			return U4J_REJECT_RESERVED;
+		return need_fd(sqe->fd);
+	case IORING_OP_STATX:
+		if (!sqe->addr || !sqe->addr2)
+			return U4J_REJECT_NULL_ADDR;
+		return need_dirfd(sqe->fd);
+	case IORING_OP_TIMEOUT:
+		if (!sqe->addr)
+			return U4J_REJECT_NULL_ADDR;
+		if (sqe->len != 1)
+			return U4J_REJECT_LENGTH;
+		return (sqe->timeout_flags & ~TIMEOUT_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
+	case IORING_OP_ASYNC_CANCEL:
+		return (sqe->cancel_flags & ~CANCEL_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
+	default:
+		return U4J_REJECT_OPCODE;
+	}
+}
+
+static int tail_is_zero(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	static const uint8_t zero[64];
+	const uint8_t *b = (const uint8_t *)sqe;
+
+	if (sqe->addr3 || sqe->__pad2[0])
+		return 0;
+	return r->sqe_size == 64 || memcmp(b + 64, zero, 64) == 0;
+}
+
+int u4j_validate(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail)
+{
+	int rc;
+
+	*detail = 0;
+	if (sqe->flags & ~ALLOWED_SQE_FLAGS)
+		return U4J_REJECT_SQE_FLAGS;
+	if (sqe->user_data == LIBURING_UDATA_TIMEOUT)
+		return U4J_REJECT_USER_DATA;
+	if (sqe->ioprio || sqe->buf_index || sqe->personality || sqe->splice_fd_in || !tail_is_zero(r, sqe))
+		return U4J_REJECT_RESERVED;
+	rc = check_op(sqe, detail);
+	if (rc != U4J_OK)
+		return rc;
+	if (r->last_op >= 0 && !r->ops[sqe->opcode])
+		return U4J_REJECT_OPCODE_KERNEL;
+	return U4J_OK;
+}

@@ -1,0 +1,34 @@
+package dev.uring4j;
+
+import java.util.Locale;
+
+/** Linux constants for the operations {@link Ring} offers (values for this JVM's architecture). */
+public final class Linux {
+    private static final boolean ARM64 = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT).matches("aarch64|arm64");
+
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
+    public static final int O_DIRECTORY = ARM64 ? 040000 : 0200000;
+    public static final int O_NOFOLLOW = ARM64 ? 0100000 : 0400000;
+    public static final int O_DIRECT = ARM64 ? 0200000 : 040000;
+    public static final int O_CLOEXEC = 02000000;
+
+    public static final int FALLOC_FL_KEEP_SIZE = 1;
+    public static final int FALLOC_FL_PUNCH_HOLE = 2;
+
+    public static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_SIZE = 0x200, STATX_BASIC_STATS = 0x7ff;
+
+    /** {@code IORING_CQE_F_MORE}: more completions will follow for this operation. */
+    public static final int CQE_F_MORE = 1 << 1;
+
+    private Linux() {}
+}

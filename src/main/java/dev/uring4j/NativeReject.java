@@ -1,0 +1,21 @@
+package dev.uring4j;
+
+/** Messages for the native validator's rejection codes (U4J_REJECT_* in native/u4j.h). */
+final class NativeReject {
+    private NativeReject() {}
+
+    static String describe(int reason, int detail) {
+        switch (reason) {
+            case 1: return "the opcode is not one uring4j offers";
+            case 2: return "this kernel does not support the opcode (probe)";
+            case 3: return "SQE flags outside IO_DRAIN|IO_LINK|IO_HARDLINK|ASYNC";
+            case 4: return "a required address is null";
+            case 5: return "a length is out of range";
+            case 6: return "the file descriptor is negative";
+            case 7: return "user_data -1 is reserved by liburing";
+            case 8: return "a field uring4j does not use is not zero";
+            case 9: return "iovec " + detail + " is invalid (null base with a length, or too long)";
+            default: return "reason " + reason;
+        }
+    }
+}

@@ -1,0 +1,763 @@
+package dev.uring4j;
+
+import dev.uring4j.internal.Errno;
+import dev.uring4j.internal.InFlight;
+import dev.uring4j.internal.Memory;
+import dev.uring4j.internal.Native;
+import dev.uring4j.internal.Opcode;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One io_uring instance, used by one thread (the thread that opened it).
+ *
+ * <p>Operations are prepared with methods such as {@link #read(int, ByteBuffer, long, int, long)};
+ * each encodes one SQE-layout record into a staging buffer and returns the operation's
+ * id (for {@link #cancel}). {@link #submit()}, {@link #submitAndWait} and
+ * {@link #submitAndReap} hand every staged record to the kernel in <em>one</em> native
+ * call, which also copies available completions back. Completions are delivered to a
+ * {@link CompletionHandler} with the tag given at preparation. No allocation happens
+ * per operation in steady state.
+ *
+ * <p>Memory safety: every buffer an operation uses stays referenced by the ring until
+ * its completion is dispatched, so the garbage collector cannot free memory the kernel
+ * may still write. Buffers are not modified by the ring (positions and limits are
+ * unchanged): the completion's result says how many bytes were transferred.
+ *
+ * <p>Exactly once: every prepared operation is delivered to a handler exactly once,
+ * with its result, an error, or {@code -ECANCELED} (also on close and when the
+ * native validator or the kernel refuses a batch).
+ *
+ * <p>An unclosed ring is never collected (it may own memory the kernel writes to):
+ * close it.
+ */
+public final class Ring implements AutoCloseable {
+    /** user_data of the cancellations close() sends; never a slot's user_data. */
+    private static final long CLOSE_CANCEL_USER_DATA = -2L;
+    private static final int MAX_RW = 0x7ffff000;
+    private static final int FSYNC_DATASYNC = 1;
+    private static final CompletionHandler DISCARD = (tag, res, flags) -> { };
+    private static final System.Logger LOG = System.getLogger("dev.uring4j.Ring");
+    private static final Charset PATH_CHARSET = Charset.forName(
+            System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
+
+    /** Open rings are strongly reachable: an abandoned ring must not free memory under the kernel. */
+    private static final Set<Ring> OPEN = ConcurrentHashMap.newKeySet();
+    /** Buffers of operations the kernel did not complete before close's deadline: never freed. */
+    private static final List<Object> LEAKED = Collections.synchronizedList(new ArrayList<>());
+
+    private final Thread owner;
+    private long handle;
+    private boolean closed;
+    private final SetupReport setupReport;
+    private final int sqEntries;
+    private final int cqEntries;
+    private final int features;
+    private final int ringFd;
+    private final int lastOp;
+    private final boolean[] opSupported = new boolean[256];
+    private final int sqeSize;
+    private final int cqeSize;
+
+    private final ByteBuffer staging;
+    private final long stagingAddress;
+    private final int stagingCapacity;
+    private int staged;
+
+    private final ByteBuffer header;
+    private final long headerAddress;
+    private final ByteBuffer completions;
+    private final long completionsAddress;
+    private final int completionCapacity;
+    private int pendingHead;
+    private int pendingCount;
+
+    /** Completions made up by the ring for operations the kernel never saw. */
+    private long[] syntheticUserData = new long[16];
+    private int[] syntheticResult = new int[16];
+    private int syntheticHead;
+    private int syntheticCount;
+
+    private final InFlight inFlight;
+    private CompletionHandler lastHandler;
+    private long strayCompletions;
+    private int lastEnterError;
+
+    private Ring(RingSetup setup, ByteBuffer info) {
+        this.owner = Thread.currentThread();
+        this.handle = setup.handle;
+        this.setupReport = setup.report;
+        this.features = info.getInt(Native.INFO_FEATURES);
+        this.sqEntries = info.getInt(Native.INFO_SQ_ENTRIES);
+        this.cqEntries = info.getInt(Native.INFO_CQ_ENTRIES);
+        this.ringFd = info.getInt(Native.INFO_RING_FD);
+        this.lastOp = info.getInt(Native.INFO_LAST_OP);
+        for (int op = 0; op < 256; op++) {
+            opSupported[op] = lastOp < 0 || info.get(Native.INFO_OPS + op) != 0;
+        }
+        int setupBits = setup.report.appliedBits();
+        this.sqeSize = (setupBits & SetupFlag.SQE128.bit()) != 0 ? 128 : 64;
+        this.cqeSize = (setupBits & SetupFlag.CQE32.bit()) != 0 ? 32 : 16;
+        this.stagingCapacity = sqEntries;
+        this.staging = Memory.allocate(stagingCapacity * sqeSize);
+        this.stagingAddress = Memory.address(staging);
+        this.header = Memory.allocate(Native.HDR_SIZE);
+        this.headerAddress = Memory.address(header);
+        this.completionCapacity = cqEntries;
+        this.completions = Memory.allocate(completionCapacity * cqeSize);
+        this.completionsAddress = Memory.address(completions);
+        this.inFlight = new InFlight(sqEntries + cqEntries);
+    }
+
+    /**
+     * Sets up a ring owned by the calling thread.
+     *
+     * @throws UringUnavailableException if io_uring cannot be used in this process (with why)
+     * @throws UringException            if the kernel refuses this configuration (naming the flag or size)
+     */
+    public static Ring open(RingOptions options) throws UringException {
+        Objects.requireNonNull(options, "options");
+        Uring.ensureAvailable();
+        ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
+        RingSetup setup = RingSetup.create(options, info);
+        Ring ring = new Ring(setup, info);
+        OPEN.add(ring);
+        return ring;
+    }
+
+    // ---------------------------------------------------------------- description
+
+    /** Requested, applied and dropped setup flags, with reasons. */
+    public SetupReport setupReport() {
+        return setupReport;
+    }
+
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    /** {@code IORING_FEAT_*} bits reported by the kernel. */
+    public int features() {
+        return features;
+    }
+
+    /** The ring's file descriptor (for diagnostics; do not close it). */
+    public int fd() {
+        return ringFd;
+    }
+
+    /** Whether this kernel supports the opcode (probe); true for every opcode on kernels without the probe (&lt; 5.6). */
+    public boolean isOpcodeSupported(int opcode) {
+        return opcode >= 0 && opcode < 256 && opSupported[opcode];
+    }
+
+    /** Operations prepared and not yet delivered to a handler (staged, in the kernel, or reaped). */
+    public int inFlight() {
+        return inFlight.active();
+    }
+
+    /** Records staged and not yet submitted. */
+    public int staged() {
+        return staged;
+    }
+
+    /** Completions whose user_data named no live operation (should stay 0). */
+    public long strayCompletions() {
+        return strayCompletions;
+    }
+
+    /** -errno of the last absorbed io_uring_enter condition (ETIME, EINTR, EBUSY, EAGAIN), or 0. */
+    public int lastEnterError() {
+        return lastEnterError;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Number of buffers process-wide kept forever because the kernel had not released them at close. */
+    public static int leakedBuffers() {
+        return LEAKED.size();
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /** Prepares a no-op that completes with 0. */
+    public long nop(int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        return stage(Opcode.NOP, sqeFlags, -1, 0, 0, 0, 0, tag, null);
+    }
+
+    /**
+     * Prepares a read of {@code dst.remaining()} bytes into {@code dst} at its position.
+     *
+     * @param offset file offset, or -1 for the file's current position
+     */
+    public long read(int fd, ByteBuffer dst, long offset, int sqeFlags, long tag) throws UringException {
+        Objects.requireNonNull(dst, "dst");
+        return read(fd, dst, dst.position(), dst.remaining(), offset, sqeFlags, tag);
+    }
+
+    /** Prepares a read of {@code length} bytes into {@code dst[index, index+length)}. */
+    public long read(int fd, ByteBuffer dst, int index, int length, long offset, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        long address = bufferRange("read", dst, index, length, true);
+        checkFd("read", fd);
+        checkOffset("read", offset);
+        return stage(Opcode.READ, sqeFlags, fd, offset, address, length, 0, tag, dst);
+    }
+
+    /** Prepares a write of {@code src.remaining()} bytes from {@code src} at its position. */
+    public long write(int fd, ByteBuffer src, long offset, int sqeFlags, long tag) throws UringException {
+        Objects.requireNonNull(src, "src");
+        return write(fd, src, src.position(), src.remaining(), offset, sqeFlags, tag);
+    }
+
+    /** Prepares a write of {@code src[index, index+length)}. */
+    public long write(int fd, ByteBuffer src, int index, int length, long offset, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        long address = bufferRange("write", src, index, length, false);
+        checkFd("write", fd);
+        checkOffset("write", offset);
+        return stage(Opcode.WRITE, sqeFlags, fd, offset, address, length, 0, tag, src);
+    }
+
+    /** Prepares a vectored read filling each buffer's remaining space in order. */
+    public long readv(int fd, ByteBuffer[] dsts, long offset, int sqeFlags, long tag) throws UringException {
+        return vectored(Opcode.READV, "readv", fd, dsts, offset, sqeFlags, tag);
+    }
+
+    /** Prepares a vectored write of each buffer's remaining bytes in order. */
+    public long writev(int fd, ByteBuffer[] srcs, long offset, int sqeFlags, long tag) throws UringException {
+        return vectored(Opcode.WRITEV, "writev", fd, srcs, offset, sqeFlags, tag);
+    }
+
+    /** Prepares fsync ({@code dataOnly}: fdatasync). */
+    public long fsync(int fd, boolean dataOnly, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("fsync", fd);
+        return stage(Opcode.FSYNC, sqeFlags, fd, 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0, tag, null);
+    }
+
+    /** Prepares fallocate(fd, mode, offset, length); see {@link Linux#FALLOC_FL_KEEP_SIZE}. */
+    public long fallocate(int fd, int mode, long offset, long length, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("fallocate", fd);
+        if (offset < 0 || length <= 0) {
+            throw new IllegalArgumentException("fallocate needs offset >= 0 and length > 0, got offset " + offset
+                    + ", length " + length);
+        }
+        return stage(Opcode.FALLOCATE, sqeFlags, fd, offset, length, mode, 0, tag, null);
+    }
+
+    /**
+     * Prepares openat(dirfd, path, flags, mode); the result is the new file descriptor.
+     *
+     * @param dirfd a directory fd or {@link Linux#AT_FDCWD}
+     */
+    public long openat(int dirfd, String path, int flags, int mode, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkDirFd("openat", dirfd);
+        byte[] bytes = pathBytes("openat", path);
+        int slot = inFlight.acquire(tag);
+        long address = putPath(slot, bytes);
+        return stageSlot(slot, Opcode.OPENAT, sqeFlags, dirfd, 0, address, mode, flags);
+    }
+
+    /** Prepares close(fd) through the ring. */
+    public long closeFd(int fd, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("close", fd);
+        return stage(Opcode.CLOSE, sqeFlags, fd, 0, 0, 0, 0, tag, null);
+    }
+
+    /**
+     * Prepares statx(dirfd, path, flags, mask) into {@code out}.
+     *
+     * @param flags e.g. {@link Linux#AT_EMPTY_PATH} (with an empty path and a file's fd as dirfd)
+     * @param mask  e.g. {@link Linux#STATX_BASIC_STATS}
+     */
+    public long statx(int dirfd, String path, int flags, int mask, StatxBuffer out, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        Objects.requireNonNull(out, "out");
+        checkDirFd("statx", dirfd);
+        byte[] bytes = pathBytes("statx", path);
+        int slot = inFlight.acquire(tag);
+        long address = putPath(slot, bytes);
+        inFlight.reference(slot, out);
+        return stageSlot(slot, Opcode.STATX, sqeFlags, dirfd, Memory.address(out.buffer), address, mask, flags);
+    }
+
+    /**
+     * Prepares a timeout that completes with {@code -ETIME} after {@code timeout}, or
+     * with 0 once {@code count} other completions have arrived (count 0: time only).
+     */
+    public long timeout(long timeout, TimeUnit unit, int count, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        Objects.requireNonNull(unit, "unit");
+        if (timeout < 0 || count < 0) {
+            throw new IllegalArgumentException("timeout and count must be >= 0, got " + timeout + " " + unit
+                    + " and count " + count);
+        }
+        long nanos = unit.toNanos(timeout);
+        int slot = inFlight.acquire(tag);
+        ByteBuffer ts = inFlight.scratch(slot, 16);
+        ts.putLong(0, nanos / 1_000_000_000L).putLong(8, nanos % 1_000_000_000L);
+        return stageSlot(slot, Opcode.TIMEOUT, sqeFlags, -1, count, Memory.address(ts), 1, 0);
+    }
+
+    /**
+     * Prepares cancellation of an operation by the id its preparation returned. The
+     * cancel completes with 0 (cancelled), {@code -ENOENT} (not found: already done) or
+     * {@code -EALREADY} (running; it will complete on its own); the target completes
+     * with {@code -ECANCELED} if it was cancelled.
+     */
+    public long cancel(long operationId, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        if (operationId == -1L || operationId == CLOSE_CANCEL_USER_DATA) {
+            throw new IllegalArgumentException("not an operation id: " + operationId);
+        }
+        return stage(Opcode.ASYNC_CANCEL, sqeFlags, -1, 0, operationId, 0, 0, tag, null);
+    }
+
+    // ---------------------------------------------------------------- submission and completion
+
+    /** Submits staged operations without waiting; completions already available are reaped. */
+    public int submit() throws UringException {
+        checkUsable(0);
+        return cross(0, 0);
+    }
+
+    /**
+     * Submits staged operations and waits until at least {@code minCompletions} are
+     * ready to dispatch, or the timeout passes ({@code timeout < 0}: no deadline).
+     *
+     * @return the number of records submitted
+     */
+    public int submitAndWait(int minCompletions, long timeout, TimeUnit unit) throws UringException {
+        checkUsable(0);
+        return cross(waitCount(minCompletions), timeout < 0 ? -1 : unit.toNanos(timeout));
+    }
+
+    /**
+     * Submits, waits as {@link #submitAndWait} does, then dispatches every reaped
+     * completion to {@code handler}.
+     *
+     * @return the number of completions dispatched
+     */
+    public int submitAndReap(int minCompletions, long timeout, TimeUnit unit, CompletionHandler handler)
+            throws UringException {
+        Objects.requireNonNull(handler, "handler");
+        submitAndWait(minCompletions, timeout, unit);
+        return dispatch(handler);
+    }
+
+    /**
+     * Dispatches completions to {@code handler}: those already reaped, or, if there are
+     * none, whatever the kernel has ready now (without submitting staged records).
+     * If the handler throws, the completions not yet dispatched stay for the next call.
+     *
+     * @return the number of completions dispatched
+     */
+    public int reap(CompletionHandler handler) throws UringException {
+        Objects.requireNonNull(handler, "handler");
+        checkUsable(0);
+        if (pendingHead == pendingCount && syntheticHead == syntheticCount && inFlight.active() > staged) {
+            crossNative(0, 0, 0);
+        }
+        return dispatch(handler);
+    }
+
+    private int waitCount(int minCompletions) {
+        if (minCompletions < 0) {
+            throw new IllegalArgumentException("minCompletions must be >= 0, got " + minCompletions);
+        }
+        int ready = (pendingCount - pendingHead) + (syntheticCount - syntheticHead);
+        return Math.max(0, minCompletions - ready);
+    }
+
+    private int cross(int waitNr, long timeoutNanos) throws UringException {
+        int count = staged;
+        staged = 0;
+        return crossNative(count, waitNr, timeoutNanos);
+    }
+
+    /** The one native crossing: validate+queue {@code count} records, submit, wait, reap. */
+    private int crossNative(int count, int waitNr, long timeoutNanos) throws UringException {
+        compactPending();
+        int capacity = completionCapacity - pendingCount;
+        int r = Native.submitAndReap(handle, stagingAddress, count, waitNr, timeoutNanos, headerAddress,
+                completionsAddress + (long) pendingCount * cqeSize, capacity);
+        if (r >= 0) {
+            pendingCount += r;
+            lastEnterError = header.getInt(Native.HDR_ENTER_ERR);
+            return header.getInt(Native.HDR_SUBMITTED);
+        }
+        int bad = header.getInt(Native.HDR_BAD_INDEX);
+        if (bad >= 0) {
+            for (int i = 0; i < count; i++) {
+                synthesize(recordUserData(i), i == bad ? -Errno.EINVAL : -Errno.ECANCELED);
+            }
+            throw new UringException("submit", Errno.EINVAL, "record " + bad + " ("
+                    + Opcode.name(staging.get(bad * sqeSize)) + ") was rejected by the native validator: "
+                    + NativeReject.describe(header.getInt(Native.HDR_REASON), header.getInt(Native.HDR_DETAIL))
+                    + "; it completes with -EINVAL and the other " + (count - 1)
+                    + " operations of the batch with -ECANCELED, none reached the kernel");
+        }
+        int queued = header.getInt(Native.HDR_SUBMITTED);
+        for (int i = queued; i < count; i++) {
+            synthesize(recordUserData(i), -Errno.ECANCELED);
+        }
+        throw new UringException("io_uring_enter", -r, queued + " of " + count
+                + " records reached the submission queue; the rest complete with -ECANCELED");
+    }
+
+    private long recordUserData(int record) {
+        return staging.getLong(record * sqeSize + 32);
+    }
+
+    private void compactPending() {
+        if (pendingHead == 0) {
+            return;
+        }
+        int remaining = pendingCount - pendingHead;
+        if (remaining > 0) {
+            completions.put(0, completions, pendingHead * cqeSize, remaining * cqeSize);
+        }
+        pendingHead = 0;
+        pendingCount = remaining;
+    }
+
+    private void synthesize(long userData, int result) {
+        if (syntheticCount == syntheticUserData.length) {
+            syntheticUserData = java.util.Arrays.copyOf(syntheticUserData, syntheticCount * 2);
+            syntheticResult = java.util.Arrays.copyOf(syntheticResult, syntheticCount * 2);
+        }
+        syntheticUserData[syntheticCount] = userData;
+        syntheticResult[syntheticCount++] = result;
+    }
+
+    private int dispatch(CompletionHandler handler) {
+        lastHandler = handler;
+        int n = 0;
+        while (syntheticHead < syntheticCount) {
+            int i = syntheticHead++;
+            if (deliver(handler, syntheticUserData[i], syntheticResult[i], 0)) {
+                n++;
+            }
+        }
+        syntheticHead = 0;
+        syntheticCount = 0;
+        while (pendingHead < pendingCount) {
+            int off = pendingHead++ * cqeSize;
+            if (deliver(handler, completions.getLong(off), completions.getInt(off + 8), completions.getInt(off + 12))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean deliver(CompletionHandler handler, long userData, int res, int flags) {
+        if (userData == CLOSE_CANCEL_USER_DATA) {
+            return false;
+        }
+        int slot = inFlight.slotOf(userData);
+        if (slot < 0) {
+            strayCompletions++;
+            return false;
+        }
+        long tag = inFlight.tag(slot);
+        if ((flags & Linux.CQE_F_MORE) == 0) {
+            inFlight.release(slot);
+        }
+        handler.onCompletion(tag, res, flags);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    private long stage(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag,
+                       Object ref) throws UringException {
+        int slot = inFlight.acquire(tag);
+        if (ref != null) {
+            inFlight.reference(slot, ref);
+        }
+        return stageSlot(slot, opcode, sqeFlags, fd, off, addr, len, opFlags);
+    }
+
+    private long stageSlot(int slot, int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags)
+            throws UringException {
+        if (staged == stagingCapacity) {
+            try {
+                cross(0, 0);
+            } catch (UringException | RuntimeException e) {
+                inFlight.release(slot); // never staged: nothing to deliver
+                throw e;
+            }
+        }
+        long userData = inFlight.userData(slot);
+        int base = staged * sqeSize;
+        ByteBuffer s = staging;
+        s.putLong(base, (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | ((long) fd << 32));
+        s.putLong(base + 8, off);
+        s.putLong(base + 16, addr);
+        s.putLong(base + 24, (len & 0xffffffffL) | ((long) opFlags << 32));
+        s.putLong(base + 32, userData);
+        s.putLong(base + 40, 0L);
+        s.putLong(base + 48, 0L);
+        s.putLong(base + 56, 0L);
+        staged++;
+        return userData;
+    }
+
+    private long vectored(int opcode, String op, int fd, ByteBuffer[] buffers, long offset, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        Objects.requireNonNull(buffers, "buffers");
+        if (buffers.length == 0 || buffers.length > 1024) {
+            throw new IllegalArgumentException(op + " needs 1 to 1024 buffers (UIO_MAXIOV), got " + buffers.length);
+        }
+        checkFd(op, fd);
+        checkOffset(op, offset);
+        ByteBuffer[] refs = buffers.clone();
+        long total = 0;
+        long[] addresses = new long[refs.length];
+        for (int i = 0; i < refs.length; i++) {
+            ByteBuffer b = Objects.requireNonNull(refs[i], () -> op + ": buffer is null");
+            addresses[i] = bufferRange(op + " buffer", b, b.position(), b.remaining(), opcode == Opcode.READV);
+            total += b.remaining();
+        }
+        if (total > MAX_RW) {
+            throw new IllegalArgumentException(op + " of " + total + " bytes exceeds the kernel's per-call maximum of "
+                    + MAX_RW + " bytes");
+        }
+        int slot = inFlight.acquire(tag);
+        inFlight.reference(slot, refs);
+        ByteBuffer iov = inFlight.scratch(slot, refs.length * 16);
+        for (int i = 0; i < refs.length; i++) {
+            iov.putLong(i * 16, addresses[i]).putLong(i * 16 + 8, refs[i].remaining());
+        }
+        return stageSlot(slot, opcode, sqeFlags, fd, offset, Memory.address(iov), refs.length, 0);
+    }
+
+    private long putPath(int slot, byte[] bytes) {
+        ByteBuffer b = inFlight.scratch(slot, bytes.length + 1);
+        b.put(0, bytes).put(bytes.length, (byte) 0);
+        return Memory.address(b);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void checkUsable(int sqeFlags) {
+        if (closed) {
+            throw new IllegalStateException("this Ring is closed" + (handle == 0 ? "" : " (closing)"));
+        }
+        Thread t = Thread.currentThread();
+        if (t != owner) {
+            throw new IllegalStateException("this Ring belongs to thread '" + owner.getName() + "' and was called from '"
+                    + t.getName() + "': a Ring is used by the thread that opened it (it matches "
+                    + "IORING_SETUP_SINGLE_ISSUER); hand work to that thread, or use an EventLoop");
+        }
+        if ((sqeFlags & ~SqeFlags.ALLOWED) != 0) {
+            throw new IllegalArgumentException("unsupported SQE flags 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.ALLOWED)
+                    + ": use SqeFlags.IO_DRAIN, IO_LINK, IO_HARDLINK, ASYNC");
+        }
+    }
+
+    private static long bufferRange(String op, ByteBuffer b, int index, int length, boolean kernelWrites) {
+        Objects.requireNonNull(b, () -> op + ": buffer is null");
+        if (!b.isDirect()) {
+            throw new IllegalArgumentException(op + " needs a direct ByteBuffer (ByteBuffer.allocateDirect or a mapped "
+                    + "buffer): the kernel accesses it after this call returns, and heap buffers move during GC");
+        }
+        if (kernelWrites && b.isReadOnly()) {
+            throw new IllegalArgumentException(op + " would write into a read-only buffer");
+        }
+        if (index < 0 || length < 0 || index > b.capacity() - length) {
+            throw new IndexOutOfBoundsException(op + ": range [" + index + ", " + index + " + " + length
+                    + ") is outside the buffer's capacity " + b.capacity());
+        }
+        if (length > MAX_RW) {
+            throw new IllegalArgumentException(op + " of " + length + " bytes exceeds the kernel's per-call maximum of "
+                    + MAX_RW + " bytes");
+        }
+        return Memory.address(b) + index;
+    }
+
+    private static void checkFd(String op, int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException(op + ": file descriptor must be >= 0, got " + fd);
+        }
+    }
+
+    private static void checkDirFd(String op, int dirfd) {
+        if (dirfd < 0 && dirfd != Linux.AT_FDCWD) {
+            throw new IllegalArgumentException(op + ": dirfd must be >= 0 or Linux.AT_FDCWD, got " + dirfd);
+        }
+    }
+
+    private static void checkOffset(String op, long offset) {
+        if (offset < -1) {
+            throw new IllegalArgumentException(op + ": offset must be >= 0, or -1 for the current file position, got "
+                    + offset);
+        }
+    }
+
+    private static byte[] pathBytes(String op, String path) {
+        Objects.requireNonNull(path, "path");
+        if (path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(op + ": path contains a NUL character");
+        }
+        byte[] bytes = path.getBytes(PATH_CHARSET);
+        if (bytes.length >= 4096) {
+            throw new IllegalArgumentException(op + ": path is " + bytes.length + " bytes; Linux allows at most 4095 (PATH_MAX)");
+        }
+        return bytes;
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /**
+     * Closes the ring: waits up to 10 s for in-flight operations after cancelling them,
+     * delivering their completions to the handler last used with this ring (if any).
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10), null);
+    }
+
+    /**
+     * Closes the ring. Staged records never reach the kernel and complete with
+     * {@code -ECANCELED}; in-flight operations are cancelled and drained until {@code drainTimeout}
+     * passes. Operations the kernel still holds after that complete with {@code -ECANCELED}
+     * but their buffers are kept forever ({@link #leakedBuffers()}), because the kernel may
+     * still write them. Idempotent; must be called on the owner thread unless that thread
+     * has ended.
+     *
+     * @param handler receives the remaining completions; null for the last handler used
+     */
+    public void close(Duration drainTimeout, CompletionHandler handler) {
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (closed) {
+            return;
+        }
+        boolean ownerAlive = owner.isAlive();
+        if (Thread.currentThread() != owner && ownerAlive) {
+            throw new IllegalStateException("close() must run on the ring's owner thread '" + owner.getName()
+                    + "' (called from '" + Thread.currentThread().getName() + "')");
+        }
+        closed = true;
+        CompletionHandler h = handler != null ? handler : lastHandler != null ? lastHandler : DISCARD;
+        RuntimeException handlerFailure = null;
+        for (int i = 0; i < staged; i++) {
+            synthesize(recordUserData(i), -Errno.ECANCELED);
+        }
+        staged = 0;
+        handlerFailure = dispatchAll(h, handlerFailure);
+        if (ownerAlive) {
+            handlerFailure = cancelAndDrain(h, System.nanoTime() + drainTimeout.toNanos(), handlerFailure);
+        }
+        if (inFlight.active() > 0) {
+            int kept = inFlight.active();
+            inFlight.forEachActive(slot -> {
+                LEAKED.add(inFlight.reference(slot));
+                LEAKED.add(inFlight.scratch(slot, 0));
+                synthesize(inFlight.userData(slot), -Errno.ECANCELED);
+            });
+            LOG.log(System.Logger.Level.WARNING, "io_uring ring closed with " + kept + " operation(s) the kernel had "
+                    + "not completed within " + drainTimeout + "; their buffers are kept, never freed");
+            handlerFailure = dispatchAll(h, handlerFailure);
+        }
+        Native.ringDestroy(handle);
+        handle = 0;
+        OPEN.remove(this);
+        if (handlerFailure != null) {
+            throw handlerFailure;
+        }
+    }
+
+    private RuntimeException dispatchAll(CompletionHandler h, RuntimeException failure) {
+        while (pendingHead < pendingCount || syntheticHead < syntheticCount) {
+            try {
+                dispatch(h);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    private RuntimeException cancelAndDrain(CompletionHandler h, long deadline, RuntimeException failure) {
+        try {
+            inFlight.forEachActive(slot -> {
+                if (staged == stagingCapacity) {
+                    flushCancels();
+                }
+                int base = staged++ * sqeSize;
+                staging.putLong(base, Opcode.ASYNC_CANCEL | (-1L << 32));
+                staging.putLong(base + 8, 0L);
+                staging.putLong(base + 16, inFlight.userData(slot));
+                staging.putLong(base + 24, 0L);
+                staging.putLong(base + 32, CLOSE_CANCEL_USER_DATA);
+                staging.putLong(base + 40, 0L);
+                staging.putLong(base + 48, 0L);
+                staging.putLong(base + 56, 0L);
+            });
+            flushCancels();
+            while (inFlight.active() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                crossNative(0, 1, Math.min(left, 100_000_000L));
+                failure = dispatchAll(h, failure);
+            }
+        } catch (UringException | UncheckedUringException e) {
+            LOG.log(System.Logger.Level.WARNING, "cancelling in-flight operations at close failed: " + e.getMessage());
+        }
+        return failure;
+    }
+
+    private void flushCancels() {
+        try {
+            cross(0, 0);
+        } catch (UringException e) {
+            throw new UncheckedUringException(e);
+        }
+    }
+
+    /** Carries a UringException out of a lambda inside close. */
+    private static final class UncheckedUringException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedUringException(UringException e) {
+            super(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Ring{fd=" + ringFd + ", sq=" + sqEntries + ", cq=" + cqEntries + ", inFlight=" + inFlight.active()
+                + (closed ? ", closed" : "") + ", " + setupReport + '}';
+    }
+}

@@ -1,0 +1,154 @@
+package dev.uring4j;
+
+import dev.uring4j.internal.Errno;
+import dev.uring4j.internal.HostFacts;
+import dev.uring4j.internal.MemlockAdvice;
+import dev.uring4j.internal.Memory;
+import dev.uring4j.internal.Native;
+import dev.uring4j.internal.SetupRefusal;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sets up a ring, stepping down optional flags the kernel refuses (EINVAL), newest
+ * first, and recording why; in strict mode, names the refused flag instead.
+ */
+final class RingSetup {
+    /** Optional flags, newest first: the order in which they are dropped. */
+    private static final List<SetupFlag> STEP_DOWN_ORDER = List.of(SetupFlag.NO_SQARRAY, SetupFlag.DEFER_TASKRUN,
+            SetupFlag.SINGLE_ISSUER, SetupFlag.TASKRUN_FLAG, SetupFlag.COOP_TASKRUN, SetupFlag.SUBMIT_ALL);
+
+    final long handle;
+    final SetupReport report;
+
+    private RingSetup(long handle, SetupReport report) {
+        this.handle = handle;
+        this.report = report;
+    }
+
+    /** @param info a direct buffer of {@link Native#INFO_SIZE} bytes the native side fills */
+    static RingSetup create(RingOptions o, ByteBuffer info) throws UringException {
+        long infoAddress = Memory.address(info);
+        EnumSet<SetupFlag> want = EnumSet.copyOf(o.flags());
+        Map<SetupFlag, String> dropped = new EnumMap<>(SetupFlag.class);
+        while (true) {
+            dropDependents(want, dropped);
+            long h = create(o, bits(want), infoAddress);
+            if (h > 0) {
+                return new RingSetup(h, new SetupReport(o.flags(), info.getInt(Native.INFO_FLAGS), dropped));
+            }
+            int errno = (int) -h;
+            if (errno != Errno.EINVAL) {
+                throw refusal(o, want, errno);
+            }
+            SetupFlag next = STEP_DOWN_ORDER.stream().filter(want::contains).findFirst().orElse(null);
+            if (next == null || !requiredFlagsWork(o, want)) {
+                throw requiredFailure(o, want);
+            }
+            if (o.strict()) {
+                throw strictFailure(o, want);
+            }
+            want.remove(next);
+            dropped.put(next, "io_uring_setup returned EINVAL for the requested flags; " + next
+                    + " (upstream since Linux " + next.since() + ") was dropped, newest first");
+        }
+    }
+
+    private static void dropDependents(EnumSet<SetupFlag> want, Map<SetupFlag, String> dropped) {
+        if (want.contains(SetupFlag.DEFER_TASKRUN) && !want.contains(SetupFlag.SINGLE_ISSUER)) {
+            want.remove(SetupFlag.DEFER_TASKRUN);
+            dropped.putIfAbsent(SetupFlag.DEFER_TASKRUN, "needs SINGLE_ISSUER, which is not set");
+        }
+        if (want.contains(SetupFlag.TASKRUN_FLAG) && !want.contains(SetupFlag.COOP_TASKRUN)
+                && !want.contains(SetupFlag.DEFER_TASKRUN)) {
+            want.remove(SetupFlag.TASKRUN_FLAG);
+            dropped.putIfAbsent(SetupFlag.TASKRUN_FLAG, "needs COOP_TASKRUN or DEFER_TASKRUN, neither is set");
+        }
+    }
+
+    static int bits(EnumSet<SetupFlag> flags) {
+        int b = 0;
+        for (SetupFlag f : flags) {
+            b |= f.bit();
+        }
+        return b;
+    }
+
+    private static long create(RingOptions o, int flags, long infoAddress) {
+        return Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(),
+                (int) o.sqThreadIdle().toMillis(), infoAddress);
+    }
+
+    /** Tries a 2-entry ring with exactly {@code flags}; true if the kernel accepts them. */
+    private static boolean accepts(RingOptions o, EnumSet<SetupFlag> flags) {
+        ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
+        long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
+                Memory.address(info));
+        if (h > 0) {
+            Native.ringDestroy(h);
+            return true;
+        }
+        return false;
+    }
+
+    private static EnumSet<SetupFlag> required(EnumSet<SetupFlag> want) {
+        EnumSet<SetupFlag> r = EnumSet.copyOf(want);
+        r.removeIf(SetupFlag::optional);
+        return r;
+    }
+
+    private static boolean requiredFlagsWork(RingOptions o, EnumSet<SetupFlag> want) {
+        return accepts(o, required(want));
+    }
+
+    private static UringException requiredFailure(RingOptions o, EnumSet<SetupFlag> want) {
+        EnumSet<SetupFlag> none = EnumSet.noneOf(SetupFlag.class);
+        for (SetupFlag f : required(want)) {
+            if (!accepts(o, EnumSet.of(f))) {
+                return new UringException("io_uring_setup", Errno.EINVAL, "this kernel refuses " + f
+                        + " (upstream since Linux " + f.since() + "), which cannot be stepped down; options: " + o);
+            }
+        }
+        String sizes = accepts(o, none) ? "the combination " + required(want) + " with these sizes" : "the ring sizes";
+        return new UringException("io_uring_setup", Errno.EINVAL, "the kernel refuses " + sizes
+                + " (entries " + o.entries() + ", cqEntries " + o.cqEntries() + "); options: " + o);
+    }
+
+    private static UringException strictFailure(RingOptions o, EnumSet<SetupFlag> want) {
+        EnumSet<SetupFlag> base = required(want);
+        for (SetupFlag f : STEP_DOWN_ORDER) {
+            if (want.contains(f)) {
+                EnumSet<SetupFlag> trial = EnumSet.copyOf(base);
+                trial.add(f);
+                if (f == SetupFlag.DEFER_TASKRUN || f == SetupFlag.TASKRUN_FLAG) {
+                    trial.add(f == SetupFlag.DEFER_TASKRUN ? SetupFlag.SINGLE_ISSUER : SetupFlag.COOP_TASKRUN);
+                }
+                if (!accepts(o, trial)) {
+                    return new UringException("io_uring_setup", Errno.EINVAL, "strict mode: this kernel refuses "
+                            + f + " (upstream since Linux " + f.since() + "); drop it or turn strict mode off to step down");
+                }
+            }
+        }
+        return new UringException("io_uring_setup", Errno.EINVAL,
+                "strict mode: this kernel refuses the combination " + want + " (each flag alone is accepted)");
+    }
+
+    private static UringException refusal(RingOptions o, EnumSet<SetupFlag> want, int errno) {
+        if (errno == Errno.ENOMEM) {
+            return new UringException("io_uring_setup", errno, "not enough locked memory for a ring of "
+                    + o.entries() + " entries (RLIMIT_MEMLOCK " + MemlockAdvice.limitText() + "). "
+                    + MemlockAdvice.HOW_TO_RAISE);
+        }
+        if (errno == Errno.EPERM && want.contains(SetupFlag.SQPOLL)) {
+            return new UringException("io_uring_setup", errno, "SQPOLL was refused: it needs root before Linux 5.11 "
+                    + "and CAP_SYS_NICE on 5.11-5.12; or io_uring is restricted on this host");
+        }
+        if (errno == Errno.EPERM || errno == Errno.ENOSYS) {
+            return SetupRefusal.classify(errno, HostFacts.read(), List.of());
+        }
+        return new UringException("io_uring_setup", errno, "options: " + o);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.uring4j.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * What /proc says about this process and host, read without native code, so it can
+ * explain refusals even when the library is missing. Values are injectable for tests.
+ */
+public final class HostFacts {
+    /** {@code kernel.io_uring_disabled}, or -1 when the sysctl does not exist (kernel &lt; 6.6). */
+    public final int ioUringDisabled;
+    /** {@code kernel.io_uring_group}, or -1 when absent. */
+    public final long ioUringGroup;
+    /** Seccomp mode from /proc/self/status: 0 none, 1 strict, 2 filter, -1 unknown. */
+    public final int seccompMode;
+    /** Effective uid, -1 if unknown. */
+    public final long euid;
+
+    public HostFacts(int ioUringDisabled, long ioUringGroup, int seccompMode, long euid) {
+        this.ioUringDisabled = ioUringDisabled;
+        this.ioUringGroup = ioUringGroup;
+        this.seccompMode = seccompMode;
+        this.euid = euid;
+    }
+
+    public static HostFacts read() {
+        return new HostFacts(
+                (int) readLong(Paths.get("/proc/sys/kernel/io_uring_disabled")),
+                readLong(Paths.get("/proc/sys/kernel/io_uring_group")),
+                (int) statusField("Seccomp:", 1),
+                statusField("Uid:", 2));
+    }
+
+    private static long readLong(Path p) {
+        try {
+            return Long.parseLong(Files.readString(p, StandardCharsets.US_ASCII).trim());
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return -1;
+        }
+    }
+
+    /** Field {@code index} (1-based, after the name) of a /proc/self/status line. */
+    static long statusField(String name, int index) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith(name)) {
+                    String[] parts = line.trim().split("\\s+");
+                    return parts.length > index ? Long.parseLong(parts[index]) : -1;
+                }
+            }
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

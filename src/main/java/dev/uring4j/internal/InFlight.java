@@ -1,0 +1,124 @@
+package dev.uring4j.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The ring's table of operations the kernel may still be working on. user_data is
+ * {@code generation << 32 | slot}: a late or duplicate completion carries a stale
+ * generation and can never complete the slot's next occupant. Every buffer an
+ * operation uses is referenced from its slot until its completion is dispatched.
+ * Owned by one thread; no locking.
+ */
+public final class InFlight {
+    private long[] tags;
+    private Object[] refs;
+    private int[] generations;
+    private int[] nextFree;
+    private ByteBuffer[] scratch;
+    private int freeHead = -1;
+    private int used;
+    private int active;
+
+    public InFlight(int initialCapacity) {
+        tags = new long[initialCapacity];
+        refs = new Object[initialCapacity];
+        generations = new int[initialCapacity];
+        nextFree = new int[initialCapacity];
+        scratch = new ByteBuffer[initialCapacity];
+        Arrays.fill(generations, 1);
+    }
+
+    /** Takes a free slot (growing the table if needed) and records the tag. */
+    public int acquire(long tag) {
+        int slot;
+        if (freeHead >= 0) {
+            slot = freeHead;
+            freeHead = nextFree[slot];
+        } else {
+            if (used == tags.length) {
+                grow();
+            }
+            slot = used++;
+        }
+        tags[slot] = tag;
+        nextFree[slot] = -2; // marks "in use"
+        active++;
+        return slot;
+    }
+
+    public long userData(int slot) {
+        return ((long) generations[slot] << 32) | slot;
+    }
+
+    public void reference(int slot, Object ref) {
+        refs[slot] = ref;
+    }
+
+    /** The slot a user_data names, or -1 if it is not a live operation of this table. */
+    public int slotOf(long userData) {
+        int slot = (int) userData;
+        int gen = (int) (userData >>> 32);
+        if (slot < 0 || slot >= used || nextFree[slot] != -2 || generations[slot] != gen) {
+            return -1;
+        }
+        return slot;
+    }
+
+    public long tag(int slot) {
+        return tags[slot];
+    }
+
+    public Object reference(int slot) {
+        return refs[slot];
+    }
+
+    /** Completes a slot: drops its references and bumps the generation. */
+    public void release(int slot) {
+        refs[slot] = null;
+        tags[slot] = 0;
+        int g = generations[slot] + 1;
+        generations[slot] = g == 0 || g == -1 ? 1 : g; // keep user_data away from reserved values
+        nextFree[slot] = freeHead;
+        freeHead = slot;
+        active--;
+    }
+
+    /** Operations acquired and not yet released. */
+    public int active() {
+        return active;
+    }
+
+    /** Calls {@code action} for every live slot (used by close). */
+    public void forEachActive(java.util.function.IntConsumer action) {
+        for (int i = 0; i < used; i++) {
+            if (nextFree[i] == -2) {
+                action.accept(i);
+            }
+        }
+    }
+
+    /**
+     * Native memory owned by a slot (iovecs, a timespec, a path), reused across the
+     * operations that occupy the slot. Only valid while the slot is acquired.
+     */
+    public ByteBuffer scratch(int slot, int bytes) {
+        ByteBuffer b = scratch[slot];
+        if (b == null || b.capacity() < bytes) {
+            b = Memory.allocate(Math.max(64, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1));
+            scratch[slot] = b;
+        }
+        return b;
+    }
+
+    private void grow() {
+        int n = tags.length * 2;
+        tags = Arrays.copyOf(tags, n);
+        refs = Arrays.copyOf(refs, n);
+        int old = generations.length;
+        generations = Arrays.copyOf(generations, n);
+        Arrays.fill(generations, old, n, 1);
+        nextFree = Arrays.copyOf(nextFree, n);
+        scratch = Arrays.copyOf(scratch, n);
+    }
+}

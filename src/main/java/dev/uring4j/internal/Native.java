@@ -1,0 +1,68 @@
+package dev.uring4j.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The whole JNI surface of uring4j, and nothing else. Bound by {@code RegisterNatives}
+ * in the shim's {@code JNI_OnLoad}. Natives take primitives and addresses, return
+ * {@code -errno} on failure, and never call back into Java.
+ *
+ * <p>Callers must check {@link NativeLoader#isLoaded()} first: calling a native before
+ * the library is loaded throws {@link UnsatisfiedLinkError}.
+ */
+public final class Native {
+    /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
+    public static final int ABI_VERSION = 1;
+
+    // Ring info layout (U4J_INFO_* in u4j.h).
+    public static final int INFO_FLAGS = 0;
+    public static final int INFO_FEATURES = 4;
+    public static final int INFO_SQ_ENTRIES = 8;
+    public static final int INFO_CQ_ENTRIES = 12;
+    public static final int INFO_RING_FD = 16;
+    public static final int INFO_LAST_OP = 20;
+    public static final int INFO_OPS = 24;
+    public static final int INFO_SIZE = 280;
+
+    // Batch header layout (U4J_REAP_* in u4j.h).
+    public static final int HDR_SUBMITTED = 0;
+    public static final int HDR_COUNT = 4;
+    public static final int HDR_BAD_INDEX = 8;
+    public static final int HDR_REASON = 12;
+    public static final int HDR_ENTER_ERR = 16;
+    public static final int HDR_DETAIL = 20;
+    public static final int HDR_SIZE = 32;
+
+    private Native() {}
+
+    public static native int abiVersion();
+
+    /** liburing version linked into the shim, as {@code major << 16 | minor}. */
+    public static native int liburingVersion();
+
+    public static native int pageSize();
+
+    /**
+     * Creates a ring with exactly these setup flags (no step-down here).
+     *
+     * @return a ring handle (&gt; 0) or {@code -errno}
+     */
+    public static native long ringCreate(int entries, int cqEntries, int flags, int sqThreadCpu,
+                                         int sqThreadIdleMillis, long infoAddress);
+
+    public static native void ringDestroy(long ring);
+
+    /**
+     * Validates {@code count} staged records, queues and submits them, optionally waits
+     * for {@code waitNr} completions ({@code timeoutNanos < 0}: no deadline), and copies
+     * up to {@code capacity} completions to {@code entriesAddress}.
+     *
+     * @return completions copied, or {@code -errno}; details in the header
+     */
+    public static native int submitAndReap(long ring, long stagingAddress, int count, int waitNr,
+                                           long timeoutNanos, long headerAddress, long entriesAddress,
+                                           int capacity);
+
+    /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
+    static native long directBufferAddress(ByteBuffer buffer);
+}

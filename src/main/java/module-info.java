@@ -1,0 +1,10 @@
+/**
+ * uring4j: Linux io_uring for Java. Only {@code dev.uring4j} is API; everything in
+ * {@code dev.uring4j.internal} may change in any release.
+ */
+module dev.uring4j {
+    // sun.misc.Unsafe reads a direct buffer's address without a JNI call per operation.
+    requires static jdk.unsupported;
+
+    exports dev.uring4j;
+}
