@@ -42,6 +42,13 @@ static unsigned queue_all(struct u4j_ring *r, const char *staging, unsigned coun
 				break;
 			}
 			sqe = io_uring_get_sqe(&r->ring);
+			/* An SQPOLL thread consumes asynchronously: wait until it made room. */
+			while (!sqe && (r->ring.flags & IORING_SETUP_SQPOLL)) {
+				ret = io_uring_sqring_wait(&r->ring);
+				if (ret < 0)
+					break;
+				sqe = io_uring_get_sqe(&r->ring);
+			}
 			if (!sqe) { /* SQ still full: the kernel is not consuming (CQ backlog) */
 				*err = ret < 0 ? ret : -EBUSY;
 				break;

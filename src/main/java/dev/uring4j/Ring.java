@@ -335,6 +335,16 @@ public final class Ring implements AutoCloseable {
         return stage(Opcode.ASYNC_CANCEL, sqeFlags, -1, 0, operationId, 0, 0, tag, null);
     }
 
+    /**
+     * Stages a record without the Java-side checks, so tests can prove the native
+     * validator refuses what Java would never produce. Not API.
+     */
+    long stageUnchecked(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag)
+            throws UringException {
+        checkUsable(0);
+        return stage(opcode, sqeFlags, fd, off, addr, len, opFlags, tag, null);
+    }
+
     // ---------------------------------------------------------------- submission and completion
 
     /** Submits staged operations without waiting; completions already available are reaped. */

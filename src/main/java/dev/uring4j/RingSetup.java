@@ -7,6 +7,7 @@ import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.SetupRefusal;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -34,27 +35,70 @@ final class RingSetup {
         long infoAddress = Memory.address(info);
         EnumSet<SetupFlag> want = EnumSet.copyOf(o.flags());
         Map<SetupFlag, String> dropped = new EnumMap<>(SetupFlag.class);
-        while (true) {
-            dropDependents(want, dropped);
-            long h = create(o, bits(want), infoAddress);
-            if (h > 0) {
-                return new RingSetup(h, new SetupReport(o.flags(), info.getInt(Native.INFO_FLAGS), dropped));
-            }
-            int errno = (int) -h;
-            if (errno != Errno.EINVAL) {
-                throw refusal(o, want, errno);
-            }
-            SetupFlag next = STEP_DOWN_ORDER.stream().filter(want::contains).findFirst().orElse(null);
-            if (next == null || !requiredFlagsWork(o, want)) {
+        dropDependents(want, dropped);
+        long h = create(o, bits(want), infoAddress);
+        if (h == -Errno.EINVAL) {
+            if (!accepts(o, required(want))) {
                 throw requiredFailure(o, want);
             }
             if (o.strict()) {
                 throw strictFailure(o, want);
             }
-            want.remove(next);
-            dropped.put(next, "io_uring_setup returned EINVAL for the requested flags; " + next
-                    + " (upstream since Linux " + next.since() + ") was dropped, newest first");
+            want = stepDown(o, want, dropped);
+            h = create(o, bits(want), infoAddress);
         }
+        if (h < 0) {
+            throw refusal(o, want, (int) -h);
+        }
+        return new RingSetup(h, new SetupReport(o.flags(), info.getInt(Native.INFO_FLAGS), dropped));
+    }
+
+    /**
+     * Drops optional flags newest first until a 2-entry ring with the rest is accepted,
+     * then adds back (oldest first) each dropped flag the kernel accepts with the others,
+     * so that only flags the kernel really refuses are reported as dropped.
+     */
+    private static EnumSet<SetupFlag> stepDown(RingOptions o, EnumSet<SetupFlag> want, Map<SetupFlag, String> dropped) {
+        EnumSet<SetupFlag> trial = EnumSet.copyOf(want);
+        List<SetupFlag> removed = new ArrayList<>();
+        for (SetupFlag f : STEP_DOWN_ORDER) {
+            if (trial.remove(f)) {
+                removed.add(f);
+                if (accepts(o, trial)) {
+                    break;
+                }
+            }
+        }
+        for (int i = removed.size() - 1; i >= 0; i--) {
+            SetupFlag f = removed.get(i);
+            EnumSet<SetupFlag> more = EnumSet.copyOf(trial);
+            more.add(f);
+            if (!dependenciesMet(more) || !accepts(o, more)) {
+                dropped.put(f, refusedReason(f, trial));
+            } else {
+                trial = more;
+            }
+        }
+        return trial;
+    }
+
+    private static String refusedReason(SetupFlag f, EnumSet<SetupFlag> others) {
+        EnumSet<SetupFlag> probe = EnumSet.copyOf(others);
+        probe.add(f);
+        if (!dependenciesMet(probe)) {
+            return "needs " + (f == SetupFlag.DEFER_TASKRUN ? "SINGLE_ISSUER" : "COOP_TASKRUN or DEFER_TASKRUN")
+                    + ", which was dropped";
+        }
+        String why = others.contains(SetupFlag.SQPOLL) && (f == SetupFlag.COOP_TASKRUN || f == SetupFlag.TASKRUN_FLAG)
+                ? "the kernel does not allow it together with SQPOLL"
+                : "this kernel does not support it (upstream since Linux " + f.since() + "; distributions backport, so it was probed)";
+        return "io_uring_setup returned EINVAL when it was added to " + others + ": " + why;
+    }
+
+    private static boolean dependenciesMet(EnumSet<SetupFlag> flags) {
+        return !(flags.contains(SetupFlag.DEFER_TASKRUN) && !flags.contains(SetupFlag.SINGLE_ISSUER))
+                && !(flags.contains(SetupFlag.TASKRUN_FLAG) && !flags.contains(SetupFlag.COOP_TASKRUN)
+                        && !flags.contains(SetupFlag.DEFER_TASKRUN));
     }
 
     private static void dropDependents(EnumSet<SetupFlag> want, Map<SetupFlag, String> dropped) {
@@ -98,10 +142,6 @@ final class RingSetup {
         EnumSet<SetupFlag> r = EnumSet.copyOf(want);
         r.removeIf(SetupFlag::optional);
         return r;
-    }
-
-    private static boolean requiredFlagsWork(RingOptions o, EnumSet<SetupFlag> want) {
-        return accepts(o, required(want));
     }
 
     private static UringException requiredFailure(RingOptions o, EnumSet<SetupFlag> want) {

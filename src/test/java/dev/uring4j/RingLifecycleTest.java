@@ -1,0 +1,157 @@
+package dev.uring4j;
+
+import static dev.uring4j.TestSupport.openat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uring4j.TestSupport.Collector;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cancellation, close with work in flight, and buffers the kernel still holds. */
+@Tag("kernel")
+class RingLifecycleTest {
+    @TempDir
+    Path dir;
+
+    private int fifo(Ring ring, String name) throws Exception {
+        Path p = dir.resolve(name);
+        TestSupport.mkfifo(p);
+        // O_RDWR on a FIFO does not block on Linux and keeps a writer present, so reads wait for data.
+        return openat(ring, p, Linux.O_RDWR, 0);
+    }
+
+    @Test
+    void cancellingAReadPendingOnAFifo() throws Exception {
+        try (Ring ring = TestSupport.open()) {
+            int fd = fifo(ring, "p1");
+            Collector c = new Collector();
+            long read = ring.read(fd, ByteBuffer.allocateDirect(64), 0, SqeFlags.NONE, 1);
+            ring.submitAndWait(1, 100, TimeUnit.MILLISECONDS);
+            ring.reap(c);
+            assertTrue(c.all.isEmpty(), "the read must still be pending: " + c.all);
+            ring.cancel(read, SqeFlags.NONE, 2);
+            c.await(ring, 2);
+            assertEquals(-125, c.res(1), "the read completes with ECANCELED");
+            assertEquals(0, c.res(2), "the cancel found it");
+            // Cancelling it again: it is gone.
+            ring.cancel(read, SqeFlags.NONE, 3);
+            assertEquals(-2, c.await(ring, 3).res(3), "ENOENT");
+            TestSupport.closeFd(ring, fd);
+        }
+    }
+
+    @Test
+    void closeWithOperationsInFlightCompletesEachExactlyOnce() throws Exception {
+        Collector c = new Collector();
+        Ring ring = TestSupport.open();
+        int fd = fifo(ring, "p2");
+        for (int i = 0; i < 20; i++) {
+            ring.read(fd, ByteBuffer.allocateDirect(16), 0, SqeFlags.NONE, i);
+        }
+        ring.submit();
+        ring.timeout(1, TimeUnit.HOURS, 0, SqeFlags.NONE, 100);
+        ring.submit();
+        ring.nop(SqeFlags.NONE, 200); // staged, never submitted
+        ring.reap(c);
+        assertEquals(22, ring.inFlight());
+        ring.close(Duration.ofSeconds(5), c);
+        assertEquals(22, c.all.size(), "every operation completed: " + c.all);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(-125, c.res(i), "read " + i);
+        }
+        assertEquals(-125, c.res(100), "timeout");
+        assertEquals(-125, c.res(200), "staged nop");
+        assertTrue(ring.isClosed());
+        ring.close(); // idempotent
+        assertEquals(0, Ring.leakedBuffers(), "the kernel gave everything back");
+    }
+
+    @Test
+    void bufferReferencedOnlyByTheRingSurvivesGcUntilItsReadCompletes() throws Exception {
+        try (Ring ring = TestSupport.open()) {
+            int fd = fifo(ring, "p3");
+            WeakReference<ByteBuffer> weak;
+            {
+                ByteBuffer onlyTheRingHasIt = ByteBuffer.allocateDirect(5);
+                weak = new WeakReference<>(onlyTheRingHasIt);
+                ring.read(fd, onlyTheRingHasIt, 0, SqeFlags.NONE, 1);
+                ring.submit();
+            }
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertTrue(weak.get() != null, "the ring must keep the buffer of a pending read reachable");
+            ring.write(fd, ByteBuffer.allocateDirect(5).put(new byte[] {'h', 'e', 'l', 'l', 'o'}).flip(), 0,
+                    SqeFlags.NONE, 2);
+            Collector c = new Collector();
+            c.await(ring, 2);
+            assertEquals(5, c.res(1));
+            assertEquals(5, c.res(2));
+            ByteBuffer b = weak.get();
+            assertTrue(b != null);
+            byte[] got = new byte[5];
+            b.get(0, got);
+            assertEquals("hello", new String(got, java.nio.charset.StandardCharsets.US_ASCII));
+            TestSupport.closeFd(ring, fd);
+        }
+    }
+
+    @Test
+    void aThrowingHandlerLosesNothing() throws Exception {
+        try (Ring ring = TestSupport.open()) {
+            for (int i = 0; i < 10; i++) {
+                ring.nop(SqeFlags.NONE, i);
+            }
+            ring.submitAndWait(10, 1, TimeUnit.SECONDS);
+            int[] calls = {0};
+            assertThrows(IllegalStateException.class, () -> ring.reap((tag, res, flags) -> {
+                calls[0]++;
+                if (tag == 3) {
+                    throw new IllegalStateException("boom");
+                }
+            }));
+            assertEquals(4, calls[0]);
+            Collector rest = new Collector();
+            ring.reap(rest);
+            assertEquals(6, rest.all.size(), "tags 4..9 remain: " + rest.all);
+            assertEquals(4L, rest.all.get(0).tag);
+            assertEquals(0, ring.inFlight());
+        }
+    }
+
+    @Test
+    void nativeValidatorRejectsWhatJavaWouldNeverProduceAndNothingIsLost() throws Exception {
+        try (Ring ring = TestSupport.open()) {
+            ring.nop(SqeFlags.NONE, 1);
+            ring.stageUnchecked(200, 0, -1, 0, 0, 0, 0, 2);                 // unknown opcode
+            ring.nop(SqeFlags.NONE, 3);
+            UringException e = assertThrows(UringException.class, ring::submit);
+            assertTrue(e.getMessage().contains("record 1 (opcode 200) was rejected by the native validator"), e.getMessage());
+            Collector c = new Collector();
+            ring.reap(c);
+            assertEquals(-22, c.res(2));
+            assertEquals(-125, c.res(1));
+            assertEquals(-125, c.res(3));
+
+            ring.stageUnchecked(22 /* READ */, 0, 0, 0, 0, 4096, 0, 4);     // null buffer with a length
+            e = assertThrows(UringException.class, ring::submit);
+            assertTrue(e.getMessage().contains("a required address is null"), e.getMessage());
+            ring.stageUnchecked(0, 1 /* FIXED_FILE */, -1, 0, 0, 0, 0, 5);  // no files registered
+            e = assertThrows(UringException.class, ring::submit);
+            assertTrue(e.getMessage().contains("SQE flags"), e.getMessage());
+            ring.reap(c);
+            assertEquals(-22, c.res(4));
+            assertEquals(-22, c.res(5));
+            assertEquals(0, ring.inFlight());
+        }
+    }
+}

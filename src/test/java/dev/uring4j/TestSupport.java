@@ -1,0 +1,140 @@
+package dev.uring4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Shared helpers: rings that must be available, completion collection, child JVMs. */
+final class TestSupport {
+    private TestSupport() {}
+
+    /** io_uring must work on the machines this suite runs on; a missing native library is a failure. */
+    static void requireAvailable() {
+        UringUnavailableException cause = Uring.unavailabilityCause();
+        if (cause != null) {
+            fail("io_uring is unavailable, so this test cannot run: " + cause.getMessage(), cause);
+        }
+    }
+
+    static Ring open() throws UringException {
+        return open(RingOptions.defaults());
+    }
+
+    static Ring open(RingOptions options) throws UringException {
+        requireAvailable();
+        return Ring.open(options);
+    }
+
+    /** One completion as delivered. */
+    static final class Done {
+        final long tag;
+        final int res;
+        final int flags;
+
+        Done(long tag, int res, int flags) {
+            this.tag = tag;
+            this.res = res;
+            this.flags = flags;
+        }
+
+        @Override
+        public String toString() {
+            return "tag " + tag + " res " + res;
+        }
+    }
+
+    /** Records completions in arrival order and checks each tag completes once. */
+    static final class Collector implements CompletionHandler {
+        final List<Done> all = new ArrayList<>();
+        final Map<Long, Integer> byTag = new HashMap<>();
+
+        @Override
+        public void onCompletion(long tag, int res, int flags) {
+            all.add(new Done(tag, res, flags));
+            Integer previous = byTag.put(tag, res);
+            if (previous != null) {
+                throw new AssertionError("tag " + tag + " completed twice (" + previous + ", then " + res + ")");
+            }
+        }
+
+        int res(long tag) {
+            Integer r = byTag.get(tag);
+            if (r == null) {
+                throw new AssertionError("tag " + tag + " has not completed; completions: " + all);
+            }
+            return r;
+        }
+
+        /** Submits and reaps until {@code n} completions in total arrived, or fails after 10 s. */
+        Collector await(Ring ring, int n) throws UringException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (all.size() < n) {
+                if (System.nanoTime() > deadline) {
+                    fail("only " + all.size() + " of " + n + " completions within 10 s: " + all);
+                }
+                ring.submitAndReap(n - all.size(), 100, TimeUnit.MILLISECONDS, this);
+            }
+            return this;
+        }
+    }
+
+    /** Opens a file through the ring; returns the fd. */
+    static int openat(Ring ring, Path path, int flags, int mode) throws UringException {
+        Collector c = new Collector();
+        ring.openat(Linux.AT_FDCWD, path.toString(), flags | Linux.O_CLOEXEC, mode, SqeFlags.NONE, -77);
+        c.await(ring, 1);
+        return UringException.check("openat " + path, c.res(-77));
+    }
+
+    static void closeFd(Ring ring, int fd) throws UringException {
+        Collector c = new Collector();
+        ring.closeFd(fd, SqeFlags.NONE, -78);
+        assertEquals(0, c.await(ring, 1).res(-78));
+    }
+
+    static void mkfifo(Path path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "mkfifo failed: " + out);
+    }
+
+    /** Result of a child JVM. */
+    static final class ChildResult {
+        final int exitCode;
+        final String output;
+
+        ChildResult(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+    }
+
+    /** Runs {@code java [jvmArgs] -cp classpath mainClass args}, failing after 60 s. */
+    static ChildResult runJava(List<String> jvmArgs, String classpath, String mainClass, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        if (classpath != null) {
+            cmd.add("-cp");
+            cmd.add(classpath);
+        }
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("child JVM did not finish: " + cmd);
+        }
+        return new ChildResult(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+}
