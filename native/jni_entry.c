@@ -26,16 +26,20 @@ static jint liburing_version(JNIEnv *env, jclass c)
 static jint page_size(JNIEnv *env, jclass c) { (void)env; (void)c; return (jint)sysconf(_SC_PAGESIZE); }
 
 static jlong ring_create(JNIEnv *env, jclass c, jint entries, jint cq_entries, jint flags,
-			 jint sq_cpu, jint sq_idle_ms, jlong info)
+			 jint sq_cpu, jint sq_idle_ms, jint wq_fd, jlong mem, jlong mem_size, jlong info)
 {
+	struct u4j_ring_config cfg = {
+		.entries = (unsigned)entries, .cq_entries = (unsigned)cq_entries, .flags = (unsigned)flags,
+		.sq_cpu = sq_cpu, .sq_idle_ms = (unsigned)sq_idle_ms, .wq_fd = wq_fd,
+		.mem = PTR(mem), .mem_size = (size_t)mem_size,
+	};
 	struct u4j_ring *r = NULL;
 	int ret;
 
 	(void)env; (void)c;
-	if (entries <= 0 || cq_entries < 0 || sq_idle_ms < 0 || !info)
+	if (entries <= 0 || cq_entries < 0 || sq_idle_ms < 0 || !info || mem_size < 0 || (mem && !mem_size))
 		return -EINVAL;
-	ret = u4j_ring_create(&r, (unsigned)entries, (unsigned)cq_entries, (unsigned)flags,
-			      sq_cpu, (unsigned)sq_idle_ms, PTR(info));
+	ret = u4j_ring_create(&r, &cfg, PTR(info));
 	return ret < 0 ? (jlong)ret : (jlong)(uintptr_t)r;
 }
 
@@ -56,6 +60,14 @@ static jint submit_and_reap(JNIEnv *env, jclass c, jlong ring, jlong staging, ji
 				   timeout_ns, PTR(header), PTR(entries), (unsigned)cap);
 }
 
+static jint register_iowq_max_workers(JNIEnv *env, jclass c, jlong ring, jlong values)
+{
+	(void)env; (void)c;
+	if (!ring || !values)
+		return -EINVAL;
+	return u4j_register_iowq_max_workers(PTR(ring), PTR(values));
+}
+
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 {
 	(void)c;
@@ -66,9 +78,10 @@ static const JNINativeMethod methods[] = {
 	{"abiVersion", "()I", (void *)abi_version},
 	{"liburingVersion", "()I", (void *)liburing_version},
 	{"pageSize", "()I", (void *)page_size},
-	{"ringCreate", "(IIIIIJ)J", (void *)ring_create},
+	{"ringCreate", "(IIIIIIJJJ)J", (void *)ring_create},
 	{"ringDestroy", "(J)V", (void *)ring_destroy},
 	{"submitAndReap", "(JJIIJJJI)I", (void *)submit_and_reap},
+	{"registerIowqMaxWorkers", "(JJ)I", (void *)register_iowq_max_workers},
 	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 

@@ -22,8 +22,10 @@ static void probe_ops(struct u4j_ring *r)
 	io_uring_free_probe(p);
 }
 
-static void fill_info(const struct u4j_ring *r, void *info)
+static void fill_info(const struct u4j_ring *r, size_t mem_used, void *info)
 {
+	uint64_t used = mem_used;
+
 	put_u32(info, U4J_INFO_FLAGS, r->ring.flags);
 	put_u32(info, U4J_INFO_FEATURES, r->ring.features);
 	put_u32(info, U4J_INFO_SQ_ENTRIES, r->ring.sq.ring_entries);
@@ -31,32 +33,45 @@ static void fill_info(const struct u4j_ring *r, void *info)
 	put_u32(info, U4J_INFO_RING_FD, (uint32_t)r->ring.ring_fd);
 	put_u32(info, U4J_INFO_LAST_OP, (uint32_t)r->last_op);
 	memcpy((char *)info + U4J_INFO_OPS, r->ops, sizeof(r->ops));
+	memcpy((char *)info + U4J_INFO_MEM_USED, &used, sizeof(used));
+	put_u32(info, U4J_INFO_CQES_OFF, (uint32_t)((char *)r->ring.cq.cqes - (char *)r->ring.cq.ring_ptr));
 }
 
-int u4j_ring_create(struct u4j_ring **out, unsigned entries, unsigned cq_entries,
-		    unsigned flags, int sq_cpu, unsigned sq_idle_ms, void *info)
+int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, void *info)
 {
 	struct io_uring_params p;
 	struct u4j_ring *r;
+	size_t mem_used = 0;
 	int ret;
 
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	if (cq_entries) {
+	p.flags = cfg->flags;
+	if (cfg->cq_entries) {
 		p.flags |= IORING_SETUP_CQSIZE;
-		p.cq_entries = cq_entries;
+		p.cq_entries = cfg->cq_entries;
 	}
-	if (flags & IORING_SETUP_SQPOLL) {
-		p.sq_thread_idle = sq_idle_ms;
-		if (sq_cpu >= 0) {
+	if (cfg->flags & IORING_SETUP_SQPOLL) {
+		p.sq_thread_idle = cfg->sq_idle_ms;
+		if (cfg->sq_cpu >= 0) {
 			p.flags |= IORING_SETUP_SQ_AFF;
-			p.sq_thread_cpu = (unsigned)sq_cpu;
+			p.sq_thread_cpu = (unsigned)cfg->sq_cpu;
 		}
 	}
-	ret = io_uring_queue_init_params(entries, &r->ring, &p);
+	if (cfg->wq_fd >= 0) {
+		p.flags |= IORING_SETUP_ATTACH_WQ;
+		p.wq_fd = (unsigned)cfg->wq_fd;
+	}
+	if (cfg->mem) {
+		/* Returns the bytes it used on success, not 0 (see kernel-facts.md, mode 3). */
+		ret = io_uring_queue_init_mem(cfg->entries, &r->ring, &p, cfg->mem, cfg->mem_size);
+		if (ret > 0)
+			mem_used = (size_t)ret;
+	} else {
+		ret = io_uring_queue_init_params(cfg->entries, &r->ring, &p);
+	}
 	if (ret < 0) {
 		free(r);
 		return ret;
@@ -64,7 +79,7 @@ int u4j_ring_create(struct u4j_ring **out, unsigned entries, unsigned cq_entries
 	r->sqe_size = (r->ring.flags & IORING_SETUP_SQE128) ? 128 : 64;
 	r->cqe_size = (r->ring.flags & IORING_SETUP_CQE32) ? 32 : 16;
 	probe_ops(r);
-	fill_info(r, info);
+	fill_info(r, mem_used, info);
 	*out = r;
 	return 0;
 }

@@ -12,7 +12,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 1
+#define U4J_ABI_VERSION 2
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -22,7 +22,9 @@
 #define U4J_INFO_RING_FD    16   /* s32 */
 #define U4J_INFO_LAST_OP    20   /* s32 highest opcode known to the kernel, -1 without probe */
 #define U4J_INFO_OPS        24   /* u8[256]: 1 where the opcode is supported */
-#define U4J_INFO_SIZE      280
+#define U4J_INFO_MEM_USED  280   /* u64 bytes of caller memory used (NO_MMAP rings), else 0 */
+#define U4J_INFO_CQES_OFF  288   /* u32 offset of the CQE array in the CQ ring (kernel layout) */
+#define U4J_INFO_SIZE      296
 
 /* Batch result header (its own small buffer). Completions go to a separate array of
  * entries of 16 bytes (32 with CQE32): u64 user_data, s32 res, u32 flags [, u64 big_cqe[2]]. */
@@ -57,9 +59,22 @@ struct u4j_ring {
 };
 
 /* ring.c */
-int u4j_ring_create(struct u4j_ring **out, unsigned entries, unsigned cq_entries,
-		    unsigned flags, int sq_cpu, unsigned sq_idle_ms, void *info);
+struct u4j_ring_config {
+	unsigned entries;
+	unsigned cq_entries;   /* 0: kernel default */
+	unsigned flags;        /* IORING_SETUP_* exactly as to be tried */
+	int sq_cpu;            /* SQPOLL: CPU to pin to, or -1 */
+	unsigned sq_idle_ms;   /* SQPOLL: idle time before the thread sleeps */
+	int wq_fd;             /* ATTACH_WQ: ring whose workers to share, or -1 */
+	void *mem;             /* NO_MMAP: page-aligned zeroed memory, or NULL */
+	size_t mem_size;
+};
+
+int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, void *info);
 void u4j_ring_destroy(struct u4j_ring *r);
+
+/* diag.c */
+int u4j_register_iowq_max_workers(struct u4j_ring *r, unsigned values[2]);
 
 /* validate.c: checks one staged record; returns U4J_OK or a U4J_REJECT_* code and
  * sets *detail for codes that carry one. Reads only the record (and, for vectored

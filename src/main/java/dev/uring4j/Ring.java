@@ -345,6 +345,43 @@ public final class Ring implements AutoCloseable {
         return stage(opcode, sqeFlags, fd, off, addr, len, opFlags, tag, null);
     }
 
+    /**
+     * Limits the ring's io-wq worker threads (IORING_REGISTER_IOWQ_MAX_WORKERS): at most
+     * {@code bounded} workers for bounded work (regular files, block devices) and
+     * {@code unbounded} for unbounded work (sockets, pipes); 0 leaves a limit unchanged.
+     * On SQPOLL rings on kernels with the known deadlock (fixed in 5.15.173, 6.1.118,
+     * 6.6.62, 6.10) this is refused unless {@code force} is set.
+     *
+     * @return the previous limits {bounded, unbounded}
+     */
+    public int[] setIoWorkerLimits(int bounded, int unbounded, boolean force) throws UringException {
+        checkUsable(0);
+        if (bounded < 0 || unbounded < 0) {
+            throw new IllegalArgumentException("worker limits must be >= 0 (0 = unchanged), got " + bounded + ", " + unbounded);
+        }
+        checkIowqGuard(UringSupport.kernelVersionOrNull(), setupReport.applied().contains(SetupFlag.SQPOLL), force);
+        ByteBuffer values = Memory.allocate(8);
+        values.putInt(0, bounded).putInt(4, unbounded);
+        int r = Native.registerIowqMaxWorkers(handle, Memory.address(values));
+        if (r < 0) {
+            throw new UringException("io_uring_register(IOWQ_MAX_WORKERS)", -r, "bounded " + bounded + ", unbounded " + unbounded);
+        }
+        return new int[] {values.getInt(0), values.getInt(4)};
+    }
+
+    /** The known-bug guard of {@link #setIoWorkerLimits}, with the kernel version injectable for tests. */
+    static void checkIowqGuard(KernelVersion kernel, boolean sqpoll, boolean force) throws UringException {
+        if (!sqpoll || force || kernel == null) {
+            return;
+        }
+        KnownIssue issue = dev.uring4j.internal.KnownIssues.iowqDeadlock(kernel);
+        if (issue.affected()) {
+            throw new UringException("io_uring_register(IOWQ_MAX_WORKERS)", 0, "refused on this SQPOLL ring: "
+                    + issue.title() + "; " + issue.verdict() + " (" + issue.source()
+                    + "). Upgrade the kernel, or pass force=true to call it anyway");
+        }
+    }
+
     // ---------------------------------------------------------------- submission and completion
 
     /** Submits staged operations without waiting; completions already available are reaped. */

@@ -2,7 +2,7 @@ package dev.uring4j;
 
 import dev.uring4j.internal.Errno;
 import dev.uring4j.internal.HostFacts;
-import dev.uring4j.internal.MemlockAdvice;
+import dev.uring4j.internal.RingLayout;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.SetupRefusal;
@@ -21,6 +21,9 @@ final class RingSetup {
     /** Optional flags, newest first: the order in which they are dropped. */
     private static final List<SetupFlag> STEP_DOWN_ORDER = List.of(SetupFlag.NO_SQARRAY, SetupFlag.DEFER_TASKRUN,
             SetupFlag.SINGLE_ISSUER, SetupFlag.TASKRUN_FLAG, SetupFlag.COOP_TASKRUN, SetupFlag.SUBMIT_ALL);
+
+    /** ENOMEM retries with 1, 2, 4 ... 64 ms pauses: about 127 ms in all. */
+    private static final int ENOMEM_RETRIES = 7;
 
     final long handle;
     final SetupReport report;
@@ -45,6 +48,12 @@ final class RingSetup {
                 throw strictFailure(o, want);
             }
             want = stepDown(o, want, dropped);
+            h = create(o, bits(want), infoAddress);
+        }
+        for (int attempt = 0; h == -Errno.ENOMEM && attempt < ENOMEM_RETRIES; attempt++) {
+            // The kernel releases a closed ring's locked-memory charge asynchronously (per user):
+            // rings this process just closed (the support probe, step-down trials) may still count.
+            sleepMillis(1L << attempt);
             h = create(o, bits(want), infoAddress);
         }
         if (h < 0) {
@@ -101,6 +110,14 @@ final class RingSetup {
                         && !flags.contains(SetupFlag.DEFER_TASKRUN));
     }
 
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void dropDependents(EnumSet<SetupFlag> want, Map<SetupFlag, String> dropped) {
         if (want.contains(SetupFlag.DEFER_TASKRUN) && !want.contains(SetupFlag.SINGLE_ISSUER)) {
             want.remove(SetupFlag.DEFER_TASKRUN);
@@ -113,7 +130,7 @@ final class RingSetup {
         }
     }
 
-    static int bits(EnumSet<SetupFlag> flags) {
+    static int bits(java.util.Collection<SetupFlag> flags) {
         int b = 0;
         for (SetupFlag f : flags) {
             b |= f.bit();
@@ -123,13 +140,13 @@ final class RingSetup {
 
     private static long create(RingOptions o, int flags, long infoAddress) {
         return Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(),
-                (int) o.sqThreadIdle().toMillis(), infoAddress);
+                (int) o.sqThreadIdle().toMillis(), -1, 0, 0, infoAddress);
     }
 
     /** Tries a 2-entry ring with exactly {@code flags}; true if the kernel accepts them. */
     private static boolean accepts(RingOptions o, EnumSet<SetupFlag> flags) {
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
+        long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0,
                 Memory.address(info));
         if (h > 0) {
             Native.ringDestroy(h);
@@ -178,9 +195,12 @@ final class RingSetup {
 
     private static UringException refusal(RingOptions o, EnumSet<SetupFlag> want, int errno) {
         if (errno == Errno.ENOMEM) {
-            return new UringException("io_uring_setup", errno, "not enough locked memory for a ring of "
-                    + o.entries() + " entries (RLIMIT_MEMLOCK " + MemlockAdvice.limitText() + "). "
-                    + MemlockAdvice.HOW_TO_RAISE);
+            MemlockReport report = MemlockReport.current();
+            long needed = report.ringLayout(o, bits(want) | RingLayout.SETUP_NO_SQARRAY).pinnedBytes();
+            return new UringMemlockException("io_uring_setup", report, needed, "a ring of " + o.entries()
+                    + " SQ entries" + (o.cqEntries() > 0 ? " and " + o.cqEntries() + " CQ entries" : "")
+                    + " (still refused after waiting " + ((1L << ENOMEM_RETRIES) - 1)
+                    + " ms for asynchronously released charges)");
         }
         if (errno == Errno.EPERM && want.contains(SetupFlag.SQPOLL)) {
             return new UringException("io_uring_setup", errno, "SQPOLL was refused: it needs root before Linux 5.11 "

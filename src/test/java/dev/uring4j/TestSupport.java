@@ -129,11 +129,16 @@ final class TestSupport {
         }
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    /** Runs a command with stderr merged into stdout, failing after 60 s. */
+    static ChildResult run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            fail("child JVM did not finish: " + cmd);
+            fail("child process did not finish: " + cmd);
         }
         return new ChildResult(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }

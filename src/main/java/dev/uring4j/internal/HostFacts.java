@@ -35,6 +35,54 @@ public final class HostFacts {
                 statusField("Uid:", 2));
     }
 
+    /** RLIMIT_MEMLOCK {soft, hard} in bytes from /proc/self/limits; -1 for unlimited, -2 if unreadable. */
+    public static long[] memlockLimits() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/limits"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Max locked memory")) {
+                    String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
+                    return new long[] {limit(f[0]), limit(f[1])};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-2, -2};
+        }
+        return new long[] {-2, -2};
+    }
+
+    private static long limit(String s) {
+        return s.equals("unlimited") ? -1 : Long.parseLong(s);
+    }
+
+    /** A "kB" field of /proc/self/status (VmLck, VmPin) in bytes, or -1. */
+    public static long statusBytes(String name) {
+        long kb = statusField(name + ":", 1);
+        return kb < 0 ? -1 : kb * 1024;
+    }
+
+    /** Whether the effective capability set holds CAP_IPC_LOCK (bit 14). */
+    public static boolean hasCapIpcLock() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("CapEff:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 14)) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** A small text file (e.g. /proc/version), or null if it cannot be read. */
+    public static String readText(String path) {
+        try {
+            return Files.readString(Paths.get(path), StandardCharsets.UTF_8).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static long readLong(Path p) {
         try {
             return Long.parseLong(Files.readString(p, StandardCharsets.US_ASCII).trim());

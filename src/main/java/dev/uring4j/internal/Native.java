@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -22,7 +22,9 @@ public final class Native {
     public static final int INFO_RING_FD = 16;
     public static final int INFO_LAST_OP = 20;
     public static final int INFO_OPS = 24;
-    public static final int INFO_SIZE = 280;
+    public static final int INFO_MEM_USED = 280;
+    public static final int INFO_CQES_OFFSET = 288;
+    public static final int INFO_SIZE = 296;
 
     // Batch header layout (U4J_REAP_* in u4j.h).
     public static final int HDR_SUBMITTED = 0;
@@ -45,10 +47,13 @@ public final class Native {
     /**
      * Creates a ring with exactly these setup flags (no step-down here).
      *
+     * @param wqFd          ring fd whose io-wq to share (ATTACH_WQ), or -1
+     * @param memAddress    NO_MMAP: page-aligned zeroed memory for the rings, or 0
      * @return a ring handle (&gt; 0) or {@code -errno}
      */
     public static native long ringCreate(int entries, int cqEntries, int flags, int sqThreadCpu,
-                                         int sqThreadIdleMillis, long infoAddress);
+                                         int sqThreadIdleMillis, int wqFd, long memAddress, long memSize,
+                                         long infoAddress);
 
     public static native void ringDestroy(long ring);
 
@@ -62,6 +67,9 @@ public final class Native {
     public static native int submitAndReap(long ring, long stagingAddress, int count, int waitNr,
                                            long timeoutNanos, long headerAddress, long entriesAddress,
                                            int capacity);
+
+    /** io_uring_register_iowq_max_workers: two u32 in/out at {@code valuesAddress}. */
+    public static native int registerIowqMaxWorkers(long ring, long valuesAddress);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
     static native long directBufferAddress(ByteBuffer buffer);

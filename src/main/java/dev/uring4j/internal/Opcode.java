@@ -17,21 +17,23 @@ public final class Opcode {
 
     private Opcode() {}
 
+    /** IORING_OP_* names by value (liburing 2.9's list, plus 6.15's RECV_ZC to WRITEV_FIXED). */
+    private static final String[] NAMES = {
+            "NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED",
+            "POLL_ADD", "POLL_REMOVE", "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT",
+            "TIMEOUT_REMOVE", "ACCEPT", "ASYNC_CANCEL", "LINK_TIMEOUT", "CONNECT", "FALLOCATE",
+            "OPENAT", "CLOSE", "FILES_UPDATE", "STATX", "READ", "WRITE",
+            "FADVISE", "MADVISE", "SEND", "RECV", "OPENAT2", "EPOLL_CTL",
+            "SPLICE", "PROVIDE_BUFFERS", "REMOVE_BUFFERS", "TEE", "SHUTDOWN", "RENAMEAT",
+            "UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING", "FSETXATTR",
+            "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC",
+            "SENDMSG_ZC", "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_WAITV",
+            "FIXED_FD_INSTALL", "FTRUNCATE", "BIND", "LISTEN", "RECV_ZC", "EPOLL_WAIT",
+            "READV_FIXED", "WRITEV_FIXED"};
+
+    /** The opcode's name, e.g. {@code READ}, or {@code opcode 61} for one newer than this table. */
     public static String name(int opcode) {
-        switch (opcode & 0xff) {
-            case NOP: return "NOP";
-            case READV: return "READV";
-            case WRITEV: return "WRITEV";
-            case FSYNC: return "FSYNC";
-            case TIMEOUT: return "TIMEOUT";
-            case ASYNC_CANCEL: return "ASYNC_CANCEL";
-            case FALLOCATE: return "FALLOCATE";
-            case OPENAT: return "OPENAT";
-            case CLOSE: return "CLOSE";
-            case STATX: return "STATX";
-            case READ: return "READ";
-            case WRITE: return "WRITE";
-            default: return "opcode " + (opcode & 0xff);
-        }
+        int op = opcode & 0xff;
+        return op < NAMES.length ? NAMES[op] : "opcode " + op;
     }
 }

@@ -1,5 +1,6 @@
 package dev.uring4j.internal;
 
+import dev.uring4j.MemlockReport;
 import dev.uring4j.UnavailabilityReason;
 import dev.uring4j.UringUnavailableException;
 import java.util.ArrayList;
@@ -10,6 +11,12 @@ public final class SetupRefusal {
     private SetupRefusal() {}
 
     public static UringUnavailableException classify(int errno, HostFacts facts, List<String> attempts) {
+        return classify(errno, facts, MemlockReport.current(), attempts);
+    }
+
+    /** With the locked-memory figures injected (tests). */
+    public static UringUnavailableException classify(int errno, HostFacts facts, MemlockReport memlock,
+                                                     List<String> attempts) {
         List<String> a = new ArrayList<>(attempts);
         a.add("io_uring_setup(2 entries): " + Errno.name(errno) + " (" + Errno.description(errno) + ")");
         switch (errno) {
@@ -22,9 +29,9 @@ public final class SetupRefusal {
                 return eperm(facts, a);
             case Errno.ENOMEM:
                 return new UringUnavailableException(UnavailabilityReason.NOT_ENOUGH_LOCKED_MEMORY, errno,
-                        "io_uring_setup returned ENOMEM: the locked-memory limit (RLIMIT_MEMLOCK, now "
-                                + MemlockAdvice.limitText() + ") is too small for even a 2-entry ring. "
-                                + MemlockAdvice.HOW_TO_RAISE, a, null);
+                        "io_uring_setup returned ENOMEM: " + memlock.explain(
+                                RingLayout.of(2, 0, RingLayout.SETUP_NO_SQARRAY, memlock.pageSize()).pinnedBytes(),
+                                "even a 2-entry ring"), a, null);
             default:
                 return new UringUnavailableException(UnavailabilityReason.SETUP_REFUSED, errno,
                         "io_uring_setup failed with " + Errno.name(errno) + " (" + Errno.description(errno) + ")",

@@ -32,6 +32,14 @@ public final class Main {
 
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
+        if (args.length > 0 && args[0].equals("doctor")) {
+            System.exit(Doctor.run(java.util.List.of(args).subList(1, args.length), out));
+        }
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println("usage: java -jar uring4j-<version>-linux-x86_64.jar [--seconds=N]   host summary and a read comparison");
+            out.println("       java -jar uring4j-<version>-linux-x86_64.jar doctor [--json] full diagnosis; exit 1 if unavailable");
+            return;
+        }
         double seconds = args.length > 0 && args[0].startsWith("--seconds=")
                 ? Double.parseDouble(args[0].substring("--seconds=".length())) : 1.0;
         out.println("uring4j " + version());
