@@ -26,12 +26,13 @@ static jint liburing_version(JNIEnv *env, jclass c)
 static jint page_size(JNIEnv *env, jclass c) { (void)env; (void)c; return (jint)sysconf(_SC_PAGESIZE); }
 
 static jlong ring_create(JNIEnv *env, jclass c, jint entries, jint cq_entries, jint flags,
-			 jint sq_cpu, jint sq_idle_ms, jint wq_fd, jlong mem, jlong mem_size, jlong info)
+			 jint sq_cpu, jint sq_idle_ms, jint wq_fd, jlong mem, jlong mem_size, jboolean reg_fd,
+			 jlong info)
 {
 	struct u4j_ring_config cfg = {
 		.entries = (unsigned)entries, .cq_entries = (unsigned)cq_entries, .flags = (unsigned)flags,
 		.sq_cpu = sq_cpu, .sq_idle_ms = (unsigned)sq_idle_ms, .wq_fd = wq_fd,
-		.mem = PTR(mem), .mem_size = (size_t)mem_size,
+		.mem = PTR(mem), .mem_size = (size_t)mem_size, .register_ring_fd = reg_fd,
 	};
 	struct u4j_ring *r = NULL;
 	int ret;
@@ -68,6 +69,76 @@ static jint register_iowq_max_workers(JNIEnv *env, jclass c, jlong ring, jlong v
 	return u4j_register_iowq_max_workers(PTR(ring), PTR(values));
 }
 
+static jint sq_flags(JNIEnv *env, jclass c, jlong ring)
+{
+	(void)env; (void)c;
+	return ring ? (jint)u4j_sq_flags(PTR(ring)) : -EINVAL;
+}
+
+static jint register_files(JNIEnv *env, jclass c, jlong ring, jlong fds, jint n)
+{
+	(void)env; (void)c;
+	if (!ring || !fds || n <= 0)
+		return -EINVAL;
+	return u4j_register_files(PTR(ring), PTR(fds), (unsigned)n);
+}
+
+static jint register_files_sparse(JNIEnv *env, jclass c, jlong ring, jint n)
+{
+	(void)env; (void)c;
+	if (!ring || n <= 0)
+		return -EINVAL;
+	return u4j_register_files_sparse(PTR(ring), (unsigned)n);
+}
+
+static jint update_files(JNIEnv *env, jclass c, jlong ring, jint offset, jlong fds, jint n)
+{
+	(void)env; (void)c;
+	if (!ring || !fds || n <= 0 || offset < 0)
+		return -EINVAL;
+	return u4j_update_files(PTR(ring), (unsigned)offset, PTR(fds), (unsigned)n);
+}
+
+static jint unregister_files(JNIEnv *env, jclass c, jlong ring)
+{
+	(void)env; (void)c;
+	return ring ? u4j_unregister_files(PTR(ring)) : -EINVAL;
+}
+
+static jint register_buffers(JNIEnv *env, jclass c, jlong ring, jlong iovs, jint n)
+{
+	(void)env; (void)c;
+	if (!ring || !iovs || n <= 0)
+		return -EINVAL;
+	return u4j_register_buffers(PTR(ring), PTR(iovs), (unsigned)n);
+}
+
+static jint unregister_buffers(JNIEnv *env, jclass c, jlong ring)
+{
+	(void)env; (void)c;
+	return ring ? u4j_unregister_buffers(PTR(ring)) : -EINVAL;
+}
+
+static jlong mem_map(JNIEnv *env, jclass c, jlong size, jboolean huge)
+{
+	int err;
+	void *p;
+
+	(void)env; (void)c;
+	if (size <= 0)
+		return -EINVAL;
+	p = u4j_mem_map((size_t)size, huge, &err);
+	return p ? (jlong)(uintptr_t)p : (jlong)err;
+}
+
+static jint mem_unmap(JNIEnv *env, jclass c, jlong addr, jlong size)
+{
+	(void)env; (void)c;
+	if (!addr || size <= 0)
+		return -EINVAL;
+	return u4j_mem_unmap(PTR(addr), (size_t)size);
+}
+
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 {
 	(void)c;
@@ -78,10 +149,19 @@ static const JNINativeMethod methods[] = {
 	{"abiVersion", "()I", (void *)abi_version},
 	{"liburingVersion", "()I", (void *)liburing_version},
 	{"pageSize", "()I", (void *)page_size},
-	{"ringCreate", "(IIIIIIJJJ)J", (void *)ring_create},
+	{"ringCreate", "(IIIIIIJJZJ)J", (void *)ring_create},
 	{"ringDestroy", "(J)V", (void *)ring_destroy},
 	{"submitAndReap", "(JJIIJJJI)I", (void *)submit_and_reap},
 	{"registerIowqMaxWorkers", "(JJ)I", (void *)register_iowq_max_workers},
+	{"sqFlags", "(J)I", (void *)sq_flags},
+	{"registerFiles", "(JJI)I", (void *)register_files},
+	{"registerFilesSparse", "(JI)I", (void *)register_files_sparse},
+	{"updateFiles", "(JIJI)I", (void *)update_files},
+	{"unregisterFiles", "(J)I", (void *)unregister_files},
+	{"registerBuffers", "(JJI)I", (void *)register_buffers},
+	{"unregisterBuffers", "(J)I", (void *)unregister_buffers},
+	{"memMap", "(JZ)J", (void *)mem_map},
+	{"memUnmap", "(JJ)I", (void *)mem_unmap},
 	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 

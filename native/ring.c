@@ -80,6 +80,13 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 	r->cqe_size = (r->ring.flags & IORING_SETUP_CQE32) ? 32 : 16;
 	probe_ops(r);
 	fill_info(r, mem_used, info);
+	if (cfg->register_ring_fd) {
+		/* Lets liburing enter with the registered index instead of an fd lookup (5.18+). */
+		int reg = io_uring_register_ring_fd(&r->ring);
+		put_u32(info, U4J_INFO_REG_RING, (uint32_t)(reg == 1 ? 1 : (reg < 0 ? reg : -EINVAL)));
+	} else {
+		put_u32(info, U4J_INFO_REG_RING, 0);
+	}
 	*out = r;
 	return 0;
 }
@@ -87,5 +94,6 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 void u4j_ring_destroy(struct u4j_ring *r)
 {
 	io_uring_queue_exit(&r->ring);
+	free(r->bufs);
 	free(r);
 }

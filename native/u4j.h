@@ -8,11 +8,12 @@
 #define U4J_H
 
 #include <stdint.h>
+#include <sys/uio.h>
 #include <liburing.h>
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 2
+#define U4J_ABI_VERSION 3
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -24,6 +25,7 @@
 #define U4J_INFO_OPS        24   /* u8[256]: 1 where the opcode is supported */
 #define U4J_INFO_MEM_USED  280   /* u64 bytes of caller memory used (NO_MMAP rings), else 0 */
 #define U4J_INFO_CQES_OFF  288   /* u32 offset of the CQE array in the CQ ring (kernel layout) */
+#define U4J_INFO_REG_RING  292   /* s32 1 if the ring fd is registered (REGISTER_RING_FDS), else -errno */
 #define U4J_INFO_SIZE      296
 
 /* Batch result header (its own small buffer). Completions go to a separate array of
@@ -48,6 +50,9 @@ enum u4j_reject {
 	U4J_REJECT_USER_DATA = 7,       /* user_data reserved by liburing */
 	U4J_REJECT_RESERVED = 8,        /* a field uring4j does not use is not zero */
 	U4J_REJECT_IOVEC = 9,           /* an iovec entry is invalid (detail = index) */
+	U4J_REJECT_FIXED_FILE = 10,     /* fixed-file index outside the registered table */
+	U4J_REJECT_BUF_INDEX = 11,      /* buf_index outside the registered buffers */
+	U4J_REJECT_BUF_RANGE = 12,      /* address range outside its registered buffer */
 };
 
 struct u4j_ring {
@@ -56,6 +61,9 @@ struct u4j_ring {
 	unsigned cqe_size;
 	int last_op;
 	uint8_t ops[256];
+	unsigned nr_files;        /* registered file table size (0: none) */
+	unsigned nr_bufs;         /* registered buffers (0: none) */
+	struct iovec *bufs;       /* copy of the registered buffers, for range checks */
 };
 
 /* ring.c */
@@ -68,6 +76,7 @@ struct u4j_ring_config {
 	int wq_fd;             /* ATTACH_WQ: ring whose workers to share, or -1 */
 	void *mem;             /* NO_MMAP: page-aligned zeroed memory, or NULL */
 	size_t mem_size;
+	int register_ring_fd;  /* register the ring fd (REGISTER_RING_FDS) for cheaper enters */
 };
 
 int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, void *info);
@@ -75,6 +84,19 @@ void u4j_ring_destroy(struct u4j_ring *r);
 
 /* diag.c */
 int u4j_register_iowq_max_workers(struct u4j_ring *r, unsigned values[2]);
+unsigned u4j_sq_flags(const struct u4j_ring *r);
+
+/* register.c: fixed files and buffers; the ring remembers sizes for the validator. */
+int u4j_register_files(struct u4j_ring *r, const int *fds, unsigned n);
+int u4j_register_files_sparse(struct u4j_ring *r, unsigned n);
+int u4j_update_files(struct u4j_ring *r, unsigned offset, const int *fds, unsigned n);
+int u4j_unregister_files(struct u4j_ring *r);
+int u4j_register_buffers(struct u4j_ring *r, const struct iovec *iovs, unsigned n);
+int u4j_unregister_buffers(struct u4j_ring *r);
+
+/* mem.c: page-aligned zeroed memory for NO_MMAP rings (optionally a huge page). */
+void *u4j_mem_map(size_t size, int huge, int *err);
+int u4j_mem_unmap(void *addr, size_t size);
 
 /* validate.c: checks one staged record; returns U4J_OK or a U4J_REJECT_* code and
  * sets *detail for codes that carry one. Reads only the record (and, for vectored

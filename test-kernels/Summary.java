@@ -64,7 +64,7 @@ public class Summary {
         k.name = name;
         Map<String, String> kv = keyValues(dir.resolve("kernel-version.txt"));
         k.release = kv.getOrDefault("kernel release", "?");
-        k.packages = kv.getOrDefault("package", "?");
+        k.packages = kv.getOrDefault("image", "?");
         Map<String, String> run = keyValues(dir.resolve("run-info.txt"));
         k.accel = run.getOrDefault("accel", "?");
         k.seconds = Long.parseLong(run.getOrDefault("seconds", "-1"));
@@ -132,7 +132,7 @@ public class Summary {
         if (md) {
             p.println("# test-kernels results");
             p.println();
-            p.println("| kernel | release (guest uname -r) | packages | accel | time | passed | failed | skipped | status |");
+            p.println("| kernel | release (guest uname -r) | package | accel | time | passed | failed | skipped | status |");
             p.println("|---|---|---|---|---|---|---|---|---|");
         } else {
             p.println();

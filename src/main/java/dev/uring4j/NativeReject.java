@@ -8,13 +8,16 @@ final class NativeReject {
         switch (reason) {
             case 1: return "the opcode is not one uring4j offers";
             case 2: return "this kernel does not support the opcode (probe)";
-            case 3: return "SQE flags outside IO_DRAIN|IO_LINK|IO_HARDLINK|ASYNC";
+            case 3: return "SQE flags outside FIXED_FILE|IO_DRAIN|IO_LINK|IO_HARDLINK|ASYNC, or FIXED_FILE on an op that takes none";
             case 4: return "a required address is null";
             case 5: return "a length is out of range";
             case 6: return "the file descriptor is negative";
             case 7: return "user_data -1 is reserved by liburing";
             case 8: return "a field uring4j does not use is not zero";
             case 9: return "iovec " + detail + " is invalid (null base with a length, or too long)";
+            case 10: return "the fixed file index is outside the registered table";
+            case 11: return "buf_index is outside the registered buffers";
+            case 12: return "the address range is outside its registered buffer";
             default: return "reason " + reason;
         }
     }

@@ -87,9 +87,16 @@ public final class Ring implements AutoCloseable {
     private int syntheticCount;
 
     private final InFlight inFlight;
+    private final FixedFiles fixedFiles = new FixedFiles(this);
+    private final FixedBuffers fixedBuffers = new FixedBuffers(this);
+    /** NO_MMAP ring memory: the kernel writes into it until the ring is gone. */
+    private ByteBuffer callerMemory;
+    private long mappedAddress;
+    private long mappedSize;
     private CompletionHandler lastHandler;
     private long strayCompletions;
     private int lastEnterError;
+    private boolean leakedAtClose;
 
     private Ring(RingSetup setup, ByteBuffer info) {
         this.owner = Thread.currentThread();
@@ -115,6 +122,9 @@ public final class Ring implements AutoCloseable {
         this.completions = Memory.allocate(completionCapacity * cqeSize);
         this.completionsAddress = Memory.address(completions);
         this.inFlight = new InFlight(sqEntries + cqEntries);
+        this.callerMemory = setup.callerMemory;
+        this.mappedAddress = setup.mappedAddress;
+        this.mappedSize = setup.mappedSize;
     }
 
     /**
@@ -187,6 +197,40 @@ public final class Ring implements AutoCloseable {
         return closed;
     }
 
+    /** The registered file table of this ring. */
+    public FixedFiles fixedFiles() {
+        return fixedFiles;
+    }
+
+    /** The registered buffers of this ring. */
+    public FixedBuffers fixedBuffers() {
+        return fixedBuffers;
+    }
+
+    /**
+     * For SQPOLL rings: whether the kernel thread has gone to sleep after its idle time
+     * (IORING_SQ_NEED_WAKEUP). The next submission wakes it; this is for diagnostics.
+     */
+    public boolean isSqThreadSleeping() {
+        checkOwner();
+        return (Native.sqFlags(handle) & 1) != 0;
+    }
+
+    long handle() {
+        return handle;
+    }
+
+    /** The ring fd for another ring's ATTACH_WQ. */
+    int fdForAttach() {
+        if (closed) {
+            throw new IllegalStateException("cannot attach to a closed ring");
+        }
+        if (ringFd < 0) {
+            throw new IllegalStateException("cannot attach to a ring set up with REGISTERED_FD_ONLY (it has no fd)");
+        }
+        return ringFd;
+    }
+
     /** Number of buffers process-wide kept forever because the kernel had not released them at close. */
     public static int leakedBuffers() {
         return LEAKED.size();
@@ -197,6 +241,7 @@ public final class Ring implements AutoCloseable {
     /** Prepares a no-op that completes with 0. */
     public long nop(int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
+        noFixedFile("nop", sqeFlags);
         return stage(Opcode.NOP, sqeFlags, -1, 0, 0, 0, 0, tag, null);
     }
 
@@ -215,7 +260,7 @@ public final class Ring implements AutoCloseable {
             throws UringException {
         checkUsable(sqeFlags);
         long address = bufferRange("read", dst, index, length, true);
-        checkFd("read", fd);
+        checkFd("read", fd, sqeFlags);
         checkOffset("read", offset);
         return stage(Opcode.READ, sqeFlags, fd, offset, address, length, 0, tag, dst);
     }
@@ -231,7 +276,7 @@ public final class Ring implements AutoCloseable {
             throws UringException {
         checkUsable(sqeFlags);
         long address = bufferRange("write", src, index, length, false);
-        checkFd("write", fd);
+        checkFd("write", fd, sqeFlags);
         checkOffset("write", offset);
         return stage(Opcode.WRITE, sqeFlags, fd, offset, address, length, 0, tag, src);
     }
@@ -249,14 +294,14 @@ public final class Ring implements AutoCloseable {
     /** Prepares fsync ({@code dataOnly}: fdatasync). */
     public long fsync(int fd, boolean dataOnly, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
-        checkFd("fsync", fd);
+        checkFd("fsync", fd, sqeFlags);
         return stage(Opcode.FSYNC, sqeFlags, fd, 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0, tag, null);
     }
 
     /** Prepares fallocate(fd, mode, offset, length); see {@link Linux#FALLOC_FL_KEEP_SIZE}. */
     public long fallocate(int fd, int mode, long offset, long length, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
-        checkFd("fallocate", fd);
+        checkFd("fallocate", fd, sqeFlags);
         if (offset < 0 || length <= 0) {
             throw new IllegalArgumentException("fallocate needs offset >= 0 and length > 0, got offset " + offset
                     + ", length " + length);
@@ -270,18 +315,75 @@ public final class Ring implements AutoCloseable {
      * @param dirfd a directory fd or {@link Linux#AT_FDCWD}
      */
     public long openat(int dirfd, String path, int flags, int mode, int sqeFlags, long tag) throws UringException {
+        return openat("openat", dirfd, path, flags, mode, 0, sqeFlags, tag);
+    }
+
+    /**
+     * Prepares openat into fixed file slot {@code slot} of {@link #fixedFiles()} (5.15+),
+     * or into a free slot the kernel picks with {@link FixedFiles#ALLOC} (5.19+). The
+     * result is 0 (or, with ALLOC, the slot chosen); no regular fd is created.
+     */
+    public long openatDirect(int dirfd, String path, int flags, int mode, int slot, int sqeFlags, long tag)
+            throws UringException {
         checkUsable(sqeFlags);
-        checkDirFd("openat", dirfd);
-        byte[] bytes = pathBytes("openat", path);
+        if (slot != FixedFiles.ALLOC) {
+            fixedFiles.checkSlot("openatDirect", slot);
+        } else if (!fixedFiles.isRegistered()) {
+            fixedFiles.checkSlot("openatDirect", 0);
+        }
+        int fileIndex = slot == FixedFiles.ALLOC ? -1 /* IORING_FILE_INDEX_ALLOC */ : slot + 1;
+        return openat("openatDirect", dirfd, path, flags, mode, fileIndex, sqeFlags, tag);
+    }
+
+    private long openat(String op, int dirfd, String path, int flags, int mode, int fileIndex, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        noFixedFile("openat", sqeFlags);
+        checkDirFd(op, dirfd);
+        byte[] bytes = pathBytes(op, path);
         int slot = inFlight.acquire(tag);
         long address = putPath(slot, bytes);
-        return stageSlot(slot, Opcode.OPENAT, sqeFlags, dirfd, 0, address, mode, flags);
+        return stageSlot(slot, Opcode.OPENAT, sqeFlags, dirfd, 0, address, mode, flags, (long) fileIndex << 32);
+    }
+
+    /** Prepares close of fixed file slot {@code slot} (5.15+): the slot becomes empty. */
+    public long closeDirect(int slot, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        noFixedFile("close", sqeFlags);
+        fixedFiles.checkSlot("closeDirect", slot);
+        return stage(Opcode.CLOSE, sqeFlags, 0, 0, 0, 0, 0, tag, null, (long) (slot + 1) << 32);
+    }
+
+    /**
+     * Prepares a read into registered buffer {@code bufIndex} at {@code [bufOffset, bufOffset+length)}
+     * (READ_FIXED: no per-operation page pinning).
+     */
+    public long readFixed(int fd, int bufIndex, int bufOffset, int length, long fileOffset, int sqeFlags, long tag)
+            throws UringException {
+        return rwFixed(Opcode.READ_FIXED, "readFixed", fd, bufIndex, bufOffset, length, fileOffset, sqeFlags, tag);
+    }
+
+    /** Prepares a write from registered buffer {@code bufIndex} at {@code [bufOffset, bufOffset+length)}. */
+    public long writeFixed(int fd, int bufIndex, int bufOffset, int length, long fileOffset, int sqeFlags, long tag)
+            throws UringException {
+        return rwFixed(Opcode.WRITE_FIXED, "writeFixed", fd, bufIndex, bufOffset, length, fileOffset, sqeFlags, tag);
+    }
+
+    private long rwFixed(int opcode, String op, int fd, int bufIndex, int bufOffset, int length, long fileOffset,
+                         int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        long address = fixedBuffers.address(op, bufIndex, bufOffset, length);
+        checkFd(op, fd, sqeFlags);
+        checkOffset(op, fileOffset);
+        return stage(opcode, sqeFlags, fd, fileOffset, address, length, 0, tag, fixedBuffers.buffer(bufIndex),
+                bufIndex & 0xffffL);
     }
 
     /** Prepares close(fd) through the ring. */
     public long closeFd(int fd, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
-        checkFd("close", fd);
+        noFixedFile("close", sqeFlags);
+        checkFd("close", fd, sqeFlags);
         return stage(Opcode.CLOSE, sqeFlags, fd, 0, 0, 0, 0, tag, null);
     }
 
@@ -294,6 +396,7 @@ public final class Ring implements AutoCloseable {
     public long statx(int dirfd, String path, int flags, int mask, StatxBuffer out, int sqeFlags, long tag)
             throws UringException {
         checkUsable(sqeFlags);
+        noFixedFile("statx", sqeFlags);
         Objects.requireNonNull(out, "out");
         checkDirFd("statx", dirfd);
         byte[] bytes = pathBytes("statx", path);
@@ -309,6 +412,7 @@ public final class Ring implements AutoCloseable {
      */
     public long timeout(long timeout, TimeUnit unit, int count, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
+        noFixedFile("timeout", sqeFlags);
         Objects.requireNonNull(unit, "unit");
         if (timeout < 0 || count < 0) {
             throw new IllegalArgumentException("timeout and count must be >= 0, got " + timeout + " " + unit
@@ -329,6 +433,7 @@ public final class Ring implements AutoCloseable {
      */
     public long cancel(long operationId, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
+        noFixedFile("cancel", sqeFlags);
         if (operationId == -1L || operationId == CLOSE_CANCEL_USER_DATA) {
             throw new IllegalArgumentException("not an operation id: " + operationId);
         }
@@ -540,15 +645,26 @@ public final class Ring implements AutoCloseable {
 
     private long stage(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag,
                        Object ref) throws UringException {
+        return stage(opcode, sqeFlags, fd, off, addr, len, opFlags, tag, ref, 0L);
+    }
+
+    private long stage(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag,
+                       Object ref, long word40) throws UringException {
         int slot = inFlight.acquire(tag);
         if (ref != null) {
             inFlight.reference(slot, ref);
         }
-        return stageSlot(slot, opcode, sqeFlags, fd, off, addr, len, opFlags);
+        return stageSlot(slot, opcode, sqeFlags, fd, off, addr, len, opFlags, word40);
     }
 
     private long stageSlot(int slot, int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags)
             throws UringException {
+        return stageSlot(slot, opcode, sqeFlags, fd, off, addr, len, opFlags, 0L);
+    }
+
+    /** @param word40 bytes 40..47 of the SQE: buf_index (u16), personality (u16), file_index (u32) */
+    private long stageSlot(int slot, int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags,
+                           long word40) throws UringException {
         if (staged == stagingCapacity) {
             try {
                 cross(0, 0);
@@ -565,7 +681,7 @@ public final class Ring implements AutoCloseable {
         s.putLong(base + 16, addr);
         s.putLong(base + 24, (len & 0xffffffffL) | ((long) opFlags << 32));
         s.putLong(base + 32, userData);
-        s.putLong(base + 40, 0L);
+        s.putLong(base + 40, word40);
         s.putLong(base + 48, 0L);
         s.putLong(base + 56, 0L);
         staged++;
@@ -579,7 +695,7 @@ public final class Ring implements AutoCloseable {
         if (buffers.length == 0 || buffers.length > 1024) {
             throw new IllegalArgumentException(op + " needs 1 to 1024 buffers (UIO_MAXIOV), got " + buffers.length);
         }
-        checkFd(op, fd);
+        checkFd(op, fd, sqeFlags);
         checkOffset(op, offset);
         ByteBuffer[] refs = buffers.clone();
         long total = 0;
@@ -610,6 +726,11 @@ public final class Ring implements AutoCloseable {
 
     // ---------------------------------------------------------------- checks
 
+    /** Closed and thread checks shared by the ring's registration tables. */
+    void checkOwner() {
+        checkUsable(0);
+    }
+
     private void checkUsable(int sqeFlags) {
         if (closed) {
             throw new IllegalStateException("this Ring is closed" + (handle == 0 ? "" : " (closing)"));
@@ -622,7 +743,7 @@ public final class Ring implements AutoCloseable {
         }
         if ((sqeFlags & ~SqeFlags.ALLOWED) != 0) {
             throw new IllegalArgumentException("unsupported SQE flags 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.ALLOWED)
-                    + ": use SqeFlags.IO_DRAIN, IO_LINK, IO_HARDLINK, ASYNC");
+                    + ": use SqeFlags.FIXED_FILE, IO_DRAIN, IO_LINK, IO_HARDLINK, ASYNC");
         }
     }
 
@@ -646,9 +767,18 @@ public final class Ring implements AutoCloseable {
         return Memory.address(b) + index;
     }
 
-    private static void checkFd(String op, int fd) {
-        if (fd < 0) {
+    private void checkFd(String op, int fd, int sqeFlags) {
+        if ((sqeFlags & SqeFlags.FIXED_FILE) != 0) {
+            fixedFiles.checkSlot(op, fd);
+        } else if (fd < 0) {
             throw new IllegalArgumentException(op + ": file descriptor must be >= 0, got " + fd);
+        }
+    }
+
+    private static void noFixedFile(String op, int sqeFlags) {
+        if ((sqeFlags & SqeFlags.FIXED_FILE) != 0) {
+            throw new IllegalArgumentException(op + " does not take SqeFlags.FIXED_FILE"
+                    + (op.equals("openat") || op.equals("close") ? " (use the Direct variant for fixed slots)" : ""));
         }
     }
 
@@ -721,6 +851,7 @@ public final class Ring implements AutoCloseable {
             handlerFailure = cancelAndDrain(h, System.nanoTime() + drainTimeout.toNanos(), handlerFailure);
         }
         if (inFlight.active() > 0) {
+            leakedAtClose = true;
             int kept = inFlight.active();
             inFlight.forEachActive(slot -> {
                 LEAKED.add(inFlight.reference(slot));
@@ -731,12 +862,34 @@ public final class Ring implements AutoCloseable {
                     + "not completed within " + drainTimeout + "; their buffers are kept, never freed");
             handlerFailure = dispatchAll(h, handlerFailure);
         }
+        boolean drained = inFlight.active() == 0 && !leakedAtClose;
         Native.ringDestroy(handle);
         handle = 0;
+        releaseRingMemory(drained);
         OPEN.remove(this);
         if (handlerFailure != null) {
             throw handlerFailure;
         }
+    }
+
+    /**
+     * NO_MMAP memory is unmapped only if every operation completed: otherwise the kernel
+     * may still post completions into it, so it is kept forever, like leaked buffers.
+     */
+    private void releaseRingMemory(boolean drained) {
+        if (!drained) {
+            if (callerMemory != null) {
+                LEAKED.add(callerMemory);
+            }
+            if (mappedAddress != 0) {
+                LEAKED.add(new long[] {mappedAddress, mappedSize});
+            }
+        } else if (mappedAddress != 0) {
+            Native.memUnmap(mappedAddress, mappedSize);
+        }
+        callerMemory = null;
+        mappedAddress = 0;
+        mappedSize = 0;
     }
 
     private RuntimeException dispatchAll(CompletionHandler h, RuntimeException failure) {

@@ -25,8 +25,14 @@ public final class RingOptions {
     private final Duration sqThreadIdle;
     private final int sqThreadCpu;
     private final boolean strict;
+    private final RingMemory memory;
+    private final Ring attachTo;
+    private final boolean registerRingFd;
 
     private RingOptions(Builder b) {
+        this.memory = b.memory;
+        this.attachTo = b.attachTo;
+        this.registerRingFd = b.registerRingFd;
         this.entries = b.entries;
         this.cqEntries = b.cqEntries;
         this.flags = EnumSet.copyOf(b.flags);
@@ -69,11 +75,26 @@ public final class RingOptions {
         return strict;
     }
 
+    public RingMemory memory() {
+        return memory;
+    }
+
+    /** The ring whose io-wq (and SQPOLL thread) this ring shares, or null. */
+    public Ring attachTo() {
+        return attachTo;
+    }
+
+    /** Whether the ring fd is registered (REGISTER_RING_FDS, 5.18+) for cheaper submissions. */
+    public boolean registerRingFd() {
+        return registerRingFd;
+    }
+
     @Override
     public String toString() {
         return "RingOptions{entries=" + entries + ", cqEntries=" + cqEntries + ", flags=" + flags
                 + (flags.contains(SetupFlag.SQPOLL) ? ", sqThreadIdle=" + sqThreadIdle + ", sqThreadCpu=" + sqThreadCpu : "")
-                + ", strict=" + strict + '}';
+                + ", memory=" + memory + (attachTo != null ? ", attachTo=fd " + attachTo.fd() : "")
+                + ", registerRingFd=" + registerRingFd + ", strict=" + strict + '}';
     }
 
     public static final class Builder {
@@ -84,8 +105,32 @@ public final class RingOptions {
         private Duration sqThreadIdle = Duration.ofSeconds(1);
         private int sqThreadCpu = -1;
         private boolean strict;
+        private RingMemory memory = RingMemory.kernel();
+        private Ring attachTo;
+        private boolean registerRingFd = true;
 
         private Builder() {}
+
+        /** Where the rings live: kernel-mapped (default) or NO_MMAP memory; see {@link RingMemory}. */
+        public Builder memory(RingMemory memory) {
+            this.memory = Objects.requireNonNull(memory, "memory");
+            return this;
+        }
+
+        /**
+         * Share {@code ring}'s async worker pool (IORING_SETUP_ATTACH_WQ); for two SQPOLL
+         * rings, also its SQ polling thread. Null to not attach.
+         */
+        public Builder attachWorkQueue(Ring ring) {
+            this.attachTo = ring;
+            return this;
+        }
+
+        /** Register the ring fd with the kernel (REGISTER_RING_FDS, 5.18+); on by default, skipped where unsupported. */
+        public Builder registerRingFd(boolean register) {
+            this.registerRingFd = register;
+            return this;
+        }
 
         /** SQ size: 1 to {@value #MAX_ENTRIES} (rounded up to a power of two by the kernel). */
         public Builder entries(int entries) {

@@ -25,12 +25,40 @@ final class RingSetup {
     /** ENOMEM retries with 1, 2, 4 ... 64 ms pauses: about 127 ms in all. */
     private static final int ENOMEM_RETRIES = 7;
 
+    private static final int NO_MMAP = 1 << 14;
+    private static final long HUGE_PAGE = 2L << 20;
+
     final long handle;
     final SetupReport report;
+    /** NO_MMAP memory the ring lives in: a caller buffer, or a mapping of {@code mappedSize} bytes; else null/0. */
+    final ByteBuffer callerMemory;
+    final long mappedAddress;
+    final long mappedSize;
 
-    private RingSetup(long handle, SetupReport report) {
+    private RingSetup(long handle, SetupReport report, Attempt a) {
         this.handle = handle;
         this.report = report;
+        this.callerMemory = a.callerMemory;
+        this.mappedAddress = a.mappedAddress;
+        this.mappedSize = a.mappedSize;
+    }
+
+    /** One real setup attempt with its memory, and what happened to NO_MMAP. */
+    private static final class Attempt {
+        ByteBuffer callerMemory;
+        long mappedAddress;
+        long mappedSize;
+        String memoryNote = "kernel-mapped";
+        boolean noMmap;
+
+        void release() {
+            if (mappedAddress != 0) {
+                Native.memUnmap(mappedAddress, mappedSize);
+            }
+            mappedAddress = 0;
+            mappedSize = 0;
+            callerMemory = null;
+        }
     }
 
     /** @param info a direct buffer of {@link Native#INFO_SIZE} bytes the native side fills */
@@ -39,8 +67,10 @@ final class RingSetup {
         EnumSet<SetupFlag> want = EnumSet.copyOf(o.flags());
         Map<SetupFlag, String> dropped = new EnumMap<>(SetupFlag.class);
         dropDependents(want, dropped);
-        long h = create(o, bits(want), infoAddress);
+        Attempt a = new Attempt();
+        long h = createReal(o, bits(want), infoAddress, a);
         if (h == -Errno.EINVAL) {
+            a.release();
             if (!accepts(o, required(want))) {
                 throw requiredFailure(o, want);
             }
@@ -48,18 +78,130 @@ final class RingSetup {
                 throw strictFailure(o, want);
             }
             want = stepDown(o, want, dropped);
-            h = create(o, bits(want), infoAddress);
+            h = createReal(o, bits(want), infoAddress, a);
         }
         for (int attempt = 0; h == -Errno.ENOMEM && attempt < ENOMEM_RETRIES; attempt++) {
             // The kernel releases a closed ring's locked-memory charge asynchronously (per user):
             // rings this process just closed (the support probe, step-down trials) may still count.
             sleepMillis(1L << attempt);
-            h = create(o, bits(want), infoAddress);
+            h = createReal(o, bits(want), infoAddress, a);
         }
         if (h < 0) {
+            a.release();
             throw refusal(o, want, (int) -h);
         }
-        return new RingSetup(h, new SetupReport(o.flags(), info.getInt(Native.INFO_FLAGS), dropped));
+        int reg = info.getInt(Native.INFO_REG_RING);
+        String ringFd = !o.registerRingFd() ? "not requested"
+                : reg == 1 ? "registered" : "not registered (" + Errno.name(-reg) + ")";
+        return new RingSetup(h, new SetupReport(o.flags(), info.getInt(Native.INFO_FLAGS), dropped, a.noMmap,
+                a.memoryNote, ringFd), a);
+    }
+
+    /**
+     * Creates the ring with the requested memory. If NO_MMAP is refused (EINVAL, EFAULT),
+     * retries kernel-mapped and records why, unless strict; a kernel-mapped EINVAL is
+     * returned for the flag step-down to handle.
+     */
+    private static long createReal(RingOptions o, int flags, long infoAddress, Attempt a) throws UringException {
+        a.release();
+        RingMemory m = o.memory();
+        int wq = o.attachTo() != null ? o.attachTo().fdForAttach() : -1;
+        if (m.kind == RingMemory.Kind.KERNEL) {
+            a.memoryNote = "kernel-mapped";
+            a.noMmap = false;
+            return Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
+                    wq, 0, 0, o.registerRingFd(), infoAddress);
+        }
+        int page = Native.pageSize();
+        // Size for the larger layout (with the SQ array) in case NO_SQARRAY is not applied.
+        long need = RingLayout.of(o.entries(), o.cqEntries(), flags & ~RingLayout.SETUP_NO_SQARRAY, page).pinnedBytes();
+        String what = provide(m, need, page, o.strict(), a);
+        long h = Native.ringCreate(o.entries(), o.cqEntries(), flags | NO_MMAP, o.sqThreadCpu(),
+                (int) o.sqThreadIdle().toMillis(), wq, memoryAddress(a), a.callerMemory != null
+                        ? a.callerMemory.capacity() : a.mappedSize, o.registerRingFd(), infoAddress);
+        if (h > 0) {
+            a.noMmap = true;
+            a.memoryNote = "NO_MMAP in " + what;
+            return h;
+        }
+        int errno = (int) -h;
+        if (errno != Errno.EINVAL && errno != Errno.EFAULT) {
+            a.release();
+            return h;
+        }
+        String why = "NO_MMAP in " + what + " was refused with " + Errno.name(errno) + " ("
+                + (errno == Errno.EFAULT ? "the kernel could not pin the memory: 6.5 accepts only one-page regions; "
+                        + "file-backed shared mappings cannot be pinned"
+                        : "kernels before 6.5 lack NO_MMAP; 6.6-6.9 need physically contiguous memory such as a huge page")
+                + ")";
+        if (o.strict()) {
+            a.release();
+            throw new UringException("io_uring_setup", errno, "strict mode: " + why);
+        }
+        a.release();
+        a.noMmap = false;
+        long k = Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
+                wq, 0, 0, o.registerRingFd(), infoAddress);
+        a.memoryNote = "kernel-mapped: " + why + "; fell back to kernel-mapped rings";
+        return k;
+    }
+
+    private static long memoryAddress(Attempt a) {
+        return a.callerMemory != null ? Memory.address(a.callerMemory) : a.mappedAddress;
+    }
+
+    /** Puts the memory for a NO_MMAP attempt in place; returns its description. */
+    private static String provide(RingMemory m, long need, int page, boolean strict, Attempt a) throws UringException {
+        if (m.kind == RingMemory.Kind.CALLER) {
+            ByteBuffer b = m.buffer;
+            long address = Memory.address(b);
+            if (address % page != 0) {
+                throw new IllegalArgumentException("ring memory must start on a page boundary (page size " + page
+                        + " bytes); this buffer starts " + (address % page) + " bytes into a page. Use "
+                        + "ByteBuffer.allocateDirect(size + " + page + ").alignedSlice(" + page + ")");
+            }
+            if (b.capacity() < need) {
+                throw new IllegalArgumentException("ring memory of " + b.capacity() + " bytes is too small: this ring needs "
+                        + need + " bytes (page size " + page + "); see MemlockReport.ringBytes");
+            }
+            for (int i = 0; i < b.capacity(); i += 8) {
+                if (b.capacity() - i >= 8) {
+                    b.putLong(i, 0L);
+                } else {
+                    b.put(i, (byte) 0);
+                }
+            }
+            a.callerMemory = b;
+            return "caller memory (" + b.capacity() + " bytes)";
+        }
+        if (m.kind == RingMemory.Kind.HUGE_PAGE) {
+            long size = (need + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+            long addr = Native.memMap(size, true);
+            if (addr > 0) {
+                a.mappedAddress = addr;
+                a.mappedSize = size;
+                return "a huge page (" + size + " bytes)";
+            }
+            if (strict) {
+                throw new UringException("mmap(MAP_HUGETLB)", (int) -addr, "strict mode: no huge page for the ring "
+                        + "(reserve some with sysctl vm.nr_hugepages)");
+            }
+            long plain = Native.memMap(need, false);
+            if (plain < 0) {
+                throw new UringException("mmap", (int) -plain, need + " bytes of ring memory");
+            }
+            a.mappedAddress = plain;
+            a.mappedSize = need;
+            return "uring4j-mapped memory (" + need + " bytes; no huge page: " + Errno.name((int) -addr)
+                    + ", reserve some with sysctl vm.nr_hugepages)";
+        }
+        long addr = Native.memMap(need, false);
+        if (addr < 0) {
+            throw new UringException("mmap", (int) -addr, need + " bytes of ring memory");
+        }
+        a.mappedAddress = addr;
+        a.mappedSize = need;
+        return "uring4j-mapped memory (" + need + " bytes)";
     }
 
     /**
@@ -138,15 +280,10 @@ final class RingSetup {
         return b;
     }
 
-    private static long create(RingOptions o, int flags, long infoAddress) {
-        return Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(),
-                (int) o.sqThreadIdle().toMillis(), -1, 0, 0, infoAddress);
-    }
-
     /** Tries a 2-entry ring with exactly {@code flags}; true if the kernel accepts them. */
     private static boolean accepts(RingOptions o, EnumSet<SetupFlag> flags) {
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0,
+        long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0, false,
                 Memory.address(info));
         if (h > 0) {
             Native.ringDestroy(h);

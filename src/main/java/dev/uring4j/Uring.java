@@ -27,7 +27,7 @@ public final class Uring {
             }
             liburingVersion = Native.liburingVersion();
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-            long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, Memory.address(info));
+            long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring < 0) {
                 return SetupRefusal.classify((int) -ring, HostFacts.read(),
                         List.of("native library loaded from " + NativeLoader.loadedFrom()));

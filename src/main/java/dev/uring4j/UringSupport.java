@@ -71,7 +71,7 @@ public final class UringSupport {
         int last = -1;
         if (cause == null) {
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-            long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, Memory.address(info));
+            long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring > 0) {
                 Native.ringDestroy(ring);
                 feat = info.getInt(Native.INFO_FEATURES);
@@ -142,7 +142,7 @@ public final class UringSupport {
             memAddress = Memory.address(mem);
             memSize = mem.capacity();
         }
-        long ring = Native.ringCreate(2, 0, bits, -1, 10, -1, memAddress, memSize, Memory.address(info));
+        long ring = Native.ringCreate(2, 0, bits, -1, 10, -1, memAddress, memSize, false, Memory.address(info));
         if (ring > 0) {
             Native.ringDestroy(ring);
         }

@@ -33,7 +33,7 @@ class MemlockReportTest {
         // Give liburing generous memory and let it report what it used.
         ByteBuffer mem = ByteBuffer.allocateDirect((int) requested.pinnedBytes() * 2 + 8 * page).alignedSlice(page);
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        long ring = Native.ringCreate(entries, cq, flags | NO_MMAP, -1, 0, -1, Memory.address(mem), mem.capacity(),
+        long ring = Native.ringCreate(entries, cq, flags | NO_MMAP, -1, 0, -1, Memory.address(mem), mem.capacity(), false,
                 Memory.address(info));
         assertTrue(ring > 0, "NO_MMAP setup failed: " + ring);
         try {

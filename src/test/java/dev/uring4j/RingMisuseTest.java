@@ -89,8 +89,10 @@ class RingMisuseTest {
                     () -> ring.fallocate(3, 0, 0, -5, 0, 1)), "length > 0");
             assertMessage(assertThrows(IllegalArgumentException.class,
                     () -> ring.timeout(-1, TimeUnit.SECONDS, 0, 0, 1)), ">= 0");
-            assertMessage(assertThrows(IllegalArgumentException.class, () -> ring.nop(1 /* FIXED_FILE */, 1)),
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> ring.nop(1 << 5 /* BUFFER_SELECT */, 1)),
                     "unsupported SQE flags");
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> ring.nop(SqeFlags.FIXED_FILE, 1)),
+                    "nop does not take SqeFlags.FIXED_FILE");
             assertMessage(assertThrows(IllegalArgumentException.class,
                     () -> ring.openat(Linux.AT_FDCWD, "a\0b", 0, 0, 0, 1)), "NUL");
             assertThrows(NullPointerException.class, () -> ring.read(0, null, 0, 0, 1));

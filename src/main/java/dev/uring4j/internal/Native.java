@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -24,6 +24,7 @@ public final class Native {
     public static final int INFO_OPS = 24;
     public static final int INFO_MEM_USED = 280;
     public static final int INFO_CQES_OFFSET = 288;
+    public static final int INFO_REG_RING = 292;
     public static final int INFO_SIZE = 296;
 
     // Batch header layout (U4J_REAP_* in u4j.h).
@@ -53,7 +54,7 @@ public final class Native {
      */
     public static native long ringCreate(int entries, int cqEntries, int flags, int sqThreadCpu,
                                          int sqThreadIdleMillis, int wqFd, long memAddress, long memSize,
-                                         long infoAddress);
+                                         boolean registerRingFd, long infoAddress);
 
     public static native void ringDestroy(long ring);
 
@@ -70,6 +71,29 @@ public final class Native {
 
     /** io_uring_register_iowq_max_workers: two u32 in/out at {@code valuesAddress}. */
     public static native int registerIowqMaxWorkers(long ring, long valuesAddress);
+
+    /** The SQ ring's flags word (IORING_SQ_NEED_WAKEUP, IORING_SQ_CQ_OVERFLOW, IORING_SQ_TASKRUN). */
+    public static native int sqFlags(long ring);
+
+    /** Registers {@code count} fds (s32 array at {@code fdsAddress}; -1 for an empty slot). */
+    public static native int registerFiles(long ring, long fdsAddress, int count);
+
+    public static native int registerFilesSparse(long ring, int count);
+
+    /** @return the number of slots updated, or -errno */
+    public static native int updateFiles(long ring, int offset, long fdsAddress, int count);
+
+    public static native int unregisterFiles(long ring);
+
+    /** Registers {@code count} buffers described by a struct iovec array. */
+    public static native int registerBuffers(long ring, long iovecsAddress, int count);
+
+    public static native int unregisterBuffers(long ring);
+
+    /** Page-aligned zeroed anonymous memory (MAP_HUGETLB if {@code huge}); address or -errno. */
+    public static native long memMap(long size, boolean huge);
+
+    public static native int memUnmap(long address, long size);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
     static native long directBufferAddress(ByteBuffer buffer);

@@ -6,6 +6,8 @@ public final class Opcode {
     public static final int READV = 1;
     public static final int WRITEV = 2;
     public static final int FSYNC = 3;
+    public static final int READ_FIXED = 4;
+    public static final int WRITE_FIXED = 5;
     public static final int TIMEOUT = 11;
     public static final int ASYNC_CANCEL = 14;
     public static final int FALLOCATE = 17;

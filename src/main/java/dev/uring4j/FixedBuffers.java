@@ -1,0 +1,119 @@
+package dev.uring4j;
+
+import dev.uring4j.internal.Errno;
+import dev.uring4j.internal.Memory;
+import dev.uring4j.internal.Native;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The ring's registered buffers, used by {@link Ring#readFixed} and {@link Ring#writeFixed}
+ * without per-operation page pinning. Registration pins the buffers' pages, which the
+ * kernel charges to RLIMIT_MEMLOCK on every kernel (for callers without CAP_IPC_LOCK):
+ * uring4j checks the limit first and throws {@link UringMemlockException} with the
+ * numbers. Registered buffers stay referenced by the ring until unregistered.
+ */
+public final class FixedBuffers {
+    /** IORING_MAX_REG_BUFFERS. */
+    public static final int MAX_BUFFERS = 1 << 14;
+    /** The kernel's per-buffer limit (1 GiB). */
+    public static final long MAX_BUFFER_BYTES = 1L << 30;
+
+    private final Ring ring;
+    private ByteBuffer[] buffers = new ByteBuffer[0];
+    private long[] addresses = new long[0];
+
+    FixedBuffers(Ring ring) {
+        this.ring = ring;
+    }
+
+    /** Registers these direct, writable buffers (each up to 1 GiB) as indexes 0..n-1. */
+    public void register(ByteBuffer... toRegister) throws UringException {
+        Objects.requireNonNull(toRegister, "buffers");
+        ring.checkOwner();
+        if (buffers.length > 0) {
+            throw new IllegalStateException(buffers.length + " buffers are already registered: unregister them first");
+        }
+        if (toRegister.length == 0 || toRegister.length > MAX_BUFFERS) {
+            throw new IllegalArgumentException("register 1 to " + MAX_BUFFERS + " buffers, got " + toRegister.length);
+        }
+        ByteBuffer[] copy = toRegister.clone();
+        long[] addr = new long[copy.length];
+        ByteBuffer iov = Memory.allocate(copy.length * 16);
+        for (int i = 0; i < copy.length; i++) {
+            ByteBuffer b = Objects.requireNonNull(copy[i], "buffers[" + i + "]");
+            if (!b.isDirect() || b.isReadOnly()) {
+                throw new IllegalArgumentException("buffers[" + i + "] must be a writable direct ByteBuffer (the kernel pins it)");
+            }
+            if (b.capacity() == 0 || b.capacity() > MAX_BUFFER_BYTES) {
+                throw new IllegalArgumentException("buffers[" + i + "] has " + b.capacity() + " bytes; each must hold 1 byte to 1 GiB");
+            }
+            addr[i] = Memory.address(b);
+            iov.putLong(i * 16, addr[i]).putLong(i * 16 + 8, b.capacity());
+        }
+        MemlockReport report = MemlockReport.current();
+        long need = report.registeredBufferBytes(copy);
+        if (!report.hasCapIpcLock() && !report.fits(need)) {
+            throw new UringMemlockException("io_uring_register(BUFFERS)", report, need,
+                    "registering " + copy.length + " buffer(s)");
+        }
+        int r = Native.registerBuffers(ring.handle(), Memory.address(iov), copy.length);
+        if (r == -Errno.ENOMEM) {
+            throw new UringMemlockException("io_uring_register(BUFFERS)", MemlockReport.current(), need,
+                    "registering " + copy.length + " buffer(s) (refused by the kernel: other processes of this user "
+                            + "or rings closed moments ago count too)");
+        }
+        if (r < 0) {
+            throw new UringException("io_uring_register(BUFFERS)", -r, copy.length + " buffers, " + need + " bytes");
+        }
+        buffers = copy;
+        addresses = addr;
+    }
+
+    /** Unregisters the buffers; operations already submitted keep theirs referenced until they complete. */
+    public void unregister() throws UringException {
+        ring.checkOwner();
+        if (buffers.length == 0) {
+            throw new IllegalStateException("unregister: no buffers are registered");
+        }
+        int r = Native.unregisterBuffers(ring.handle());
+        if (r < 0) {
+            throw new UringException("io_uring_unregister(BUFFERS)", -r, null);
+        }
+        buffers = new ByteBuffer[0];
+        addresses = new long[0];
+    }
+
+    /** Number of registered buffers (0 if none). */
+    public int count() {
+        return buffers.length;
+    }
+
+    /** The registered buffer at {@code index}. */
+    public ByteBuffer buffer(int index) {
+        checkIndex("buffer", index);
+        return buffers[index];
+    }
+
+    void checkIndex(String op, int index) {
+        if (buffers.length == 0) {
+            throw new IllegalStateException(op + " uses registered buffer " + index + ", but no buffers are registered "
+                    + "(ring.fixedBuffers().register(...) first)");
+        }
+        if (index < 0 || index >= buffers.length) {
+            throw new IndexOutOfBoundsException(op + ": buffer index " + index + " is outside the " + buffers.length
+                    + " registered buffers");
+        }
+    }
+
+    /** Address of {@code [offset, offset+length)} in buffer {@code index}, after checking the range. */
+    long address(String op, int index, int offset, int length) {
+        checkIndex(op, index);
+        int cap = buffers[index].capacity();
+        if (offset < 0 || length < 0 || offset > cap - length) {
+            throw new IndexOutOfBoundsException(op + ": range [" + offset + ", " + offset + " + " + length
+                    + ") is outside registered buffer " + index + " of " + cap + " bytes");
+        }
+        return addresses[index] + offset;
+    }
+}
