@@ -98,6 +98,20 @@ class UnprivilegedTest {
     }
 
     @Test
+    void bufferRegistrationBeyondTheLimitIsRefusedWithNumbers() throws Exception {
+        TestSupport.requireAvailable();
+        assumeRootWithTools();
+        // Registered buffers are charged on every kernel; leave room for the 4-entry ring itself.
+        long ring = MemlockReport.current().ringBytes(RingOptions.builder().entries(4).build());
+        long limit = 64 * 1024 + ring;
+        ChildResult r = asUser(limit, RegisterBuffersMain.class.getName(), String.valueOf(128 * 1024));
+        assertTrue(r.output.contains("memlock limit=" + limit + " needed=131072 errno=ENOMEM"), r.output);
+        assertTrue(r.output.contains("registering 1 buffer(s) needs 131072 bytes"), r.output);
+        ChildResult fits = asUser(limit, RegisterBuffersMain.class.getName(), String.valueOf(32 * 1024));
+        assertTrue(fits.output.contains("registered 32768"), fits.output);
+    }
+
+    @Test
     void largeLimitWorks() throws Exception {
         TestSupport.requireAvailable();
         assumeRootWithTools();

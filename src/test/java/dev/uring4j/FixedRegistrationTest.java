@@ -1,0 +1,207 @@
+package dev.uring4j;
+
+import static dev.uring4j.TestSupport.openat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.uring4j.TestSupport.Collector;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registered files and buffers: use through the ring, and every way to misuse them. */
+@Tag("kernel")
+class FixedRegistrationTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String name, byte[] content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, content);
+        return p;
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void registeredFilesAreUsedBySlot() throws Exception {
+        byte[] a = random(4096, 1);
+        byte[] b = random(4096, 2);
+        try (Ring ring = TestSupport.open()) {
+            int fdA = openat(ring, file("a", a), Linux.O_RDONLY, 0);
+            int fdB = openat(ring, file("b", b), Linux.O_RDWR, 0);
+            ring.fixedFiles().register(fdA, -1, fdB);
+            assertEquals(3, ring.fixedFiles().size());
+            ByteBuffer x = ByteBuffer.allocateDirect(4096);
+            ByteBuffer y = ByteBuffer.allocateDirect(4096);
+            Collector c = new Collector();
+            ring.read(0, x, 0, SqeFlags.FIXED_FILE, 1);
+            ring.read(2, y, 0, SqeFlags.FIXED_FILE, 2);
+            ring.read(1, ByteBuffer.allocateDirect(8), 0, SqeFlags.FIXED_FILE, 3); // the empty slot
+            c.await(ring, 3);
+            assertEquals(4096, c.res(1));
+            assertEquals(4096, c.res(2));
+            assertEquals(-9, c.res(3), "EBADF for an empty slot");
+            byte[] got = new byte[4096];
+            x.get(0, got);
+            assertArrayEquals(a, got);
+            y.get(0, got);
+            assertArrayEquals(b, got);
+
+            ring.fixedFiles().update(1, fdB);
+            ring.write(1, ByteBuffer.allocateDirect(16), 4080, SqeFlags.FIXED_FILE, 4);
+            assertEquals(16, c.await(ring, 4).res(4));
+            ring.fixedFiles().unregister();
+            assertEquals(0, ring.fixedFiles().size());
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ring.read(0, x, 0, SqeFlags.FIXED_FILE, 5));
+            assertTrue(e.getMessage().contains("no file table is registered"), e.getMessage());
+        }
+    }
+
+    @Test
+    void sparseTablesOpenAndCloseDirectlyIntoSlots() throws Exception {
+        byte[] data = random(100, 3);
+        Path p = file("d", data);
+        try (Ring ring = TestSupport.open()) {
+            try {
+                ring.fixedFiles().registerSparse(8);
+            } catch (UringException e) {
+                assumeTrue(e.errno() != 22, "kernel lacks sparse file tables (IORING_RSRC_REGISTER_SPARSE, Linux 5.19)");
+                throw e;
+            }
+            Collector c = new Collector();
+            ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, 3, SqeFlags.NONE, 1);
+            assertEquals(0, c.await(ring, 1).res(1), "direct open into slot 3");
+            ByteBuffer b = ByteBuffer.allocateDirect(100);
+            ring.read(3, b, 0, SqeFlags.FIXED_FILE, 2);
+            assertEquals(100, c.await(ring, 2).res(2));
+            assertEquals(data[99], b.get(99));
+            ring.closeDirect(3, SqeFlags.NONE, 3);
+            assertEquals(0, c.await(ring, 3).res(3));
+            ring.read(3, b, 0, SqeFlags.FIXED_FILE, 4);
+            assertEquals(-9, c.await(ring, 4).res(4), "the slot is empty after closeDirect");
+
+            ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, FixedFiles.ALLOC, SqeFlags.NONE, 5);
+            int slot = c.await(ring, 5).res(5);
+            assertTrue(slot >= 0 && slot < 8, "kernel-chosen slot " + slot);
+        }
+    }
+
+    @Test
+    void badSlotsAreRefusedInJavaAndNative() throws Exception {
+        try (Ring ring = TestSupport.open()) {
+            ByteBuffer b = ByteBuffer.allocateDirect(8);
+            IllegalStateException none = assertThrows(IllegalStateException.class,
+                    () -> ring.read(0, b, 0, SqeFlags.FIXED_FILE, 1));
+            assertTrue(none.getMessage().contains("register(...) first"), none.getMessage());
+            ring.fixedFiles().register(-1, -1, -1, -1);
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                    () -> ring.read(4, b, 0, SqeFlags.FIXED_FILE, 1));
+            assertTrue(e.getMessage().contains("slot 4 is outside the registered table of 4 slots"), e.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> ring.closeDirect(-1, 0, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> ring.fixedFiles().update(3, -1, -1));
+            assertThrows(IllegalStateException.class, () -> ring.fixedFiles().registerSparse(2));
+            assertThrows(IllegalArgumentException.class, () -> ring.openat(Linux.AT_FDCWD, "/", 0, 0, SqeFlags.FIXED_FILE, 1));
+            // The native validator holds the same line for records Java would never produce.
+            ring.stageUnchecked(22 /* READ */, SqeFlags.FIXED_FILE, 9, 0, 0, 0, 0, 7);
+            UringException rejected = assertThrows(UringException.class, ring::submit);
+            assertTrue(rejected.getMessage().contains("fixed file index is outside"), rejected.getMessage());
+            Collector c = new Collector();
+            ring.reap(c);
+            assertEquals(-22, c.res(7));
+        }
+    }
+
+    @Test
+    void registeredBuffersReadAndWriteWithinTheirRanges() throws Exception {
+        byte[] data = random(8192, 4);
+        Path p = file("buf", new byte[8192]);
+        try (Ring ring = TestSupport.open()) {
+            int fd = openat(ring, p, Linux.O_RDWR, 0);
+            ByteBuffer src = ByteBuffer.allocateDirect(8192).put(data).flip();
+            ByteBuffer dst = ByteBuffer.allocateDirect(8192);
+            ring.fixedBuffers().register(src, dst);
+            assertEquals(2, ring.fixedBuffers().count());
+            Collector c = new Collector();
+            ring.writeFixed(fd, 0, 1000, 5000, 1000, SqeFlags.IO_LINK, 1);
+            ring.readFixed(fd, 1, 0, 8192, 0, SqeFlags.NONE, 2);
+            c.await(ring, 2);
+            assertEquals(5000, c.res(1));
+            assertEquals(8192, c.res(2));
+            byte[] got = new byte[5000];
+            dst.get(1000, got);
+            byte[] want = new byte[5000];
+            System.arraycopy(data, 1000, want, 0, 5000);
+            assertArrayEquals(want, got);
+
+            IndexOutOfBoundsException range = assertThrows(IndexOutOfBoundsException.class,
+                    () -> ring.readFixed(fd, 1, 8000, 200, 0, 0, 3));
+            assertTrue(range.getMessage().contains("outside registered buffer 1 of 8192 bytes"), range.getMessage());
+            IndexOutOfBoundsException index = assertThrows(IndexOutOfBoundsException.class,
+                    () -> ring.readFixed(fd, 2, 0, 8, 0, 0, 3));
+            assertTrue(index.getMessage().contains("buffer index 2 is outside the 2 registered buffers"), index.getMessage());
+            assertThrows(IllegalStateException.class, () -> ring.fixedBuffers().register(dst));
+
+            // Native checks: an index or range Java would never produce.
+            ring.stageUnchecked(4 /* READ_FIXED */, 0, fd, 0, 12345, 8, 0, 4);
+            assertTrue(assertThrows(UringException.class, ring::submit).getMessage().contains("address range is outside"));
+            ring.reap(c);
+            assertEquals(-22, c.res(4));
+
+            ring.fixedBuffers().unregister();
+            IllegalStateException after = assertThrows(IllegalStateException.class,
+                    () -> ring.readFixed(fd, 0, 0, 8, 0, 0, 5));
+            assertTrue(after.getMessage().contains("no buffers are registered"), after.getMessage());
+            TestSupport.closeFd(ring, fd);
+        }
+    }
+
+    @Test
+    void aFixedReadPendingAcrossUnregisterStillLandsInItsBuffer() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        TestSupport.mkfifo(fifo);
+        try (Ring ring = TestSupport.open()) {
+            int fd = openat(ring, fifo, Linux.O_RDWR, 0);
+            ByteBuffer target = ByteBuffer.allocateDirect(4096);
+            ring.fixedBuffers().register(target);
+            Collector c = new Collector();
+            ring.readFixed(fd, 0, 0, 5, 0, SqeFlags.NONE, 1);
+            ring.submit();
+            ring.fixedBuffers().unregister();
+            ring.write(fd, ByteBuffer.allocateDirect(5).put("abcde".getBytes()).flip(), 0, SqeFlags.NONE, 2);
+            c.await(ring, 2);
+            assertEquals(5, c.res(1));
+            assertEquals('e', target.get(4));
+            TestSupport.closeFd(ring, fd);
+        }
+    }
+
+    @Test
+    void ringFdIsRegisteredWhereSupportedAndOptional() throws Exception {
+        try (Ring ring = TestSupport.open()) {
+            String state = ring.setupReport().ringFd();
+            assertTrue(state.equals("registered") || state.startsWith("not registered ("), state);
+            Collector c = new Collector();
+            ring.nop(0, 1);
+            assertEquals(0, c.await(ring, 1).res(1));
+        }
+        try (Ring ring = TestSupport.open(RingOptions.builder().registerRingFd(false).build())) {
+            assertEquals("not requested", ring.setupReport().ringFd());
+            Collector c = new Collector();
+            ring.nop(0, 1);
+            assertEquals(0, c.await(ring, 1).res(1));
+        }
+    }
+}
