@@ -139,6 +139,30 @@ static jint mem_unmap(JNIEnv *env, jclass c, jlong addr, jlong size)
 	return u4j_mem_unmap(PTR(addr), (size_t)size);
 }
 
+static jint eventfd_create(JNIEnv *env, jclass c) { (void)env; (void)c; return u4j_eventfd(); }
+
+static jint eventfd_signal(JNIEnv *env, jclass c, jint fd)
+{
+	(void)env; (void)c;
+	return fd < 0 ? -EBADF : u4j_eventfd_signal(fd);
+}
+
+static jint gettid_(JNIEnv *env, jclass c) { (void)env; (void)c; return u4j_gettid(); }
+
+static jint ftruncate_(JNIEnv *env, jclass c, jint fd, jlong length)
+{
+	(void)env; (void)c;
+	if (fd < 0)
+		return -EBADF;
+	return length < 0 ? -EINVAL : u4j_ftruncate(fd, length);
+}
+
+static jint close_(JNIEnv *env, jclass c, jint fd)
+{
+	(void)env; (void)c;
+	return fd < 0 ? -EBADF : u4j_close(fd);
+}
+
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 {
 	(void)c;
@@ -162,6 +186,11 @@ static const JNINativeMethod methods[] = {
 	{"unregisterBuffers", "(J)I", (void *)unregister_buffers},
 	{"memMap", "(JZ)J", (void *)mem_map},
 	{"memUnmap", "(JJ)I", (void *)mem_unmap},
+	{"eventfd", "()I", (void *)eventfd_create},
+	{"eventfdSignal", "(I)I", (void *)eventfd_signal},
+	{"gettid", "()I", (void *)gettid_},
+	{"ftruncate", "(IJ)I", (void *)ftruncate_},
+	{"close", "(I)I", (void *)close_},
 	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 3
+#define U4J_ABI_VERSION 4
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -93,6 +93,13 @@ int u4j_update_files(struct u4j_ring *r, unsigned offset, const int *fds, unsign
 int u4j_unregister_files(struct u4j_ring *r);
 int u4j_register_buffers(struct u4j_ring *r, const struct iovec *iovs, unsigned n);
 int u4j_unregister_buffers(struct u4j_ring *r);
+
+/* sys.c: plain syscalls outside the ring */
+int u4j_eventfd(void);
+int u4j_eventfd_signal(int fd);
+int u4j_gettid(void);
+int u4j_ftruncate(int fd, int64_t length);
+int u4j_close(int fd);
 
 /* mem.c: page-aligned zeroed memory for NO_MMAP rings (optionally a huge page). */
 void *u4j_mem_map(size_t size, int huge, int *err);

@@ -121,33 +121,44 @@ public class Summary {
     }
 
     static String oneLine(String s) {
-        String t = s.strip().replaceAll("\\s*\\R\\s*", " | ");
-        return t.length() > 400 ? t.substring(0, 400) + "..." : t;
+        return s.strip().replaceAll("\\s*\\R\\s*", " | ");
+    }
+
+    static String cut(String s, boolean md) {
+        return md || s.length() <= 400 ? s : s.substring(0, 400) + "...";
     }
 
     static String render(List<Kernel> ks, boolean junit, long total, boolean md) {
         var out = new java.io.ByteArrayOutputStream();
         PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
         long passed = 0, failed = 0, skipped = 0;
+        String counts = junit ? "passed | failed | skipped" : "script exit";
         if (md) {
-            p.println("# test-kernels results");
+            p.println("# test-kernels results" + (junit ? "" : " (guest script)"));
             p.println();
-            p.println("| kernel | release (guest uname -r) | package | accel | time | passed | failed | skipped | status |");
-            p.println("|---|---|---|---|---|---|---|---|---|");
+            p.println("| kernel | release (guest uname -r) | package | accel | time | " + counts + " | status |");
+            p.println("|---|---|---|---|---|" + (junit ? "---|---|---|" : "---|") + "---|");
         } else {
             p.println();
-            p.printf("%-10s %-28s %-6s %6s %7s %7s %8s  %s%n", "kernel", "release", "accel", "time", "passed", "failed", "skipped", "status");
+            if (junit) p.printf("%-10s %-28s %-6s %6s %7s %7s %8s  %s%n", "kernel", "release", "accel", "time", "passed", "failed", "skipped", "status");
+            else p.printf("%-10s %-28s %-6s %6s %5s  %s%n", "kernel", "release", "accel", "time", "exit", "status");
         }
         for (Kernel k : ks) {
             passed += k.count("passed");
             failed += k.count("failed");
             skipped += k.count("skipped");
-            if (md) {
-                p.printf("| %s | %s | %s | %s | %d s | %d | %d | %d | %s |%n", k.name, k.uname, k.packages, k.accel,
+            String rel = k.uname.equals("?") ? k.release : k.uname;
+            String exit = k.exitCode == null ? "-" : k.exitCode.toString();
+            if (md && junit) {
+                p.printf("| %s | %s | %s | %s | %d s | %d | %d | %d | %s |%n", k.name, rel, k.packages, k.accel,
                         k.seconds, k.count("passed"), k.count("failed"), k.count("skipped"), k.status);
-            } else {
-                p.printf("%-10s %-28s %-6s %5ds %7d %7d %8d  %s%n", k.name, k.uname.equals("?") ? k.release : k.uname,
+            } else if (md) {
+                p.printf("| %s | %s | %s | %s | %d s | %s | %s |%n", k.name, rel, k.packages, k.accel, k.seconds, exit, k.status);
+            } else if (junit) {
+                p.printf("%-10s %-28s %-6s %5ds %7d %7d %8d  %s%n", k.name, rel,
                         k.accel, k.seconds, k.count("passed"), k.count("failed"), k.count("skipped"), k.status);
+            } else {
+                p.printf("%-10s %-28s %-6s %5ds %5s  %s%n", k.name, rel, k.accel, k.seconds, exit, k.status);
             }
         }
         if (md) p.println();
@@ -158,12 +169,13 @@ public class Summary {
             p.println(md ? "## " + k.name + " (" + k.uname + ")" : "\n" + k.name + " (" + k.uname + "):");
             if (md) p.println();
             for (String n : k.notes) p.println((md ? "- **" : "  ! ") + n + (md ? "**" : ""));
-            for (Case c : fails) p.println((md ? "- FAILED `" : "  FAILED  ") + c.cls + "." + c.name + (md ? "`: " : ": ") + c.message);
-            for (Case c : skips) p.println((md ? "- skipped `" : "  skipped ") + c.cls + "." + c.name + (md ? "`: " : ": ") + c.message);
+            for (Case c : fails) p.println((md ? "- FAILED `" : "  FAILED  ") + c.cls + "." + c.name + (md ? "`: " : ": ") + cut(c.message, md));
+            for (Case c : skips) p.println((md ? "- skipped `" : "  skipped ") + c.cls + "." + c.name + (md ? "`: " : ": ") + cut(c.message, md));
             if (md) p.println();
         }
         p.println();
-        if (md) p.println("Total time: " + total + " s");
+        if (md) p.println("Total time: " + total + " s. Per kernel: `<name>/console.log` (serial console), `guest.log`"
+                + " (what the guest script printed), `kernel-version.txt`, `dmesg.txt`" + (junit ? ", `junit/*.xml`." : "."));
         else p.println("total time " + total + " s");
         if (junit) p.println((md ? "\n" : "") + passed + " passed, " + failed + " failed, " + skipped + " skipped");
         return out.toString(StandardCharsets.UTF_8);

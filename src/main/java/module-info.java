@@ -7,4 +7,5 @@ module dev.uring4j {
     requires static jdk.unsupported;
 
     exports dev.uring4j;
+    exports dev.uring4j.async;
 }

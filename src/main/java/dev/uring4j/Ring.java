@@ -97,6 +97,7 @@ public final class Ring implements AutoCloseable {
     private long strayCompletions;
     private int lastEnterError;
     private boolean leakedAtClose;
+    private long crossings;
 
     private Ring(RingSetup setup, ByteBuffer info) {
         this.owner = Thread.currentThread();
@@ -186,6 +187,11 @@ public final class Ring implements AutoCloseable {
     /** Completions whose user_data named no live operation (should stay 0). */
     public long strayCompletions() {
         return strayCompletions;
+    }
+
+    /** Native calls made to submit and reap (one per batch): a measure of batching. */
+    public long crossings() {
+        return crossings;
     }
 
     /** -errno of the last absorbed io_uring_enter condition (ETIME, EINTR, EBUSY, EAGAIN), or 0. */
@@ -552,6 +558,7 @@ public final class Ring implements AutoCloseable {
     /** The one native crossing: validate+queue {@code count} records, submit, wait, reap. */
     private int crossNative(int count, int waitNr, long timeoutNanos) throws UringException {
         compactPending();
+        crossings++;
         int capacity = completionCapacity - pendingCount;
         int r = Native.submitAndReap(handle, stagingAddress, count, waitNr, timeoutNanos, headerAddress,
                 completionsAddress + (long) pendingCount * cqeSize, capacity);

@@ -18,6 +18,11 @@ public final class StatxBuffer {
         return buffer.getInt(0);
     }
 
+    /** Preferred I/O block size of the file system. */
+    public int blockSize() {
+        return buffer.getInt(4);
+    }
+
     public int mode() {
         return buffer.getShort(28) & 0xffff;
     }

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 3;
+    public static final int ABI_VERSION = 4;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -94,6 +94,19 @@ public final class Native {
     public static native long memMap(long size, boolean huge);
 
     public static native int memUnmap(long address, long size);
+
+    /** A non-blocking, close-on-exec eventfd (the event loop's wake-up), or -errno. */
+    public static native int eventfd();
+
+    /** Adds 1 to an eventfd, waking a read pending on it. */
+    public static native int eventfdSignal(int fd);
+
+    /** The calling thread's kernel thread id (for /proc/self/task/TID). */
+    public static native int gettid();
+
+    public static native int ftruncate(int fd, long length);
+
+    public static native int close(int fd);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
     static native long directBufferAddress(ByteBuffer buffer);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Plain syscalls the event loop and AsyncFile need outside any ring: the loop's wake-up
+ * eventfd, its thread id for the watchdog, and ftruncate where IORING_OP_FTRUNCATE (6.9)
+ * is missing. Each returns -errno on failure. */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "u4j.h"
+
+int u4j_eventfd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int u4j_eventfd_signal(int fd)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	do {
+		n = write(fd, &one, sizeof(one));
+	} while (n < 0 && errno == EINTR);
+	/* EAGAIN: the counter is saturated, so a wake-up is pending anyway. */
+	return n < 0 && errno != EAGAIN ? -errno : 0;
+}
+
+int u4j_gettid(void)
+{
+	return (int)syscall(SYS_gettid);
+}
+
+int u4j_ftruncate(int fd, int64_t length)
+{
+	return ftruncate(fd, (off_t)length) ? -errno : 0;
+}
+
+int u4j_close(int fd)
+{
+	return close(fd) ? -errno : 0;
+}

@@ -1,0 +1,30 @@
+package dev.uring4j.async;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Direct buffers aligned in memory, as O_DIRECT ({@link UringOpenOption#DIRECT}) requires. */
+public final class AlignedBuffers {
+    private AlignedBuffers() {}
+
+    /**
+     * A direct buffer of {@code capacity} bytes whose address is a multiple of
+     * {@code alignment} (a power of two, e.g. 4096 or {@link AsyncFile#blockSize()}).
+     */
+    public static ByteBuffer allocate(int capacity, int alignment) {
+        if (alignment <= 0 || Integer.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
+        }
+        if (capacity < 0 || capacity > Integer.MAX_VALUE - alignment) {
+            throw new IllegalArgumentException("capacity must be between 0 and " + (Integer.MAX_VALUE - alignment)
+                    + ", got " + capacity);
+        }
+        return ByteBuffer.allocateDirect(capacity + alignment).alignedSlice(alignment).slice(0, capacity)
+                .order(ByteOrder.nativeOrder());
+    }
+
+    /** Whether the buffer's current position is at an address aligned to {@code alignment}. */
+    public static boolean isAligned(ByteBuffer buffer, int alignment) {
+        return buffer.isDirect() && buffer.alignmentOffset(buffer.position(), alignment) == 0;
+    }
+}

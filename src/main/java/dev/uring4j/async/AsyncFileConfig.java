@@ -1,0 +1,86 @@
+package dev.uring4j.async;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Per-file choices: the backend (else {@link AsyncFile#defaultBackend()}), the event
+ * loops io_uring operations run on (else one shared loop; several loops spread callers
+ * by thread), and the executor of the NIO backend (else a shared bounded pool).
+ */
+public final class AsyncFileConfig {
+    private static final AsyncFileConfig DEFAULTS = builder().build();
+
+    private final AsyncFile.Backend backend;
+    private final List<EventLoop> loops;
+    private final ExecutorService executor;
+
+    private AsyncFileConfig(Builder b) {
+        this.backend = b.backend;
+        this.loops = b.loops;
+        this.executor = b.executor;
+    }
+
+    public static AsyncFileConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The backend requested, or null for the default. */
+    public AsyncFile.Backend backend() {
+        return backend;
+    }
+
+    /** The event loops to use, or null for the shared loop. */
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    /** The NIO executor, or null for the shared pool. */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    public static final class Builder {
+        private AsyncFile.Backend backend;
+        private List<EventLoop> loops;
+        private ExecutorService executor;
+
+        private Builder() {}
+
+        public Builder backend(AsyncFile.Backend backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** Run io_uring operations on this loop. */
+        public Builder eventLoop(EventLoop loop) {
+            this.loops = List.of(Objects.requireNonNull(loop, "loop"));
+            return this;
+        }
+
+        /** Spread io_uring operations over these loops, each calling thread sticking to one. */
+        public Builder eventLoops(List<EventLoop> loops) {
+            Objects.requireNonNull(loops, "loops");
+            if (loops.isEmpty()) {
+                throw new IllegalArgumentException("at least one event loop");
+            }
+            this.loops = List.copyOf(loops);
+            return this;
+        }
+
+        /** Run NIO operations on this executor (the file does not shut it down). */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public AsyncFileConfig build() {
+            return new AsyncFileConfig(this);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.uring4j.async;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** AsyncFile on FileChannel: each operation is a task on a bounded thread pool. */
+final class NioAsyncFile extends AsyncFile {
+    private final FileChannel channel;
+    private final ExecutorService executor;
+
+    private NioAsyncFile(Path path, Set<? extends OpenOption> options, FileChannel channel, ExecutorService executor) {
+        super(path, options);
+        this.channel = channel;
+        this.executor = executor;
+    }
+
+    static NioAsyncFile openNio(Path path, Set<? extends OpenOption> options, AsyncFileConfig config) throws IOException {
+        Set<OpenOption> nio = new HashSet<>(options);
+        if (nio.remove(UringOpenOption.DIRECT)) {
+            nio.add(jdkDirect());
+        }
+        FileChannel ch = FileChannel.open(path, nio);
+        return new NioAsyncFile(path, options, ch, config.executor() != null ? config.executor() : Pool.EXECUTOR);
+    }
+
+    /** com.sun.nio.file.ExtendedOpenOption.DIRECT, looked up so that no compile-time dependency is needed. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static OpenOption jdkDirect() {
+        try {
+            Class<? extends Enum> c = (Class<? extends Enum>) Class.forName("com.sun.nio.file.ExtendedOpenOption");
+            return (OpenOption) Enum.valueOf(c, "DIRECT");
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            throw new UnsupportedOperationException("O_DIRECT needs com.sun.nio.file.ExtendedOpenOption (module jdk.unsupported)", e);
+        }
+    }
+
+    /** The shared pool: bounded threads, idle threads exit. */
+    private static final class Pool {
+        static final ExecutorService EXECUTOR;
+
+        static {
+            int n = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            AtomicInteger ids = new AtomicInteger();
+            ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "uring4j-nio-" + ids.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            e.allowCoreThreadTimeOut(true);
+            EXECUTOR = e;
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.NIO;
+    }
+
+    @FunctionalInterface
+    private interface Body<T> {
+        T run() throws IOException;
+    }
+
+    private <T> AsyncFuture<T> run(Body<T> body) {
+        AsyncFuture<T> f = new AsyncFuture<>(null);
+        Future<?> task = executor.submit(() -> {
+            if (f.isDone()) {
+                return; // cancelled or failed by close before it started
+            }
+            try {
+                f.complete(body.run());
+            } catch (ClosedChannelException e) {
+                f.completeExceptionally(isClosed() ? new AsynchronousCloseException() : e);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        f.setCanceller(() -> task.cancel(false)); // never interrupt: that would close the channel
+        return f;
+    }
+
+    @Override
+    AsyncFuture<Integer> doRead(ByteBuffer dst, long position) {
+        return run(() -> channel.read(dst, position));
+    }
+
+    @Override
+    AsyncFuture<Integer> doWrite(ByteBuffer src, long position) {
+        return run(() -> channel.write(src, position));
+    }
+
+    @Override
+    AsyncFuture<Long> doRead(ByteBuffer[] dsts, long position) {
+        return run(() -> {
+            long total = 0;
+            for (ByteBuffer b : dsts) {
+                while (b.hasRemaining()) {
+                    int n = channel.read(b, position + total);
+                    if (n <= 0) {
+                        return total == 0 && n < 0 ? -1L : total;
+                    }
+                    total += n;
+                }
+            }
+            return total;
+        });
+    }
+
+    @Override
+    AsyncFuture<Long> doWrite(ByteBuffer[] srcs, long position) {
+        return run(() -> {
+            long total = 0;
+            for (ByteBuffer b : srcs) {
+                while (b.hasRemaining()) {
+                    total += channel.write(b, position + total);
+                }
+            }
+            return total;
+        });
+    }
+
+    @Override
+    AsyncFuture<Void> doForce(boolean metaData) {
+        return run(() -> {
+            channel.force(metaData);
+            return null;
+        });
+    }
+
+    @Override
+    AsyncFuture<Void> doAllocate(long position, long length) {
+        return run(() -> {
+            long end = position + length;
+            if (channel.size() < end) {
+                // FileChannel cannot reserve blocks: grow the file to cover the range.
+                channel.write(ByteBuffer.allocate(1), end - 1);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        return channel.size();
+    }
+
+    @Override
+    public int blockSize() throws IOException {
+        ensureOpen();
+        return (int) Files.getFileStore(path()).getBlockSize();
+    }
+
+    @Override
+    void doTruncate(long size) throws IOException {
+        channel.truncate(size);
+    }
+
+    @Override
+    void doClose() throws IOException {
+        channel.close();
+    }
+}
