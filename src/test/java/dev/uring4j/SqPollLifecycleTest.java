@@ -86,6 +86,7 @@ class SqPollLifecycleTest {
     @Test
     void sqThreadIsPinnedToTheRequestedCpu() throws Exception {
         assumeSqPoll();
+        eventually(() -> ThreadCensus.take().sqPollThreads() == 0);
         int before = ThreadCensus.take().sqPollThreads();
         try (Ring ring = Ring.open(sqpoll(16, Duration.ofMillis(100), 0))) {
             nops(ring, 5);
@@ -109,6 +110,7 @@ class SqPollLifecycleTest {
     @Test
     void attachedRingsShareOneSqThread() throws Exception {
         assumeSqPoll();
+        eventually(() -> ThreadCensus.take().sqPollThreads() == 0);
         int before = ThreadCensus.take().sqPollThreads();
         try (Ring first = Ring.open(sqpoll(16, Duration.ofMillis(100), -1));
              Ring second = Ring.open(RingOptions.builder().entries(16).flag(SetupFlag.COOP_TASKRUN, false)
@@ -122,7 +124,7 @@ class SqPollLifecycleTest {
                 assertEquals(before + 2, ThreadCensus.take().sqPollThreads(), "an unattached ring has its own");
             }
         }
-        assertTrue(eventually(() -> ThreadCensus.take().sqPollThreads() == before));
+        assertTrue(eventually(() -> ThreadCensus.take().sqPollThreads() <= before));
     }
 
     @Test
@@ -148,6 +150,8 @@ class SqPollLifecycleTest {
                 fifoFd = TestSupport.openat(opener, fifo, Linux.O_RDWR, 0);
             }
         }
+        // SQPOLL threads of rings closed by earlier tests exit asynchronously: let them go first.
+        eventually(() -> ThreadCensus.take().sqPollThreads() == 0);
         ThreadCensus base = ThreadCensus.take();
         long fdsBefore = openFds();
         long pinnedBefore = HostFacts.statusBytes("VmPin");
@@ -172,7 +176,7 @@ class SqPollLifecycleTest {
             }
         }
         assertEquals(leakedBefore, Ring.leakedBuffers(), "every operation drained before its ring closed");
-        assertTrue(eventually(() -> ThreadCensus.take().sqPollThreads() == base.sqPollThreads()),
+        assertTrue(eventually(() -> ThreadCensus.take().sqPollThreads() <= base.sqPollThreads()),
                 "iou-sqp threads back to " + base.sqPollThreads() + ", now " + ThreadCensus.take());
         assertTrue(eventually(() -> openFds() <= fdsBefore), "open fds back to " + fdsBefore + ", now " + openFds());
         assertTrue(eventually(() -> HostFacts.statusBytes("VmPin") <= pinnedBefore),
