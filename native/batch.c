@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "u4j.h"
+#include "validate.h"
 
 static void put_s32(void *base, int off, int32_t v) { memcpy((char *)base + off, &v, 4); }
 
@@ -13,7 +13,7 @@ static int validate_all(const struct u4j_ring *r, const char *staging, unsigned 
 {
 	for (unsigned i = 0; i < count; i++) {
 		int detail;
-		int rc = u4j_validate(r, (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size), &detail);
+		int rc = u4j_validate_inline(r, (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size), &detail);
 
 		if (rc != U4J_OK) {
 			put_s32(hdr, U4J_REAP_BAD_INDEX, (int32_t)i);
@@ -91,11 +91,48 @@ static unsigned reap(struct u4j_ring *r, char *out, unsigned cap)
 		/* liburing's own timeout for kernels without EXT_ARG: not an operation of ours */
 		if (cqe->user_data == LIBURING_UDATA_TIMEOUT)
 			continue;
-		memcpy(out + (size_t)n * r->cqe_size, cqe, r->cqe_size);
+		if (r->cqe_size == 16)
+			__builtin_memcpy(out + (size_t)n * 16, cqe, 16);
+		else
+			__builtin_memcpy(out + (size_t)n * 32, cqe, 32);
 		n++;
 	}
 	io_uring_cq_advance(&r->ring, seen);
 	return n;
+}
+
+/*
+ * The common case: the whole batch fits in the SQ. Validates and copies each record in
+ * one pass while it is in cache; on a bad record, takes back the SQEs already filled
+ * (sqe_tail is ours until the next submit), so nothing of the batch reaches the kernel.
+ * Returns -1 when the batch does not fit and the two-pass path must run.
+ */
+static int validate_and_queue(struct u4j_ring *r, const char *staging, unsigned count, void *hdr)
+{
+	unsigned start = r->ring.sq.sqe_tail;
+
+	if (io_uring_sq_space_left(&r->ring) < count)
+		return -1;
+	for (unsigned i = 0; i < count; i++) {
+		const struct io_uring_sqe *rec = (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size);
+		struct io_uring_sqe *sqe;
+		int detail = 0;
+		int rc = u4j_validate_fast(r, rec) ? U4J_OK : u4j_validate_inline(r, rec, &detail);
+
+		if (rc != U4J_OK) {
+			r->ring.sq.sqe_tail = start;
+			put_s32(hdr, U4J_REAP_BAD_INDEX, (int32_t)i);
+			put_s32(hdr, U4J_REAP_REASON, rc);
+			put_s32(hdr, U4J_REAP_DETAIL, detail);
+			return -EINVAL;
+		}
+		sqe = io_uring_get_sqe(&r->ring);
+		if (r->sqe_size == 64)
+			__builtin_memcpy(sqe, rec, 64);
+		else
+			__builtin_memcpy(sqe, rec, 128);
+	}
+	return (int)count;
 }
 
 int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
@@ -109,10 +146,17 @@ int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
 	put_s32(reap_buf, U4J_REAP_BAD_INDEX, -1);
 	put_s32(reap_buf, U4J_REAP_REASON, 0);
 	put_s32(reap_buf, U4J_REAP_ENTER_ERR, 0);
-	ret = validate_all(r, staging, count, reap_buf);
-	if (ret < 0)
+	ret = validate_and_queue(r, staging, count, reap_buf);
+	if (ret == -EINVAL)
 		return ret;
-	queued = queue_all(r, staging, count, &err);
+	if (ret >= 0) {
+		queued = (unsigned)ret;
+	} else {
+		ret = validate_all(r, staging, count, reap_buf);
+		if (ret < 0)
+			return ret;
+		queued = queue_all(r, staging, count, &err);
+	}
 	put_s32(reap_buf, U4J_REAP_SUBMITTED, (int32_t)queued);
 	if (err)
 		return err;

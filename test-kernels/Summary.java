@@ -90,8 +90,10 @@ public class Summary {
         else if (junit && k.exitCode != 0 && k.count("failed") == 0) k.notes.add("launcher exit " + k.exitCode + " without a failed test in the report");
         else if (!junit && k.exitCode != 0) k.notes.add("guest script exit " + k.exitCode);
         boolean failed = k.count("failed") > 0;
+        boolean junitTimeout = junit && k.finished && (k.exitCode == 124 || k.exitCode == 137);
         k.status = !k.finished ? (k.timedOut ? "TIMEOUT" : "NOT FINISHED")
                 : failed ? "FAILED"
+                : junitTimeout ? "TIMEOUT"
                 : !k.notes.isEmpty() ? "ERROR" : "ok";
         return k;
     }

@@ -45,6 +45,7 @@ public final class Ring implements AutoCloseable {
     private static final int MAX_RW = 0x7ffff000;
     private static final int FSYNC_DATASYNC = 1;
     private static final CompletionHandler DISCARD = (tag, res, flags) -> { };
+    private static final boolean RAW = Memory.hasRawAccess();
     private static final System.Logger LOG = System.getLogger("dev.uring4j.Ring");
     private static final Charset PATH_CHARSET = Charset.forName(
             System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
@@ -624,7 +625,20 @@ public final class Ring implements AutoCloseable {
         syntheticCount = 0;
         while (pendingHead < pendingCount) {
             int off = pendingHead++ * cqeSize;
-            if (deliver(handler, completions.getLong(off), completions.getInt(off + 8), completions.getInt(off + 12))) {
+            long ud;
+            int res;
+            int flags;
+            if (RAW) {
+                long a = completionsAddress + off; // off < completionCapacity * cqeSize
+                ud = Memory.getLong(a);
+                res = Memory.getInt(a + 8);
+                flags = Memory.getInt(a + 12);
+            } else {
+                ud = completions.getLong(off);
+                res = completions.getInt(off + 8);
+                flags = completions.getInt(off + 12);
+            }
+            if (deliver(handler, ud, res, flags)) {
                 n++;
             }
         }
@@ -681,16 +695,25 @@ public final class Ring implements AutoCloseable {
             }
         }
         long userData = inFlight.userData(slot);
+        long w0 = (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | ((long) fd << 32);
+        long w3 = (len & 0xffffffffL) | ((long) opFlags << 32);
         int base = staged * sqeSize;
-        ByteBuffer s = staging;
-        s.putLong(base, (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | ((long) fd << 32));
-        s.putLong(base + 8, off);
-        s.putLong(base + 16, addr);
-        s.putLong(base + 24, (len & 0xffffffffL) | ((long) opFlags << 32));
-        s.putLong(base + 32, userData);
-        s.putLong(base + 40, word40);
-        s.putLong(base + 48, 0L);
-        s.putLong(base + 56, 0L);
+        if (RAW) {
+            // staged < stagingCapacity (checked above): the record lies inside the staging buffer.
+            long a = stagingAddress + base;
+            Memory.putLong(a, w0);
+            Memory.putLong(a + 8, off);
+            Memory.putLong(a + 16, addr);
+            Memory.putLong(a + 24, w3);
+            Memory.putLong(a + 32, userData);
+            Memory.putLong(a + 40, word40);
+            // Bytes 48..63 (addr3, pad) are never written: zero since allocation.
+
+        } else {
+            ByteBuffer s = staging;
+            s.putLong(base, w0).putLong(base + 8, off).putLong(base + 16, addr).putLong(base + 24, w3)
+                    .putLong(base + 32, userData).putLong(base + 40, word40);
+        }
         staged++;
         return userData;
     }
@@ -744,14 +767,18 @@ public final class Ring implements AutoCloseable {
         }
         Thread t = Thread.currentThread();
         if (t != owner) {
-            throw new IllegalStateException("this Ring belongs to thread '" + owner.getName() + "' and was called from '"
-                    + t.getName() + "': a Ring is used by the thread that opened it (it matches "
-                    + "IORING_SETUP_SINGLE_ISSUER); hand work to that thread, or use an EventLoop");
+            throw wrongThread(t);
         }
         if ((sqeFlags & ~SqeFlags.ALLOWED) != 0) {
             throw new IllegalArgumentException("unsupported SQE flags 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.ALLOWED)
                     + ": use SqeFlags.FIXED_FILE, IO_DRAIN, IO_LINK, IO_HARDLINK, ASYNC");
         }
+    }
+
+    private IllegalStateException wrongThread(Thread t) {
+        return new IllegalStateException("this Ring belongs to thread '" + owner.getName() + "' and was called from '"
+                + t.getName() + "': a Ring is used by the thread that opened it (it matches "
+                + "IORING_SETUP_SINGLE_ISSUER); hand work to that thread, or use an EventLoop");
     }
 
     private static long bufferRange(String op, ByteBuffer b, int index, int length, boolean kernelWrites) {

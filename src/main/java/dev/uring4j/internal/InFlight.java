@@ -58,8 +58,9 @@ public final class InFlight {
     /** The slot a user_data names, or -1 if it is not a live operation of this table. */
     public int slotOf(long userData) {
         int slot = (int) userData;
-        int gen = (int) (userData >>> 32);
-        if (slot < 0 || slot >= used || nextFree[slot] != -2 || generations[slot] != gen) {
+        // A released slot's generation has moved on, so a stale or duplicate completion
+        // (or one naming a free slot) never matches.
+        if (slot < 0 || slot >= used || generations[slot] != (int) (userData >>> 32)) {
             return -1;
         }
         return slot;
@@ -75,8 +76,9 @@ public final class InFlight {
 
     /** Completes a slot: drops its references and bumps the generation. */
     public void release(int slot) {
-        refs[slot] = null;
-        tags[slot] = 0;
+        if (refs[slot] != null) {
+            refs[slot] = null;
+        }
         int g = generations[slot] + 1;
         generations[slot] = g == 0 || g == -1 ? 1 : g; // keep user_data away from reserved values
         nextFree[slot] = freeHead;

@@ -10,11 +10,18 @@ public final class Memory {
     private static final Object UNSAFE;
     private static final long ADDRESS_OFFSET;
     private static final java.lang.invoke.MethodHandle GET_LONG;
+    // Raw access for the ring's own staging and completion memory (hot path; addresses are ours).
+    private static final java.lang.invoke.MethodHandle PUT_LONG_RAW;
+    private static final java.lang.invoke.MethodHandle GET_LONG_RAW;
+    private static final java.lang.invoke.MethodHandle GET_INT_RAW;
 
     static {
         Object unsafe = null;
         long offset = -1;
         java.lang.invoke.MethodHandle getLong = null;
+        java.lang.invoke.MethodHandle putRaw = null;
+        java.lang.invoke.MethodHandle getRaw = null;
+        java.lang.invoke.MethodHandle getIntRaw = null;
         try {
             Class<?> c = Class.forName("sun.misc.Unsafe");
             Field f = c.getDeclaredField("theUnsafe");
@@ -25,12 +32,26 @@ public final class Memory {
             getLong = java.lang.invoke.MethodHandles.lookup()
                     .findVirtual(c, "getLong", java.lang.invoke.MethodType.methodType(long.class, Object.class, long.class))
                     .bindTo(unsafe);
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            putRaw = l.findVirtual(c, "putLong", java.lang.invoke.MethodType.methodType(void.class, long.class, long.class))
+                    .bindTo(unsafe);
+            getRaw = l.findVirtual(c, "getLong", java.lang.invoke.MethodType.methodType(long.class, long.class))
+                    .bindTo(unsafe);
+            getIntRaw = l.findVirtual(c, "getInt", java.lang.invoke.MethodType.methodType(int.class, long.class))
+                    .bindTo(unsafe);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            unsafe = null; // fall back to JNI's GetDirectBufferAddress
+            unsafe = null; // fall back to JNI's GetDirectBufferAddress and ByteBuffer access
+            getLong = null;
+            putRaw = null;
+            getRaw = null;
+            getIntRaw = null;
         }
         UNSAFE = unsafe;
         ADDRESS_OFFSET = offset;
         GET_LONG = getLong;
+        PUT_LONG_RAW = putRaw;
+        GET_LONG_RAW = getRaw;
+        GET_INT_RAW = getIntRaw;
     }
 
     private Memory() {}
@@ -45,6 +66,41 @@ public final class Memory {
             }
         }
         return Native.directBufferAddress(buffer);
+    }
+
+    /** Whether raw access is available; without it callers use their ByteBuffer views. */
+    public static boolean hasRawAccess() {
+        return PUT_LONG_RAW != null;
+    }
+
+    /**
+     * Stores into native memory uring4j allocated itself (staging records). The caller
+     * guarantees the address lies inside a buffer it owns and keeps referenced.
+     */
+    public static void putLong(long address, long value) {
+        try {
+            PUT_LONG_RAW.invokeExact(address, value);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Loads from native memory uring4j owns (completion entries). */
+    public static long getLong(long address) {
+        try {
+            return (long) GET_LONG_RAW.invokeExact(address);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Loads from native memory uring4j owns (completion entries). */
+    public static int getInt(long address) {
+        try {
+            return (int) GET_INT_RAW.invokeExact(address);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** A zeroed direct buffer in the platform's byte order. */

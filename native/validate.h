@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The record validator, as static inline functions so that batch.c validates and copies
+ * each record in one pass. validate.c exports the same function for tests and fuzzers.
+ */
+#ifndef U4J_VALIDATE_H
+#define U4J_VALIDATE_H
+
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/uio.h>
+#include "u4j.h"
+
+#define ALLOWED_SQE_FLAGS (IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)
+#define MAX_RW_LEN 0x7ffff000u /* the kernel's MAX_RW_COUNT on 4 KiB pages */
+#define MAX_IOVECS 1024u       /* UIO_MAXIOV */
+#define TIMEOUT_FLAGS (IORING_TIMEOUT_ABS | IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME | \
+		       IORING_TIMEOUT_ETIME_SUCCESS)
+#define CANCEL_FLAGS (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY)
+
+static int need_fd(int fd) { return fd >= 0 ? U4J_OK : U4J_REJECT_FD; }
+
+/* Ops that accept IOSQE_FIXED_FILE (fd is then an index into the registered table). */
+static int takes_fixed_file(int op)
+{
+	switch (op) {
+	case IORING_OP_READ: case IORING_OP_WRITE: case IORING_OP_READV: case IORING_OP_WRITEV:
+	case IORING_OP_READ_FIXED: case IORING_OP_WRITE_FIXED: case IORING_OP_FSYNC: case IORING_OP_FALLOCATE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int check_fixed_file(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	if (!(sqe->flags & IOSQE_FIXED_FILE))
+		return U4J_OK;
+	if (!takes_fixed_file(sqe->opcode))
+		return U4J_REJECT_SQE_FLAGS;
+	return sqe->fd >= 0 && (unsigned)sqe->fd < r->nr_files ? U4J_OK : U4J_REJECT_FIXED_FILE;
+}
+
+static int check_rw_fixed(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	const struct iovec *b;
+	uint64_t start = sqe->addr, end = sqe->addr + sqe->len;
+
+	if (sqe->fd < 0)
+		return U4J_REJECT_FD;
+	if (sqe->buf_index >= r->nr_bufs)
+		return U4J_REJECT_BUF_INDEX;
+	b = &r->bufs[sqe->buf_index];
+	if (start < (uintptr_t)b->iov_base || end > (uintptr_t)b->iov_base + b->iov_len || end < start)
+		return U4J_REJECT_BUF_RANGE;
+	return U4J_OK;
+}
+
+static int check_file_index(const struct u4j_ring *r, uint32_t file_index)
+{
+	if (file_index == 0)
+		return U4J_OK;
+	if (file_index == IORING_FILE_INDEX_ALLOC)
+		return r->nr_files ? U4J_OK : U4J_REJECT_FIXED_FILE;
+	return file_index - 1 < r->nr_files ? U4J_OK : U4J_REJECT_FIXED_FILE;
+}
+static int need_dirfd(int fd) { return (fd >= 0 || fd == AT_FDCWD) ? U4J_OK : U4J_REJECT_FD; }
+
+static int check_rw(const struct io_uring_sqe *sqe)
+{
+	if (sqe->fd < 0)
+		return U4J_REJECT_FD;
+	if (sqe->len > MAX_RW_LEN)
+		return U4J_REJECT_LENGTH;
+	if (sqe->len && !sqe->addr)
+		return U4J_REJECT_NULL_ADDR;
+	return U4J_OK;
+}
+
+static int check_rwv(const struct io_uring_sqe *sqe, int *detail)
+{
+	const struct iovec *iov = (const struct iovec *)(uintptr_t)sqe->addr;
+	uint64_t total = 0;
+
+	if (sqe->fd < 0)
+		return U4J_REJECT_FD;
+	if (!iov)
+		return U4J_REJECT_NULL_ADDR;
+	if (sqe->len == 0 || sqe->len > MAX_IOVECS)
+		return U4J_REJECT_LENGTH;
+	for (unsigned i = 0; i < sqe->len; i++) {
+		if ((iov[i].iov_len && !iov[i].iov_base) || iov[i].iov_len > MAX_RW_LEN) {
+			*detail = (int)i;
+			return U4J_REJECT_IOVEC;
+		}
+		total += iov[i].iov_len;
+	}
+	return total > MAX_RW_LEN ? U4J_REJECT_LENGTH : U4J_OK;
+}
+
+static int check_op(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail)
+{
+	switch (sqe->opcode) {
+	case IORING_OP_READ_FIXED:
+	case IORING_OP_WRITE_FIXED:
+		return check_rw_fixed(r, sqe);
+	case IORING_OP_NOP:
+		return sqe->rw_flags ? U4J_REJECT_RESERVED : U4J_OK;
+	case IORING_OP_READ:
+	case IORING_OP_WRITE:
+		return check_rw(sqe);
+	case IORING_OP_READV:
+	case IORING_OP_WRITEV:
+		return check_rwv(sqe, detail);
+	case IORING_OP_FSYNC:
+		if (sqe->fsync_flags & ~IORING_FSYNC_DATASYNC || sqe->addr)
+			return U4J_REJECT_RESERVED;
+		return need_fd(sqe->fd);
+	case IORING_OP_FALLOCATE:
+		if ((int64_t)sqe->off < 0 || (int64_t)sqe->addr < 0)
+			return U4J_REJECT_LENGTH;
+		return need_fd(sqe->fd);
+	case IORING_OP_OPENAT:
+		if (!sqe->addr)
+			return U4J_REJECT_NULL_ADDR;
+		return need_dirfd(sqe->fd) ?: check_file_index(r, sqe->file_index);
+	case IORING_OP_CLOSE:
+		if (sqe->addr || sqe->len || sqe->off)
+			return U4J_REJECT_RESERVED;
+		if (sqe->file_index)
+			return sqe->fd ? U4J_REJECT_RESERVED : check_file_index(r, sqe->file_index);
+		return need_fd(sqe->fd);
+	case IORING_OP_STATX:
+		if (!sqe->addr || !sqe->addr2)
+			return U4J_REJECT_NULL_ADDR;
+		return need_dirfd(sqe->fd);
+	case IORING_OP_TIMEOUT:
+		if (!sqe->addr)
+			return U4J_REJECT_NULL_ADDR;
+		if (sqe->len != 1)
+			return U4J_REJECT_LENGTH;
+		return (sqe->timeout_flags & ~TIMEOUT_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
+	case IORING_OP_ASYNC_CANCEL:
+		return (sqe->cancel_flags & ~CANCEL_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
+	default:
+		return U4J_REJECT_OPCODE;
+	}
+}
+
+static int tail_is_zero(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	static const uint8_t zero[64];
+	const uint8_t *b = (const uint8_t *)sqe;
+
+	if (sqe->addr3 || sqe->__pad2[0])
+		return 0;
+	return r->sqe_size == 64 || memcmp(b + 64, zero, 64) == 0;
+}
+
+static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail)
+{
+	int rc;
+
+	*detail = 0;
+	if (sqe->flags & ~ALLOWED_SQE_FLAGS)
+		return U4J_REJECT_SQE_FLAGS;
+	if (sqe->user_data == LIBURING_UDATA_TIMEOUT)
+		return U4J_REJECT_USER_DATA;
+	if (sqe->ioprio || sqe->personality || !tail_is_zero(r, sqe))
+		return U4J_REJECT_RESERVED;
+	if (sqe->buf_index && sqe->opcode != IORING_OP_READ_FIXED && sqe->opcode != IORING_OP_WRITE_FIXED)
+		return U4J_REJECT_RESERVED;
+	if (sqe->file_index && sqe->opcode != IORING_OP_OPENAT && sqe->opcode != IORING_OP_CLOSE)
+		return U4J_REJECT_RESERVED;
+	rc = check_fixed_file(r, sqe);
+	if (rc != U4J_OK)
+		return rc;
+	rc = check_op(r, sqe, detail);
+	if (rc != U4J_OK)
+		return rc;
+	if (r->last_op >= 0 && !r->ops[sqe->opcode])
+		return U4J_REJECT_OPCODE_KERNEL;
+	return U4J_OK;
+}
+
+/*
+ * The hot path: a few word-wide tests that accept the common records (NOP, READ, WRITE
+ * and their fixed-buffer forms without FIXED_FILE surprises) outright. Anything it does
+ * not accept goes through u4j_validate_inline, which decides and names the reason.
+ */
+static inline int u4j_validate_fast(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	uint64_t reserved = (uint64_t)sqe->ioprio | sqe->personality | sqe->addr3 | sqe->__pad2[0] |
+			    (sqe->flags & ~(IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)) |
+			    sqe->buf_index | sqe->file_index;
+
+	if (reserved || sqe->user_data == LIBURING_UDATA_TIMEOUT || r->sqe_size != 64)
+		return 0;
+	if (r->last_op >= 0 && !r->ops[sqe->opcode])
+		return 0;
+	switch (sqe->opcode) {
+	case IORING_OP_NOP:
+		return sqe->rw_flags == 0;
+	case IORING_OP_READ:
+	case IORING_OP_WRITE:
+		return sqe->fd >= 0 && sqe->len <= MAX_RW_LEN && (sqe->addr || !sqe->len);
+	default:
+		return 0;
+	}
+}
+
+#endif
