@@ -110,10 +110,10 @@ static uint64_t run_randread(struct io_uring *ring, int fd, char **bufs, int dep
 
 	for (int i = 0; i < depth; i++)
 		prep_read(ring, fd, bufs[i], block, blocks, i);
-	while (1) {
+	for (unsigned iter = 1;; iter++) {
 		struct io_uring_cqe *cqe;
 		unsigned head, n = 0;
-		int stop = (done & 1023) == 0 && now() >= until;
+		int stop = (iter & 63) == 0 && now() >= until;
 
 		io_uring_submit_and_wait(ring, 1);
 		io_uring_for_each_cqe(ring, head, cqe) {

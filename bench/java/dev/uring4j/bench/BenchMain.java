@@ -52,6 +52,7 @@ public final class BenchMain {
     private final Path file;
     private final boolean direct;
     private final int block;
+    private final boolean spinWait;
     private final LongAdder ops = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -60,6 +61,7 @@ public final class BenchMain {
         int d = 32, t = 1, l = 1, b = 4096;
         double s = 3, wu = 1;
         boolean dio = false;
+        boolean sw = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--contender": c = args[++i]; break;
@@ -71,6 +73,7 @@ public final class BenchMain {
                 case "--warmup": wu = Double.parseDouble(args[++i]); break;
                 case "--file": f = args[++i]; break;
                 case "--direct": dio = true; break;
+                case "--spin-wait": sw = true; break;
                 case "--block": b = Integer.parseInt(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -85,6 +88,7 @@ public final class BenchMain {
         file = f == null ? null : Path.of(f);
         direct = dio;
         block = b;
+        spinWait = sw;
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,7 +99,7 @@ public final class BenchMain {
         switch (contender) {
             case "ring": return "uring4j Ring";
             case "asyncfile": return "uring4j AsyncFile " + threads + " caller" + (threads > 1 ? "s" : "") + ", "
-                    + (loops > 1 ? loops + " loops" : "1 loop");
+                    + (loops > 1 ? loops + " loops" : "1 loop") + (spinWait ? ", spin-wait" : "");
             case "filechannel": return "FileChannel " + threads + " thread" + (threads > 1 ? "s" : "");
             case "afc": return "AsynchronousFileChannel";
             default: return contender;
@@ -308,6 +312,11 @@ public final class BenchMain {
                     }
                     long local = 0;
                     for (int i = 0; ; i = (i + 1) % window) {
+                        if (spinWait) {
+                            for (int k = 0; k < 20_000 && !inFlight[i].isDone(); k++) {
+                                Thread.onSpinWait();
+                            }
+                        }
                         int n = inFlight[i].join();
                         if (n != block) {
                             throw new IllegalStateException("read returned " + n);

@@ -19,8 +19,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 /**
  * Asynchronous file I/O callable from any thread, on io_uring where this process can use
@@ -52,8 +50,6 @@ public abstract class AsyncFile implements AutoCloseable {
     private final boolean writable;
     private final boolean deleteOnClose;
     private volatile boolean closed;
-    /** Futures not yet completed: failed with AsynchronousCloseException at close. */
-    private final Set<AsyncFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     AsyncFile(Path path, Set<? extends OpenOption> options) {
         this.path = path;
@@ -309,10 +305,6 @@ public abstract class AsyncFile implements AutoCloseable {
             return;
         }
         closed = true;
-        for (AsyncFuture<?> f : pending) {
-            f.completeExceptionally(new AsynchronousCloseException());
-            f.cancelUnderlying();
-        }
         try {
             doClose();
         } finally {
@@ -324,20 +316,21 @@ public abstract class AsyncFile implements AutoCloseable {
 
     // ---------------------------------------------------------------- backend contract
 
-    abstract AsyncFuture<Integer> doRead(ByteBuffer dst, long position);
+    abstract CompletableFuture<Integer> doRead(ByteBuffer dst, long position);
 
-    abstract AsyncFuture<Integer> doWrite(ByteBuffer src, long position);
+    abstract CompletableFuture<Integer> doWrite(ByteBuffer src, long position);
 
-    abstract AsyncFuture<Long> doRead(ByteBuffer[] dsts, long position);
+    abstract CompletableFuture<Long> doRead(ByteBuffer[] dsts, long position);
 
-    abstract AsyncFuture<Long> doWrite(ByteBuffer[] srcs, long position);
+    abstract CompletableFuture<Long> doWrite(ByteBuffer[] srcs, long position);
 
-    abstract AsyncFuture<Void> doForce(boolean metaData);
+    abstract CompletableFuture<Void> doForce(boolean metaData);
 
-    abstract AsyncFuture<Void> doAllocate(long position, long length);
+    abstract CompletableFuture<Void> doAllocate(long position, long length);
 
     abstract void doTruncate(long size) throws IOException;
 
+    /** Completes every pending operation with AsynchronousCloseException (cancelling it), then closes the file. */
     abstract void doClose() throws IOException;
 
     // ---------------------------------------------------------------- shared checks and bookkeeping
@@ -377,31 +370,15 @@ public abstract class AsyncFile implements AutoCloseable {
 
     /**
      * Starts an operation unless the file is closed (then a future failed with
-     * ClosedChannelException, as AsynchronousFileChannel gives), and keeps it pending
-     * until it completes so that close can fail it.
+     * ClosedChannelException, as AsynchronousFileChannel gives).
      */
-    final <T> AsyncFuture<T> track(java.util.function.Supplier<AsyncFuture<T>> start) {
+    final <T> CompletableFuture<T> track(java.util.function.Supplier<CompletableFuture<T>> start) {
         if (closed) {
-            AsyncFuture<T> f = new AsyncFuture<>(null);
-            f.completeExceptionally(new ClosedChannelException());
-            return f;
+            return CompletableFuture.failedFuture(new ClosedChannelException());
         }
-        AsyncFuture<T> f = start.get();
-        pending.add(f);
-        f.whenComplete(untrack(f));
-        if (closed && pending.remove(f)) {
-            f.completeExceptionally(new AsynchronousCloseException());
-            f.cancelUnderlying();
-        }
-        return f;
+        return start.get();
     }
 
-    private BiConsumer<Object, Throwable> untrack(AsyncFuture<?> f) {
-        return (v, e) -> pending.remove(f);
-    }
-
-    /** Futures pending now (tests and diagnostics). */
-    final int pendingCount() {
-        return pending.size();
-    }
+    /** Operations started and not completed (tests and diagnostics). */
+    abstract int pendingCount();
 }

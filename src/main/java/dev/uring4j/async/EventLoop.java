@@ -55,7 +55,7 @@ public final class EventLoop implements AutoCloseable {
 
     private final EventLoopOptions options;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<LoopTask<?>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -69,7 +69,7 @@ public final class EventLoop implements AutoCloseable {
 
     // Loop-thread state.
     private Ring ring;
-    private Request[] requests = new Request[256];
+    private LoopTask<?>[] requests = new LoopTask<?>[256];
     private int nextFree = -1;
     private int[] freeList = new int[256];
     private int used;
@@ -78,36 +78,70 @@ public final class EventLoop implements AutoCloseable {
     private final ByteBuffer wakeBuffer = Memory.allocate(8);
     private final CompletionHandler handler = this::onCompletion;
 
-    /** One cross-thread request; completes exactly once. */
-    static final class Request {
-        final RingOp op;
-        final Completion completion;
-        final LoopFuture future;
-        final Request cancelTarget;
-        final String operation;
-        long opId = -1;
-        int slot = -1;
+    /** The public RingOp API as a task: the future completes with the raw result or a UringException. */
+    static final class RingOpTask extends LoopTask<Integer> {
+        private final RingOp op;
+        private final Completion completion;
+        private final String operation;
 
-        Request(RingOp op, Completion completion, LoopFuture future, Request cancelTarget, String operation) {
+        RingOpTask(RingOp op, Completion completion, String operation) {
             this.op = op;
             this.completion = completion;
-            this.future = future;
-            this.cancelTarget = cancelTarget;
             this.operation = operation;
+        }
+
+        @Override
+        long prepare(Ring ring, long tag) throws UringException {
+            return op.prepare(ring, tag);
+        }
+
+        @Override
+        void onResult(int res, int flags) {
+            if (completion != null) {
+                completion.onComplete(res, flags);
+            } else if (res < 0) {
+                completeExceptionally(UringException.ofResult(operation, res));
+            } else {
+                complete(res);
+            }
         }
     }
 
-    /** A future whose cancel() also cancels the operation in the kernel. */
-    final class LoopFuture extends CompletableFuture<Integer> {
-        Request request;
+    /** Asks the loop to cancel an in-flight task in the kernel. */
+    private static final class CancelTask extends LoopTask<Void> {
+        final LoopTask<?> target;
+
+        CancelTask(LoopTask<?> target) {
+            this.target = target;
+        }
 
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled && request != null && state.get() != TERMINATED) {
-                enqueue(new Request(null, null, null, request, null));
-            }
-            return cancelled;
+        long prepare(Ring ring, long tag) {
+            throw new AssertionError();
+        }
+
+        @Override
+        void onResult(int res, int flags) {
+            throw new AssertionError();
+        }
+    }
+
+    /** Fails (AsynchronousCloseException) and cancels every task of a file being closed. */
+    static final class CloseSweep extends LoopTask<Void> {
+        final AsyncFile file;
+
+        CloseSweep(AsyncFile file) {
+            this.file = file;
+        }
+
+        @Override
+        long prepare(Ring ring, long tag) {
+            throw new AssertionError();
+        }
+
+        @Override
+        void onResult(int res, int flags) {
+            throw new AssertionError();
         }
     }
 
@@ -160,33 +194,55 @@ public final class EventLoop implements AutoCloseable {
     public CompletableFuture<Integer> submit(RingOp op, String operation) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(operation, "operation");
-        LoopFuture f = new LoopFuture();
-        Request r = new Request(op, null, f, null, operation);
-        f.request = r;
-        if (!accept(r)) {
-            f.completeExceptionally(new RejectedExecutionException("event loop " + thread.getName() + " is shut down"));
+        RingOpTask t = new RingOpTask(op, null, operation);
+        if (!execute(t)) {
+            t.completeExceptionally(rejected());
         }
-        return f;
+        return t;
     }
 
     /** Runs one ring operation on the loop and calls {@code completion} with its raw result. */
     public void submit(RingOp op, Completion completion) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(completion, "completion");
-        if (!accept(new Request(op, completion, null, null, null))) {
-            throw new RejectedExecutionException("event loop " + thread.getName() + " is shut down");
+        if (!execute(new RingOpTask(op, completion, "operation"))) {
+            throw rejected();
         }
     }
 
-    private boolean accept(Request r) {
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("event loop " + thread.getName() + " is shut down");
+    }
+
+    /** Hands a task to the loop; false if the loop no longer accepts work. */
+    boolean execute(LoopTask<?> task) {
         if (state.get() != RUNNING) {
             return false;
         }
-        enqueue(r);
+        task.loop = this;
+        enqueue(task);
         return true;
     }
 
-    private void enqueue(Request r) {
+    /** Called by LoopTask.cancel on any thread. */
+    void cancelInKernel(LoopTask<?> task) {
+        if (state.get() != TERMINATED) {
+            enqueue(new CancelTask(task));
+        }
+    }
+
+    /** Fails and cancels the file's tasks on this loop; the returned future completes when done. */
+    CompletableFuture<Void> sweep(AsyncFile file) {
+        CloseSweep s = new CloseSweep(file);
+        if (state.get() == TERMINATED) {
+            s.complete(null);
+        } else {
+            enqueue(s);
+        }
+        return s;
+    }
+
+    private void enqueue(LoopTask<?> r) {
         queue.offer(r);
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             wake();
@@ -231,15 +287,26 @@ public final class EventLoop implements AutoCloseable {
 
     private void loop() throws UringException {
         long maxWaitNanos = options.maxWait().toNanos();
+        long spinNanos = options.spin().toNanos();
         while (true) {
             drainQueue();
             int st = state.get();
             if (st != RUNNING && (inFlight == 0 || System.nanoTime() > shutdownDeadline)) {
                 return;
             }
+            int wakeStaged = 0;
             if (!wakeArmed) {
                 ring.read(eventFd, wakeBuffer, 0, SqeFlags.NONE, WAKE_TAG);
                 wakeArmed = true;
+                wakeStaged = 1;
+            }
+            if (ring.staged() > wakeStaged || !queue.isEmpty()) {
+                // Work to hand over: submit it and take whatever is ready, without blocking.
+                ring.submitAndReap(0, 0, TimeUnit.NANOSECONDS, handler);
+                continue;
+            }
+            if (inFlight == 0 && spinNanos > 0 && spinForWork(spinNanos)) {
+                continue; // new submissions arrived while spinning: no eventfd round trip needed
             }
             sleeping.set(true);
             int wait = queue.isEmpty() ? 1 : 0;
@@ -258,34 +325,79 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void drainQueue() {
-        Request r;
-        while ((r = queue.poll()) != null) {
-            if (r.cancelTarget != null) {
-                Request target = r.cancelTarget;
-                if (target.slot >= 0 && requests[target.slot] == target) {
-                    try {
-                        ring.cancel(target.opId, SqeFlags.NONE, WAKE_TAG + 1);
-                    } catch (UringException | RuntimeException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "cancel failed: " + e.getMessage());
-                    }
+    /**
+     * With nothing in the kernel, callers usually follow completions with new requests
+     * within microseconds: look at the queue for a moment before paying for a sleep and
+     * an eventfd wake-up.
+     */
+    private boolean spinForWork(long spinNanos) {
+        if (!SpinBudget.tryAcquire()) {
+            return false;
+        }
+        try {
+            return spinUntil(System.nanoTime() + spinNanos);
+        } finally {
+            SpinBudget.release();
+        }
+    }
+
+    private boolean spinUntil(long end) {
+        do {
+            for (int i = 0; i < 64; i++) { // read the clock only now and then: it is not free
+                if (!queue.isEmpty()) {
+                    return true;
                 }
-                continue;
+                Thread.onSpinWait();
             }
-            if (r.future != null && r.future.isDone()) {
-                continue; // cancelled before it reached the ring
-            }
-            int slot = acquire(r);
-            try {
-                r.opId = r.op.prepare(ring, slot);
-            } catch (Throwable t) {
-                release(slot);
-                fail(r, t);
+        } while (System.nanoTime() < end);
+        return false;
+    }
+
+    private void drainQueue() {
+        LoopTask<?> t;
+        while ((t = queue.poll()) != null) {
+            if (t instanceof CancelTask) {
+                cancel(((CancelTask) t).target);
+            } else if (t instanceof CloseSweep) {
+                sweepNow((CloseSweep) t);
+            } else if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
+                if (!t.isDone()) {
+                    t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+                }
+            } else {
+                int slot = acquire(t);
+                try {
+                    t.opId = t.prepare(ring, slot);
+                } catch (Throwable e) {
+                    release(slot);
+                    fail(t, e);
+                }
             }
         }
     }
 
-    private int acquire(Request r) {
+    private void cancel(LoopTask<?> target) {
+        if (target.slot >= 0 && requests[target.slot] == target) {
+            try {
+                ring.cancel(target.opId, SqeFlags.NONE, WAKE_TAG + 1);
+            } catch (UringException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cancel failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void sweepNow(CloseSweep s) {
+        for (int i = 0; i < used; i++) {
+            LoopTask<?> t = requests[i];
+            if (t != null && t.owner() == s.file) {
+                t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+                cancel(t);
+            }
+        }
+        s.complete(null);
+    }
+
+    private int acquire(LoopTask<?> r) {
         int slot;
         if (nextFree >= 0) {
             slot = nextFree;
@@ -319,34 +431,24 @@ public final class EventLoop implements AutoCloseable {
         if (tag == WAKE_TAG + 1) {
             return; // the result of a cancel request: the target reports its own outcome
         }
-        Request r = requests[(int) tag];
+        LoopTask<?> r = requests[(int) tag];
         if ((flags & dev.uring4j.Linux.CQE_F_MORE) == 0) {
             release((int) tag);
         }
-        complete(r, res, flags);
-    }
-
-    private static void complete(Request r, int res, int flags) {
         try {
-            if (r.completion != null) {
-                r.completion.onComplete(res, flags);
-            } else if (res < 0) {
-                r.future.completeExceptionally(UringException.ofResult(r.operation, res));
-            } else {
-                r.future.complete(res);
-            }
+            r.onResult(res, flags);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "a completion callback threw; the event loop continues", t);
         }
     }
 
-    private static void fail(Request r, Throwable t) {
+    private static void fail(LoopTask<?> r, Throwable t) {
         try {
-            if (r.completion != null) {
-                r.completion.onComplete(-125, 0);
+            if (r instanceof RingOpTask && ((RingOpTask) r).completion != null) {
                 LOG.log(System.Logger.Level.WARNING, "preparing an operation failed", t);
+                r.onResult(-125, 0);
             } else {
-                r.future.completeExceptionally(t);
+                r.completeExceptionally(t);
             }
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "a completion callback threw; the event loop continues", e);
@@ -368,15 +470,17 @@ public final class EventLoop implements AutoCloseable {
             if (fd >= 0) {
                 Native.close(fd);
             }
-            Request r;
+            LoopTask<?> r;
             while ((r = queue.poll()) != null) {
-                if (r.cancelTarget == null) {
+                if (r instanceof CloseSweep) {
+                    r.complete(null);
+                } else if (!(r instanceof CancelTask)) {
                     fail(r, new CancellationException("event loop " + thread.getName() + " shut down before the operation started"));
                 }
             }
             for (int i = 0; i < used; i++) {
                 if (requests[i] != null) {
-                    Request left = requests[i];
+                    LoopTask<?> left = requests[i];
                     requests[i] = null;
                     fail(left, new CancellationException("event loop " + thread.getName() + " shut down"));
                 }

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class NioAsyncFile extends AsyncFile {
     private final FileChannel channel;
     private final ExecutorService executor;
+    /** Operations not yet completed: failed with AsynchronousCloseException at close. */
+    private final Set<AsyncFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private NioAsyncFile(Path path, Set<? extends OpenOption> options, FileChannel channel, ExecutorService executor) {
         super(path, options);
@@ -90,6 +92,12 @@ final class NioAsyncFile extends AsyncFile {
             }
         });
         f.setCanceller(() -> task.cancel(false)); // never interrupt: that would close the channel
+        pending.add(f);
+        f.whenComplete((v, e) -> pending.remove(f));
+        if (isClosed() && pending.remove(f)) {
+            f.completeExceptionally(new AsynchronousCloseException());
+            f.cancelUnderlying();
+        }
         return f;
     }
 
@@ -172,6 +180,15 @@ final class NioAsyncFile extends AsyncFile {
 
     @Override
     void doClose() throws IOException {
+        for (AsyncFuture<?> f : pending) {
+            f.completeExceptionally(new AsynchronousCloseException());
+            f.cancelUnderlying();
+        }
         channel.close();
+    }
+
+    @Override
+    int pendingCount() {
+        return pending.size();
     }
 }

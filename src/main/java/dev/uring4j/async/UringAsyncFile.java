@@ -111,45 +111,67 @@ final class UringAsyncFile extends AsyncFile {
         return direct ? AlignedBuffers.allocate(size, DIRECT_ALIGNMENT) : ByteBuffer.allocateDirect(size);
     }
 
-    private <T> AsyncFuture<T> run(EventLoop.RingOp op, String operation, ResultMapper<T> mapper) {
-        AsyncFuture<T> f = new AsyncFuture<>(null);
-        CompletableFuture<Integer> lf = loop().submit(op, operation);
-        f.setCanceller(() -> lf.cancel(false));
-        lf.whenComplete((n, ex) -> {
-            if (ex != null) {
-                f.completeExceptionally(map(ex));
+    /** One file operation: the future the caller holds, and the loop's task. */
+    private abstract class FileTask<T> extends LoopTask<T> {
+        final String operation;
+
+        FileTask(String operation) {
+            this.operation = operation;
+        }
+
+        @Override
+        AsyncFile owner() {
+            return UringAsyncFile.this;
+        }
+
+        @Override
+        void onResult(int res, int flags) {
+            if (res < 0) {
+                completeExceptionally(isClosed() && res == -Errno.EBADF ? new AsynchronousCloseException()
+                        : UringException.ofResult(operation + " " + name, res));
             } else {
                 try {
-                    f.complete(mapper.map(n));
+                    complete(result(res));
                 } catch (RuntimeException e) {
-                    f.completeExceptionally(e);
+                    completeExceptionally(e);
                 }
             }
-        });
-        return f;
-    }
-
-    @FunctionalInterface
-    private interface ResultMapper<T> {
-        T map(int res);
-    }
-
-    private Throwable map(Throwable ex) {
-        Throwable t = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-        if (isClosed() && (t instanceof CancellationException
-                || (t instanceof UringException && ((UringException) t).errno() == Errno.EBADF))) {
-            return new AsynchronousCloseException();
         }
-        return t;
+
+        abstract T result(int res);
     }
 
-    @Override
-    AsyncFuture<Integer> doRead(ByteBuffer dst, long position) {
-        int pos = dst.position();
-        int rem = dst.remaining();
-        ByteBuffer io = dst.isDirect() ? dst : bounce(rem);
-        int ioPos = dst.isDirect() ? pos : 0;
-        return run((ring, tag) -> ring.read(fd, io, ioPos, rem, position, 0, tag), "read " + name, n -> {
+    private <T, F extends FileTask<T>> F start(F task) {
+        if (!loop().execute(task)) {
+            task.completeExceptionally(new AsynchronousCloseException());
+        }
+        return task;
+    }
+
+    /** Read into dst's remaining space, through a bounce buffer for heap buffers. */
+    private final class ReadTask extends FileTask<Integer> {
+        final ByteBuffer dst;
+        final ByteBuffer io;
+        final int pos;
+        final int rem;
+        final long position;
+
+        ReadTask(ByteBuffer dst, long position) {
+            super("read");
+            this.dst = dst;
+            this.pos = dst.position();
+            this.rem = dst.remaining();
+            this.io = dst.isDirect() ? dst : bounce(rem);
+            this.position = position;
+        }
+
+        @Override
+        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
+            return ring.read(fd, io, io == dst ? pos : 0, rem, position, 0, tag);
+        }
+
+        @Override
+        Integer result(int n) {
             if (n == 0 && rem > 0) {
                 return -1;
             }
@@ -158,86 +180,137 @@ final class UringAsyncFile extends AsyncFile {
             }
             dst.position(pos + n);
             return n;
-        });
+        }
     }
 
-    @Override
-    AsyncFuture<Integer> doWrite(ByteBuffer src, long position) {
-        int pos = src.position();
-        int rem = src.remaining();
-        ByteBuffer io = src;
-        int ioPos = pos;
-        if (!src.isDirect()) {
-            io = bounce(rem).put(0, src, pos, rem);
-            ioPos = 0;
+    private final class WriteTask extends FileTask<Integer> {
+        final ByteBuffer src;
+        final ByteBuffer io;
+        final int pos;
+        final int rem;
+        final long position;
+
+        WriteTask(ByteBuffer src, long position) {
+            super("write");
+            this.src = src;
+            this.pos = src.position();
+            this.rem = src.remaining();
+            this.io = src.isDirect() ? src : bounce(rem).put(0, src, pos, rem);
+            this.position = position;
         }
-        ByteBuffer buffer = io;
-        int index = ioPos;
-        return run((ring, tag) -> ring.write(fd, buffer, index, rem, position, 0, tag), "write " + name, n -> {
+
+        @Override
+        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
+            return ring.write(fd, io, io == src ? pos : 0, rem, position, 0, tag);
+        }
+
+        @Override
+        Integer result(int n) {
             src.position(pos + n);
             return n;
-        });
+        }
     }
 
-    @Override
-    AsyncFuture<Long> doRead(ByteBuffer[] dsts, long position) {
-        ByteBuffer[] io = new ByteBuffer[dsts.length];
-        int[] positions = new int[dsts.length];
-        long total = 0;
-        for (int i = 0; i < dsts.length; i++) {
-            positions[i] = dsts[i].position();
-            total += dsts[i].remaining();
-            io[i] = dsts[i].isDirect() ? dsts[i] : bounce(dsts[i].remaining());
+    private final class VectorTask extends FileTask<Long> {
+        final boolean read;
+        final ByteBuffer[] user;
+        final ByteBuffer[] io;
+        final int[] positions;
+        final long wanted;
+        final long position;
+
+        VectorTask(boolean read, ByteBuffer[] user, long position) {
+            super(read ? "readv" : "writev");
+            this.read = read;
+            this.user = user;
+            this.position = position;
+            io = new ByteBuffer[user.length];
+            positions = new int[user.length];
+            long total = 0;
+            for (int i = 0; i < user.length; i++) {
+                positions[i] = user[i].position();
+                int r = user[i].remaining();
+                total += r;
+                if (user[i].isDirect()) {
+                    io[i] = user[i];
+                } else {
+                    io[i] = read ? bounce(r) : bounce(r).put(0, user[i], positions[i], r);
+                }
+            }
+            wanted = total;
         }
-        long wanted = total;
-        return run((ring, tag) -> ring.readv(fd, io, position, 0, tag), "readv " + name, n -> {
-            if (n == 0 && wanted > 0) {
+
+        @Override
+        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
+            // Direct buffers are used at their positions; bounce buffers from 0.
+            return read ? ring.readv(fd, io, position, 0, tag) : ring.writev(fd, io, position, 0, tag);
+        }
+
+        @Override
+        Long result(int n) {
+            if (read && n == 0 && wanted > 0) {
                 return -1L;
             }
-            distribute(dsts, io, positions, n, true);
-            return (long) n;
-        });
-    }
-
-    @Override
-    AsyncFuture<Long> doWrite(ByteBuffer[] srcs, long position) {
-        ByteBuffer[] io = new ByteBuffer[srcs.length];
-        int[] positions = new int[srcs.length];
-        for (int i = 0; i < srcs.length; i++) {
-            positions[i] = srcs[i].position();
-            if (srcs[i].isDirect()) {
-                io[i] = srcs[i];
-            } else {
-                io[i] = bounce(srcs[i].remaining()).put(0, srcs[i], positions[i], srcs[i].remaining());
+            int left = n;
+            for (int i = 0; i < user.length && left > 0; i++) {
+                int share = Math.min(left, user[i].limit() - positions[i]);
+                if (read && io[i] != user[i]) {
+                    user[i].put(positions[i], io[i], 0, share);
+                }
+                user[i].position(positions[i] + share);
+                left -= share;
             }
+            return (long) n;
         }
-        return run((ring, tag) -> ring.writev(fd, io, position, 0, tag), "writev " + name, n -> {
-            distribute(srcs, io, positions, n, false);
-            return (long) n;
-        });
     }
 
-    /** Advances each buffer's position over its share of {@code n} bytes (copying from bounce buffers on reads). */
-    private static void distribute(ByteBuffer[] user, ByteBuffer[] io, int[] positions, int n, boolean copyIn) {
-        int left = n;
-        for (int i = 0; i < user.length && left > 0; i++) {
-            int share = Math.min(left, user[i].limit() - positions[i]);
-            if (copyIn && io[i] != user[i]) {
-                user[i].put(positions[i], io[i], 0, share);
-            }
-            user[i].position(positions[i] + share);
-            left -= share;
+    private final class SimpleTask extends FileTask<Void> {
+        final EventLoop.RingOp op;
+
+        SimpleTask(String operation, EventLoop.RingOp op) {
+            super(operation);
+            this.op = op;
+        }
+
+        @Override
+        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
+            return op.prepare(ring, tag);
+        }
+
+        @Override
+        Void result(int res) {
+            return null;
         }
     }
 
     @Override
-    AsyncFuture<Void> doForce(boolean metaData) {
-        return run((ring, tag) -> ring.fsync(fd, !metaData, 0, tag), "fsync " + name, n -> null);
+    CompletableFuture<Integer> doRead(ByteBuffer dst, long position) {
+        return start(new ReadTask(dst, position));
     }
 
     @Override
-    AsyncFuture<Void> doAllocate(long position, long length) {
-        return run((ring, tag) -> ring.fallocate(fd, 0, position, length, 0, tag), "fallocate " + name, n -> null);
+    CompletableFuture<Integer> doWrite(ByteBuffer src, long position) {
+        return start(new WriteTask(src, position));
+    }
+
+    @Override
+    CompletableFuture<Long> doRead(ByteBuffer[] dsts, long position) {
+        return start(new VectorTask(true, dsts, position));
+    }
+
+    @Override
+    CompletableFuture<Long> doWrite(ByteBuffer[] srcs, long position) {
+        return start(new VectorTask(false, srcs, position));
+    }
+
+    @Override
+    CompletableFuture<Void> doForce(boolean metaData) {
+        return start(new SimpleTask("fsync", (ring, tag) -> ring.fsync(fd, !metaData, 0, tag)));
+    }
+
+    @Override
+    CompletableFuture<Void> doAllocate(long position, long length) {
+        return start(new SimpleTask("fallocate", (ring, tag) -> ring.fallocate(fd, 0, position, length, 0, tag)));
     }
 
     @Override
@@ -268,23 +341,30 @@ final class UringAsyncFile extends AsyncFile {
 
     @Override
     void doClose() throws IOException {
+        // Each loop fails and cancels this file's operations (they are queued before the close).
+        for (EventLoop l : loops) {
+            l.sweep(this).join();
+        }
         EventLoop l = loops.get(0);
         if (!l.isShutdown()) {
             try {
                 await(l.submit((ring, tag) -> ring.closeFd(fd, 0, tag), "close " + name));
                 return;
             } catch (IOException | RuntimeException e) {
-                if (l.isShutdown()) {
-                    Native.close(fd);
-                    return;
+                if (!l.isShutdown()) {
+                    throw e;
                 }
-                throw e;
             }
         }
         int r = Native.close(fd);
         if (r < 0) {
             throw new UringException("close " + name, -r, null);
         }
+    }
+
+    @Override
+    int pendingCount() {
+        return 0; // pending operations live in the loops, which the close sweep has failed
     }
 
     /** Waits for a loop future, unwrapping its exception. */

@@ -1,0 +1,176 @@
+package dev.uring4j.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns the JSON lines of a benchmark run into a markdown table (medians, min-max, ratios
+ * to the C ceiling of the same workload) and a PNG chart of the ratios.
+ *
+ * <pre>java BenchReport results.jsonl out.md out.png "machine description"</pre>
+ */
+public final class BenchReport {
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|[-0-9.eE]+)");
+    private static final String C = "C liburing";
+
+    private BenchReport() {}
+
+    record Run(String contender, String workload, int depth, double opsPerSec, double cpuNsPerOp, double allocPerOp) {}
+
+    record Row(String workload, int depth, String contender, double median, double min, double max, double cpu,
+               double alloc, int runs) {}
+
+    public static void main(String[] args) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            Map<String, String> f = new LinkedHashMap<>();
+            Matcher m = FIELD.matcher(line);
+            while (m.find()) {
+                f.put(m.group(1), m.group(2).replace("\"", ""));
+            }
+            runs.add(new Run(f.get("contender"), f.get("workload"), Integer.parseInt(f.get("depth")),
+                    Double.parseDouble(f.get("opsPerSec")), Double.parseDouble(f.get("cpuNsPerOp")),
+                    Double.parseDouble(f.get("allocBytesPerOp"))));
+        }
+        Map<String, List<Run>> groups = new LinkedHashMap<>();
+        for (Run r : runs) {
+            groups.computeIfAbsent(r.workload + "|" + r.depth + "|" + r.contender, k -> new ArrayList<>()).add(r);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (List<Run> g : groups.values()) {
+            Run first = g.get(0);
+            rows.add(new Row(first.workload, first.depth, first.contender, median(g, Run::opsPerSec),
+                    g.stream().mapToDouble(Run::opsPerSec).min().orElse(0), g.stream().mapToDouble(Run::opsPerSec).max().orElse(0),
+                    median(g, Run::cpuNsPerOp), median(g, Run::allocPerOp), g.size()));
+        }
+        Files.writeString(Path.of(args[1]), markdown(rows, args.length > 3 ? args[3] : ""));
+        chart(rows, Path.of(args[2]));
+    }
+
+    private static double median(List<Run> g, java.util.function.ToDoubleFunction<Run> f) {
+        List<Double> v = new ArrayList<>();
+        for (Run r : g) {
+            v.add(f.applyAsDouble(r));
+        }
+        Collections.sort(v);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static Row ceiling(List<Row> rows, Row r) {
+        for (Row c : rows) {
+            if (c.contender.equals(C) && c.workload.equals(r.workload) && c.depth == r.depth) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    static String title(String workload, int depth) {
+        switch (workload) {
+            case "nop": return "NOP, batches of " + depth;
+            case "randread": return "4 KiB random reads, page cache, depth " + depth;
+            case "directread": return "4 KiB random reads, O_DIRECT, depth " + depth;
+            case "seqwrite": return "64 KiB sequential writes, fdatasync every 64";
+            default: return workload + " depth " + depth;
+        }
+    }
+
+    private static String markdown(List<Row> rows, String machine) {
+        StringBuilder sb = new StringBuilder("# uring4j benchmark results\n\n");
+        sb.append(machine).append("\n\nMedians over the rounds (min-max in brackets); ratios are to the C liburing ceiling ")
+                .append("of the same workload in the same run. CPU is process CPU time (user+sys, all threads) per operation; ")
+                .append("allocation is bytes allocated by all Java threads per operation.\n");
+        String current = "";
+        for (Row r : rows) {
+            String t = title(r.workload, r.depth);
+            if (!t.equals(current)) {
+                current = t;
+                sb.append("\n## ").append(t).append("\n\n")
+                        .append("| contender | ops/s (median) | min-max | x C | CPU ns/op | CPU x C | alloc B/op | runs |\n")
+                        .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            }
+            Row c = ceiling(rows, r);
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %,.0f | %s | %.1f | %d |%n",
+                    r.contender, r.median, r.min, r.max, c == null ? "" : String.format(Locale.ROOT, "%.2f", r.median / c.median),
+                    r.cpu, c == null ? "" : String.format(Locale.ROOT, "%.2f", r.cpu / c.cpu), r.alloc, r.runs));
+        }
+        return sb.toString();
+    }
+
+    private static void chart(List<Row> rows, Path out) throws IOException {
+        List<Row> shown = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.contender.equals(C) && ceiling(rows, r) != null) {
+                shown.add(r);
+            }
+        }
+        int barH = 18;
+        int labelW = 520;
+        int width = 1100;
+        int groups = (int) shown.stream().map(r -> r.workload + r.depth).distinct().count();
+        int height = 70 + shown.size() * barH + groups * 30;
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.drawString("Throughput relative to the C liburing ceiling (median; 1.0 = C)", 10, 22);
+        double maxRatio = 1.5;
+        for (Row r : shown) {
+            maxRatio = Math.max(maxRatio, r.median / ceiling(rows, r).median);
+        }
+        int plotW = width - labelW - 40;
+        int x0 = labelW;
+        int y = 45;
+        String current = "";
+        for (Row r : shown) {
+            String t = title(r.workload, r.depth);
+            if (!t.equals(current)) {
+                current = t;
+                y += 12;
+                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(t, 10, y + 8);
+                y += 18;
+            }
+            double ratio = r.median / ceiling(rows, r).median;
+            int w = (int) (plotW * ratio / maxRatio);
+            g.setColor(r.contender.startsWith("uring4j") ? new Color(0x2f6db5) : new Color(0x9a9a9a));
+            g.fillRect(x0, y, Math.max(1, w), barH - 4);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.drawString(r.contender, 20, y + 11);
+            g.drawString(String.format(Locale.ROOT, "%.2f", ratio), x0 + w + 4, y + 11);
+            y += barH;
+        }
+        g.setColor(new Color(0xc0392b));
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
+        int x1 = x0 + (int) (plotW / maxRatio);
+        g.drawLine(x1, 40, x1, height - 10);
+        g.dispose();
+        ImageIO.write(img, "png", out.toFile());
+    }
+}
