@@ -44,11 +44,11 @@ static jlong ring_create(JNIEnv *env, jclass c, jint entries, jint cq_entries, j
 	return ret < 0 ? (jlong)ret : (jlong)(uintptr_t)r;
 }
 
-static void ring_destroy(JNIEnv *env, jclass c, jlong ring)
+static void ring_destroy(JNIEnv *env, jclass c, jlong ring, jboolean close_fd)
 {
 	(void)env; (void)c;
 	if (ring)
-		u4j_ring_destroy(PTR(ring));
+		u4j_ring_destroy(PTR(ring), close_fd);
 }
 
 static jint submit_and_reap(JNIEnv *env, jclass c, jlong ring, jlong staging, jint count,
@@ -163,6 +163,14 @@ static jint close_(JNIEnv *env, jclass c, jint fd)
 	return fd < 0 ? -EBADF : u4j_close(fd);
 }
 
+static jint sync_cancel_all(JNIEnv *env, jclass c, jlong ring, jint timeout_ms)
+{
+	(void)env; (void)c;
+	if (!ring || timeout_ms < 0)
+		return -EINVAL;
+	return u4j_sync_cancel_all(PTR(ring), timeout_ms);
+}
+
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 {
 	(void)c;
@@ -174,7 +182,7 @@ static const JNINativeMethod methods[] = {
 	{"liburingVersion", "()I", (void *)liburing_version},
 	{"pageSize", "()I", (void *)page_size},
 	{"ringCreate", "(IIIIIIJJZJ)J", (void *)ring_create},
-	{"ringDestroy", "(J)V", (void *)ring_destroy},
+	{"ringDestroy", "(JZ)V", (void *)ring_destroy},
 	{"submitAndReap", "(JJIIJJJI)I", (void *)submit_and_reap},
 	{"registerIowqMaxWorkers", "(JJ)I", (void *)register_iowq_max_workers},
 	{"sqFlags", "(J)I", (void *)sq_flags},
@@ -191,6 +199,7 @@ static const JNINativeMethod methods[] = {
 	{"gettid", "()I", (void *)gettid_},
 	{"ftruncate", "(IJ)I", (void *)ftruncate_},
 	{"close", "(I)I", (void *)close_},
+	{"syncCancelAll", "(JI)I", (void *)sync_cancel_all},
 	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 

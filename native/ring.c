@@ -91,8 +91,10 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 	return 0;
 }
 
-void u4j_ring_destroy(struct u4j_ring *r)
+void u4j_ring_destroy(struct u4j_ring *r, int close_fd)
 {
+	if (!close_fd)
+		r->ring.ring_fd = -1; /* io_uring_queue_exit then closes nothing */
 	io_uring_queue_exit(&r->ring);
 	free(r->bufs);
 	free(r);

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 4
+#define U4J_ABI_VERSION 5
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -80,11 +80,14 @@ struct u4j_ring_config {
 };
 
 int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, void *info);
-void u4j_ring_destroy(struct u4j_ring *r);
+/* close_fd = 0 leaves the fd number alone: it no longer names this ring (closed behind our
+ * back, maybe reused), and closing it would close someone else's file. */
+void u4j_ring_destroy(struct u4j_ring *r, int close_fd);
 
 /* diag.c */
 int u4j_register_iowq_max_workers(struct u4j_ring *r, unsigned values[2]);
 unsigned u4j_sq_flags(const struct u4j_ring *r);
+int u4j_sync_cancel_all(struct u4j_ring *r, int timeout_ms);
 
 /* register.c: fixed files and buffers; the ring remembers sizes for the validator. */
 int u4j_register_files(struct u4j_ring *r, const int *fds, unsigned n);

@@ -50,6 +50,13 @@ public final class Ring implements AutoCloseable {
     private static final Charset PATH_CHARSET = Charset.forName(
             System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
 
+    static {
+        // Errors must stay reportable when the process is out of file descriptors: class
+        // loading then fails too, so load the error path's classes up front.
+        Errno.name(Errno.EMFILE);
+        new UringException("init", Errno.EMFILE, null).getMessage();
+    }
+
     /** Open rings are strongly reachable: an abandoned ring must not free memory under the kernel. */
     private static final Set<Ring> OPEN = ConcurrentHashMap.newKeySet();
     /** Buffers of operations the kernel did not complete before close's deadline: never freed. */
@@ -897,12 +904,29 @@ public final class Ring implements AutoCloseable {
             handlerFailure = dispatchAll(h, handlerFailure);
         }
         boolean drained = inFlight.active() == 0 && !leakedAtClose;
-        Native.ringDestroy(handle);
+        Native.ringDestroy(handle, fdStillNamesARing());
         handle = 0;
         releaseRingMemory(drained);
         OPEN.remove(this);
         if (handlerFailure != null) {
             throw handlerFailure;
+        }
+    }
+
+    /**
+     * Whether our fd number still names an io_uring instance. If the application closed
+     * it behind our back (and the number may already name another file), closing it
+     * again would close someone else's file.
+     */
+    private boolean fdStillNamesARing() {
+        if (ringFd < 0) {
+            return false;
+        }
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", String.valueOf(ringFd)))
+                    .toString().equals("anon_inode:[io_uring]");
+        } catch (java.io.IOException | RuntimeException e) {
+            return !(e instanceof java.nio.file.NoSuchFileException);
         }
     }
 
@@ -942,34 +966,46 @@ public final class Ring implements AutoCloseable {
     }
 
     private RuntimeException cancelAndDrain(CompletionHandler h, long deadline, RuntimeException failure) {
+        boolean syncCancel = true;
         try {
-            inFlight.forEachActive(slot -> {
-                if (staged == stagingCapacity) {
-                    flushCancels();
-                }
-                int base = staged++ * sqeSize;
-                staging.putLong(base, Opcode.ASYNC_CANCEL | (-1L << 32));
-                staging.putLong(base + 8, 0L);
-                staging.putLong(base + 16, inFlight.userData(slot));
-                staging.putLong(base + 24, 0L);
-                staging.putLong(base + 32, CLOSE_CANCEL_USER_DATA);
-                staging.putLong(base + 40, 0L);
-                staging.putLong(base + 48, 0L);
-                staging.putLong(base + 56, 0L);
-            });
-            flushCancels();
             while (inFlight.active() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                crossNative(0, 1, Math.min(left, 100_000_000L));
+                if (syncCancel) {
+                    // Bypasses the SQ: cancellations cannot be held up behind an IO_DRAIN record.
+                    int r = Native.syncCancelAll(handle, (int) Math.max(1, Math.min(100, left / 1_000_000)));
+                    syncCancel = r != -Errno.EINVAL && r != -Errno.EOPNOTSUPP;
+                }
+                if (!syncCancel) {
+                    stageCancels(); // kernels before 6.0: one ASYNC_CANCEL per operation
+                }
+                crossNative(staged, 1, Math.min(left, 100_000_000L));
+                staged = 0;
                 failure = dispatchAll(h, failure);
             }
         } catch (UringException | UncheckedUringException e) {
             LOG.log(System.Logger.Level.WARNING, "cancelling in-flight operations at close failed: " + e.getMessage());
         }
         return failure;
+    }
+
+    private void stageCancels() {
+        inFlight.forEachActive(slot -> {
+            if (staged == stagingCapacity) {
+                flushCancels();
+            }
+            int base = staged++ * sqeSize;
+            staging.putLong(base, Opcode.ASYNC_CANCEL | (-1L << 32));
+            staging.putLong(base + 8, 0L);
+            staging.putLong(base + 16, inFlight.userData(slot));
+            staging.putLong(base + 24, 0L);
+            staging.putLong(base + 32, CLOSE_CANCEL_USER_DATA);
+            staging.putLong(base + 40, 0L);
+            staging.putLong(base + 48, 0L);
+            staging.putLong(base + 56, 0L);
+        });
     }
 
     private void flushCancels() {

@@ -286,7 +286,7 @@ final class RingSetup {
         long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0, false,
                 Memory.address(info));
         if (h > 0) {
-            Native.ringDestroy(h);
+            Native.ringDestroy(h, true);
             return true;
         }
         return false;

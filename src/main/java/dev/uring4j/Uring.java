@@ -32,7 +32,7 @@ public final class Uring {
                 return SetupRefusal.classify((int) -ring, HostFacts.read(),
                         List.of("native library loaded from " + NativeLoader.loadedFrom()));
             }
-            Native.ringDestroy(ring);
+            Native.ringDestroy(ring, true);
             return null;
         }
     }

@@ -73,7 +73,7 @@ public final class UringSupport {
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
             long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring > 0) {
-                Native.ringDestroy(ring);
+                Native.ringDestroy(ring, true);
                 feat = info.getInt(Native.INFO_FEATURES);
                 last = info.getInt(Native.INFO_LAST_OP);
                 for (int op = 0; op < 256; op++) {
@@ -144,7 +144,7 @@ public final class UringSupport {
         }
         long ring = Native.ringCreate(2, 0, bits, -1, 10, -1, memAddress, memSize, false, Memory.address(info));
         if (ring > 0) {
-            Native.ringDestroy(ring);
+            Native.ringDestroy(ring, true);
         }
         out.put(name, new FlagSupport(name, ring > 0, ring > 0 ? "" : Errno.name((int) -ring)));
         java.lang.ref.Reference.reachabilityFence(mem);

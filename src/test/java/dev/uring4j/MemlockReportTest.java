@@ -45,7 +45,7 @@ class MemlockReportTest {
             assertEquals(layout.pinnedBytes(), info.getLong(Native.INFO_MEM_USED),
                     "bytes io_uring_queue_init_mem used vs uring4j's computation");
         } finally {
-            Native.ringDestroy(ring);
+            Native.ringDestroy(ring, true);
         }
     }
 

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 4;
+    public static final int ABI_VERSION = 5;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -56,7 +56,8 @@ public final class Native {
                                          int sqThreadIdleMillis, int wqFd, long memAddress, long memSize,
                                          boolean registerRingFd, long infoAddress);
 
-    public static native void ringDestroy(long ring);
+    /** @param closeFd false when the fd number no longer names this ring (closed behind our back) */
+    public static native void ringDestroy(long ring, boolean closeFd);
 
     /**
      * Validates {@code count} staged records, queues and submits them, optionally waits
@@ -107,6 +108,9 @@ public final class Native {
     public static native int ftruncate(int fd, long length);
 
     public static native int close(int fd);
+
+    /** Cancels every request of the ring via IORING_REGISTER_SYNC_CANCEL (6.0+); 0 or -errno. */
+    public static native int syncCancelAll(long ring, int timeoutMillis);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
     static native long directBufferAddress(ByteBuffer buffer);
