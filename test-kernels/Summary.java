@@ -74,28 +74,68 @@ public class Summary {
         k.finished = Files.exists(ec);
         if (k.finished) k.exitCode = Integer.parseInt(Files.readString(ec).trim());
         if (junit) {
+            // junit/<class>/: TEST-*.xml from the launcher, result.txt and output.log from guest-junit.sh
             Path reports = dir.resolve("junit");
             if (Files.isDirectory(reports)) {
                 try (Stream<Path> s = Files.list(reports)) {
-                    for (Path p : s.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList()) {
-                        parse(p, k);
-                    }
+                    for (Path cdir : s.filter(Files::isDirectory).sorted().toList()) readClass(cdir, k);
                 }
             }
         }
         if (k.timedOut) k.notes.add("the guest was killed after the per-kernel timeout");
         if (!k.finished) k.notes.add("the guest did not finish (see " + name + "/console.log)");
-        else if (junit && k.exitCode == 124 || junit && k.exitCode == 137) k.notes.add("the JUnit run hit its timeout (exit " + k.exitCode + ")");
-        else if (junit && k.cases.isEmpty()) k.notes.add("no JUnit report (launcher exit " + k.exitCode + ")");
-        else if (junit && k.exitCode != 0 && k.count("failed") == 0) k.notes.add("launcher exit " + k.exitCode + " without a failed test in the report");
+        else if (junit && k.cases.isEmpty()) k.notes.add("no JUnit report (guest exit " + k.exitCode + "; see " + name + "/guest.log)");
+        else if (junit && k.exitCode != 0 && k.count("failed") == 0) k.notes.add("guest exit " + k.exitCode + " without a failed test in the reports");
         else if (!junit && k.exitCode != 0) k.notes.add("guest script exit " + k.exitCode);
-        boolean failed = k.count("failed") > 0;
-        boolean junitTimeout = junit && k.finished && (k.exitCode == 124 || k.exitCode == 137);
         k.status = !k.finished ? (k.timedOut ? "TIMEOUT" : "NOT FINISHED")
-                : failed ? "FAILED"
-                : junitTimeout ? "TIMEOUT"
+                : k.count("failed") > 0 ? "FAILED"
                 : !k.notes.isEmpty() ? "ERROR" : "ok";
         return k;
+    }
+
+    static void readClass(Path cdir, Kernel k) throws Exception {
+        String cls = cdir.getFileName().toString();
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        int before = k.cases.size();
+        try (Stream<Path> s = Files.list(cdir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList()) parse(p, k);
+        }
+        Map<String, String> r = keyValues(cdir.resolve("result.txt"));
+        Path out = cdir.resolve("output.log");
+        String exit = r.get("exit"), hung = r.getOrDefault("hung", "no");
+        if (r.isEmpty()) {
+            k.cases.add(new Case(simple, "(class)", "failed", "its JVM did not finish (the guest stopped first)"));
+        } else if (!hung.equals("no")) {
+            k.cases.add(new Case(simple, "(class)", "failed", "killed after " + r.get("seconds") + " s (hung: " + hung
+                    + "; reports of its finished tests are lost); main thread: " + mainThread(out)
+                    + " [" + k.name + "/junit/" + cls + "/output.log]"));
+        } else if (!"0".equals(exit) && k.cases.subList(before, k.cases.size()).stream().noneMatch(c -> c.outcome.equals("failed"))) {
+            k.cases.add(new Case(simple, "(class)", "failed", "launcher exit " + exit + ": " + tail(out)));
+        }
+    }
+
+    /** The top frames of the "main" thread in a thread dump, or "?". */
+    static String mainThread(Path out) throws IOException {
+        if (!Files.exists(out)) return "?";
+        List<String> lines = Files.readAllLines(out, StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("\"main\" ")) {
+                List<String> frames = new ArrayList<>();
+                for (int j = i + 1; j < lines.size() && frames.size() < 4; j++) {
+                    String l = lines.get(j).strip();
+                    if (l.isEmpty()) break;
+                    if (l.startsWith("at ")) frames.add(l.substring(3));
+                }
+                return String.join(" <- ", frames);
+            }
+        }
+        return "? (no thread dump)";
+    }
+
+    static String tail(Path out) throws IOException {
+        if (!Files.exists(out)) return "(no output)";
+        List<String> lines = Files.readAllLines(out, StandardCharsets.ISO_8859_1);
+        return oneLine(String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
     }
 
     static void parse(Path xml, Kernel k) throws Exception {

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libFuzzer target for the record validator: arbitrary bytes become a ring description
+ * (SQE size, probed opcodes, registered file and buffer tables) and a batch of staged
+ * records. Every record must be accepted or rejected without reading or writing out of
+ * bounds (ASan), and the fast path may only accept what the full validator accepts.
+ *
+ * The validator trusts exactly one thing Java guarantees and it cannot check: the
+ * address of a READV/WRITEV iovec array points at memory holding as many iovecs as
+ * the record's length says. Here that address always points at a fuzz-filled array of
+ * the maximum size (1024 entries), so any length the validator accepts is in bounds.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../validate.h"
+
+#define MAX_BUFS 8
+
+static size_t take(const uint8_t **data, size_t *size, void *out, size_t n)
+{
+	size_t k = n < *size ? n : *size;
+
+	memset(out, 0, n);
+	if (k)
+		memcpy(out, *data, k);
+	*data += k;
+	*size -= k;
+	return k;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct iovec iovs[1024];
+	static struct iovec bufs[MAX_BUFS];
+	struct u4j_ring r;
+	uint8_t cfg[4];
+	uint8_t ops[32];
+
+	memset(&r, 0, sizeof(r));
+	take(&data, &size, cfg, sizeof(cfg));
+	take(&data, &size, ops, sizeof(ops));
+	r.sqe_size = (cfg[0] & 1) ? 128 : 64;
+	r.last_op = (cfg[0] & 2) ? -1 : (int)(cfg[1] % 80);
+	for (int i = 0; i < 256; i++)
+		r.ops[i] = (ops[(i / 8) % 32] >> (i % 8)) & 1;
+	r.nr_files = cfg[2];
+	r.nr_bufs = cfg[3] % (MAX_BUFS + 1);
+	take(&data, &size, bufs, sizeof(bufs));
+	r.bufs = r.nr_bufs ? bufs : NULL;
+	memset(iovs, 0, sizeof(iovs));
+	take(&data, &size, iovs, 16 * sizeof(struct iovec)); /* the first 16 from the input, the rest zero */
+
+	while (size > 0) {
+		uint8_t rec[128] __attribute__((aligned(64)));
+		struct io_uring_sqe *sqe = (struct io_uring_sqe *)rec;
+		int detail, full, fast;
+
+		take(&data, &size, rec, r.sqe_size);
+		if (sqe->opcode == IORING_OP_READV || sqe->opcode == IORING_OP_WRITEV)
+			sqe->addr = sqe->addr ? (uint64_t)(uintptr_t)iovs : 0;
+		full = u4j_validate_inline(&r, sqe, &detail);
+		fast = u4j_validate_fast(&r, sqe);
+		if (fast && full != U4J_OK)
+			abort(); /* the fast path accepted a record the full validator refuses */
+		if (full < U4J_OK || full > U4J_REJECT_BUF_RANGE)
+			abort(); /* an unknown rejection code would reach Java */
+	}
+	return 0;
+}
