@@ -70,6 +70,27 @@ class PackagedJarIT {
     }
 
     @Test
+    void noexecExtractionDirectoryIsExplained() throws Exception {
+        Path mnt = Files.createDirectory(dir.resolve("noexec"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=16m", "tmpfs", mnt.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(mount.getInputStream().readAllBytes());
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a noexec tmpfs needs root: " + out);
+        try {
+            ChildResult r = TestSupport.runJava(List.of("-During4j.tmpdir=" + mnt),
+                    CLASSIFIER_JAR + File.pathSeparator + testClasses(), ProbeMain.class.getName());
+            assertTrue(r.output.contains("available=false"), r.output);
+            assertTrue(r.output.contains("is probably mounted noexec"), r.output);
+            assertTrue(r.output.contains("-During4j.tmpdir=DIR"), r.output);
+            try (Stream<Path> left = Files.list(mnt)) {
+                assertEquals(0, left.count(), "the extracted file is removed even when loading fails");
+            }
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void classifierJarIsRunnableAndReportsThisHost() throws Exception {
         ChildResult r = TestSupport.runJava(List.of("-jar", CLASSIFIER_JAR.toString()), null, "--seconds=0.2");
         assertEquals(0, r.exitCode, r.output);

@@ -68,6 +68,25 @@ public final class NativeLoader {
         }
     }
 
+    /** "musl", "glibc" or "unknown", from the libraries mapped into this process. */
+    static String runningLibc(String maps) {
+        if (maps == null) {
+            return "unknown";
+        }
+        if (maps.contains("/ld-musl-") || maps.contains("libc.musl-")) {
+            return "musl";
+        }
+        return maps.contains("/libc.so.6") || maps.contains("/libc-2.") ? "glibc" : "unknown";
+    }
+
+    private static String readMaps() {
+        try {
+            return Files.readString(Paths.get("/proc/self/maps"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static UringUnavailableException tryLoad() {
         List<String> attempts = new ArrayList<>();
         if (Boolean.getBoolean(PROP_NO_NATIVE)) {
@@ -83,6 +102,13 @@ public final class NativeLoader {
             return new UringUnavailableException(UnavailabilityReason.UNSUPPORTED_PLATFORM, 0,
                     "io_uring needs Linux on x86_64 or aarch64; this JVM runs on " + osName + "/" + osArch,
                     attempts, null);
+        }
+        String libc = runningLibc(readMaps());
+        if (libc.equals("musl")) {
+            attempts.add("this JVM runs on musl libc (Alpine): the bundled library is built for glibc");
+            return new UringUnavailableException(UnavailabilityReason.UNSUPPORTED_PLATFORM, 0,
+                    "io_uring via uring4j needs a glibc-based system; this JVM runs on musl libc (Alpine). "
+                            + "Use a glibc base image (Debian, Ubuntu, UBI) or the NIO fallback", attempts, null);
         }
         Throwable last = null;
         String dir = System.getProperty(PROP_LIBRARY_PATH);
