@@ -171,6 +171,28 @@ static jint sync_cancel_all(JNIEnv *env, jclass c, jlong ring, jint timeout_ms)
 	return u4j_sync_cancel_all(PTR(ring), timeout_ms);
 }
 
+static jint socket_bind(JNIEnv *env, jclass c, jint fd, jlong addr, jint len)
+{
+	(void)env; (void)c;
+	if (fd < 0 || !addr || len <= 0 || len > 128)
+		return -EINVAL;
+	return u4j_bind(fd, PTR(addr), len);
+}
+
+static jint socket_listen(JNIEnv *env, jclass c, jint fd, jint backlog)
+{
+	(void)env; (void)c;
+	return fd < 0 ? -EBADF : u4j_listen(fd, backlog);
+}
+
+static jint socket_name(JNIEnv *env, jclass c, jint fd, jlong addr, jint cap)
+{
+	(void)env; (void)c;
+	if (fd < 0 || !addr || cap <= 0 || cap > 128)
+		return -EINVAL;
+	return u4j_sockname(fd, PTR(addr), cap);
+}
+
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 {
 	(void)c;
@@ -200,6 +222,9 @@ static const JNINativeMethod methods[] = {
 	{"ftruncate", "(IJ)I", (void *)ftruncate_},
 	{"close", "(I)I", (void *)close_},
 	{"syncCancelAll", "(JI)I", (void *)sync_cancel_all},
+	{"socketBind", "(IJI)I", (void *)socket_bind},
+	{"socketListen", "(II)I", (void *)socket_listen},
+	{"socketName", "(IJI)I", (void *)socket_name},
 	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "u4j.h"
 
@@ -41,4 +42,22 @@ int u4j_ftruncate(int fd, int64_t length)
 int u4j_close(int fd)
 {
 	return close(fd) ? -errno : 0;
+}
+
+/* Socket set-up that io_uring gained only in 6.11 (BIND, LISTEN): done as plain syscalls. */
+int u4j_bind(int fd, const void *addr, int len)
+{
+	return bind(fd, (const struct sockaddr *)addr, (socklen_t)len) ? -errno : 0;
+}
+
+int u4j_listen(int fd, int backlog)
+{
+	return listen(fd, backlog) ? -errno : 0;
+}
+
+int u4j_sockname(int fd, void *addr, int cap)
+{
+	socklen_t len = (socklen_t)cap;
+
+	return getsockname(fd, (struct sockaddr *)addr, &len) ? -errno : (int)len;
 }

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 5
+#define U4J_ABI_VERSION 6
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -103,6 +103,9 @@ int u4j_eventfd_signal(int fd);
 int u4j_gettid(void);
 int u4j_ftruncate(int fd, int64_t length);
 int u4j_close(int fd);
+int u4j_bind(int fd, const void *addr, int len);
+int u4j_listen(int fd, int backlog);
+int u4j_sockname(int fd, void *addr, int cap);
 
 /* mem.c: page-aligned zeroed memory for NO_MMAP rings (optionally a huge page). */
 void *u4j_mem_map(size_t size, int huge, int *err);

@@ -27,6 +27,8 @@ static int takes_fixed_file(int op)
 	switch (op) {
 	case IORING_OP_READ: case IORING_OP_WRITE: case IORING_OP_READV: case IORING_OP_WRITEV:
 	case IORING_OP_READ_FIXED: case IORING_OP_WRITE_FIXED: case IORING_OP_FSYNC: case IORING_OP_FALLOCATE:
+	case IORING_OP_CONNECT: case IORING_OP_ACCEPT: case IORING_OP_SEND: case IORING_OP_RECV:
+	case IORING_OP_SHUTDOWN: case IORING_OP_POLL_ADD:
 		return 1;
 	default:
 		return 0;
@@ -99,6 +101,20 @@ static int check_rwv(const struct io_uring_sqe *sqe, int *detail)
 	return total > MAX_RW_LEN ? U4J_REJECT_LENGTH : U4J_OK;
 }
 
+/* ioprio carries per-op flags for network ops; elsewhere it must be 0. */
+static inline int ioprio_ok(const struct io_uring_sqe *sqe)
+{
+	switch (sqe->opcode) {
+	case IORING_OP_ACCEPT:
+		return !(sqe->ioprio & ~(IORING_ACCEPT_MULTISHOT | IORING_ACCEPT_DONTWAIT | IORING_ACCEPT_POLL_FIRST));
+	case IORING_OP_SEND:
+	case IORING_OP_RECV:
+		return !(sqe->ioprio & ~IORING_RECVSEND_POLL_FIRST); /* no multishot recv without buffer rings */
+	default:
+		return sqe->ioprio == 0;
+	}
+}
+
 static int check_op(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail)
 {
 	switch (sqe->opcode) {
@@ -143,6 +159,45 @@ static int check_op(const struct u4j_ring *r, const struct io_uring_sqe *sqe, in
 		return (sqe->timeout_flags & ~TIMEOUT_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
 	case IORING_OP_ASYNC_CANCEL:
 		return (sqe->cancel_flags & ~CANCEL_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
+	case IORING_OP_SOCKET:
+		if (sqe->addr || sqe->rw_flags || sqe->fd < 0)
+			return sqe->fd < 0 ? U4J_REJECT_FD : U4J_REJECT_RESERVED;
+		return check_file_index(r, sqe->file_index);
+	case IORING_OP_CONNECT:
+		if (!sqe->addr)
+			return U4J_REJECT_NULL_ADDR;
+		if (sqe->off == 0 || sqe->off > 128) /* addrlen: at most sizeof(struct sockaddr_storage) */
+			return U4J_REJECT_LENGTH;
+		return sqe->len || sqe->rw_flags ? U4J_REJECT_RESERVED : (sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd));
+	case IORING_OP_ACCEPT:
+		if (sqe->addr || sqe->addr2 || sqe->len)
+			return U4J_REJECT_RESERVED; /* uring4j asks for no peer address */
+		if (sqe->file_index && sqe->ioprio & IORING_ACCEPT_MULTISHOT && sqe->file_index != IORING_FILE_INDEX_ALLOC)
+			return U4J_REJECT_RESERVED; /* multishot direct accept needs kernel-chosen slots */
+		if (check_file_index(r, sqe->file_index) != U4J_OK)
+			return U4J_REJECT_FIXED_FILE;
+		return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+	case IORING_OP_SEND:
+	case IORING_OP_RECV:
+		if (sqe->len > MAX_RW_LEN)
+			return U4J_REJECT_LENGTH;
+		if (sqe->len && !sqe->addr)
+			return U4J_REJECT_NULL_ADDR;
+		return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+	case IORING_OP_SHUTDOWN:
+		if (sqe->len > 2 || sqe->addr || sqe->off)
+			return sqe->len > 2 ? U4J_REJECT_LENGTH : U4J_REJECT_RESERVED;
+		return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+	case IORING_OP_POLL_ADD:
+		if (sqe->len & ~IORING_POLL_ADD_MULTI || sqe->addr || sqe->off)
+			return U4J_REJECT_RESERVED;
+		return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+	case IORING_OP_LINK_TIMEOUT:
+		if (!sqe->addr)
+			return U4J_REJECT_NULL_ADDR;
+		if (sqe->len != 1)
+			return U4J_REJECT_LENGTH;
+		return (sqe->timeout_flags & ~TIMEOUT_FLAGS) ? U4J_REJECT_RESERVED : U4J_OK;
 	default:
 		return U4J_REJECT_OPCODE;
 	}
@@ -167,11 +222,12 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
 		return U4J_REJECT_SQE_FLAGS;
 	if (sqe->user_data == LIBURING_UDATA_TIMEOUT)
 		return U4J_REJECT_USER_DATA;
-	if (sqe->ioprio || sqe->personality || !tail_is_zero(r, sqe))
+	if (sqe->personality || !tail_is_zero(r, sqe) || !ioprio_ok(sqe))
 		return U4J_REJECT_RESERVED;
 	if (sqe->buf_index && sqe->opcode != IORING_OP_READ_FIXED && sqe->opcode != IORING_OP_WRITE_FIXED)
 		return U4J_REJECT_RESERVED;
-	if (sqe->file_index && sqe->opcode != IORING_OP_OPENAT && sqe->opcode != IORING_OP_CLOSE)
+	if (sqe->file_index && sqe->opcode != IORING_OP_OPENAT && sqe->opcode != IORING_OP_CLOSE &&
+	    sqe->opcode != IORING_OP_SOCKET && sqe->opcode != IORING_OP_ACCEPT)
 		return U4J_REJECT_RESERVED;
 	rc = check_fixed_file(r, sqe);
 	if (rc != U4J_OK)

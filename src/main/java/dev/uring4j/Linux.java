@@ -27,6 +27,23 @@ public final class Linux {
 
     public static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_SIZE = 0x200, STATX_BASIC_STATS = 0x7ff;
 
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 04000;
+    public static final int SOCK_CLOEXEC = 02000000;
+    public static final int IPPROTO_TCP = 6;
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+    public static final int POLLIN = 0x1;
+    public static final int POLLOUT = 0x4;
+    public static final int POLLERR = 0x8;
+    public static final int POLLHUP = 0x10;
+    public static final int MSG_WAITALL = 0x100;
+    public static final int MSG_NOSIGNAL = 0x4000;
+
     /** {@code IORING_CQE_F_MORE}: more completions will follow for this operation. */
     public static final int CQE_F_MORE = 1 << 1;
 

@@ -454,6 +454,106 @@ public final class Ring implements AutoCloseable {
         return stage(Opcode.ASYNC_CANCEL, sqeFlags, -1, 0, operationId, 0, 0, tag, null);
     }
 
+    // ---------------------------------------------------------------- network operations
+
+    /** Prepares socket(domain, type, protocol) (5.19+); the result is the new fd. */
+    public long socket(int domain, int type, int protocol, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        noFixedFile("socket", sqeFlags);
+        if (domain < 0) {
+            throw new IllegalArgumentException("socket: domain must be >= 0 (e.g. Linux.AF_INET), got " + domain);
+        }
+        return stage(Opcode.SOCKET, sqeFlags, domain, type & 0xffffffffL, 0, protocol, 0, tag, null);
+    }
+
+    /** Prepares connect(fd, address); completes with 0 or -errno (e.g. -ECONNREFUSED). */
+    public long connect(int fd, java.net.InetSocketAddress address, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        Objects.requireNonNull(address, "address");
+        checkFd("connect", fd, sqeFlags);
+        int slot = inFlight.acquire(tag);
+        ByteBuffer sa = inFlight.scratch(slot, dev.uring4j.internal.SockAddr.MAX);
+        int len;
+        try {
+            len = dev.uring4j.internal.SockAddr.encode(address, sa);
+        } catch (IllegalArgumentException e) {
+            inFlight.release(slot);
+            throw e;
+        }
+        return stageSlot(slot, Opcode.CONNECT, sqeFlags, fd, len, Memory.address(sa), 0, 0);
+    }
+
+    /**
+     * Prepares accept on a listening socket; the result is the new connection's fd.
+     * {@code multishot} (5.19+) keeps accepting: each connection completes with
+     * {@link Linux#CQE_F_MORE} set until the last completion, which has it clear.
+     *
+     * @param flags e.g. {@link Linux#SOCK_CLOEXEC}
+     */
+    public long accept(int fd, int flags, boolean multishot, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("accept", fd, sqeFlags);
+        return stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, 0L);
+    }
+
+    /** Prepares send of {@code src[index, index+length)} with MSG_* flags (e.g. {@link Linux#MSG_NOSIGNAL}). */
+    public long send(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        long address = bufferRange("send", src, index, length, false);
+        checkFd("send", fd, sqeFlags);
+        return stage(Opcode.SEND, sqeFlags, fd, 0, address, length, msgFlags, tag, src);
+    }
+
+    /** Prepares recv into {@code dst[index, index+length)}; 0 means the peer closed its side. */
+    public long recv(int fd, ByteBuffer dst, int index, int length, int msgFlags, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        long address = bufferRange("recv", dst, index, length, true);
+        checkFd("recv", fd, sqeFlags);
+        return stage(Opcode.RECV, sqeFlags, fd, 0, address, length, msgFlags, tag, dst);
+    }
+
+    /** Prepares shutdown(fd, how) (5.11+), how = {@link Linux#SHUT_RD}, SHUT_WR or SHUT_RDWR. */
+    public long shutdown(int fd, int how, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("shutdown", fd, sqeFlags);
+        if (how < 0 || how > 2) {
+            throw new IllegalArgumentException("shutdown: how must be SHUT_RD (0), SHUT_WR (1) or SHUT_RDWR (2), got " + how);
+        }
+        return stage(Opcode.SHUTDOWN, sqeFlags, fd, 0, 0, how, 0, tag, null);
+    }
+
+    /**
+     * Prepares a poll for {@code events} ({@link Linux#POLLIN}...); completes with the
+     * ready events. {@code multishot} (5.13+) keeps polling, with {@link Linux#CQE_F_MORE}.
+     */
+    public long pollAdd(int fd, int events, boolean multishot, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("pollAdd", fd, sqeFlags);
+        return stage(Opcode.POLL_ADD, sqeFlags, fd, 0, 0, multishot ? 1 : 0, events, tag, null);
+    }
+
+    /**
+     * Prepares a timeout for the operation prepared just before it with
+     * {@link SqeFlags#IO_LINK}: if that operation is still running after {@code timeout},
+     * it is cancelled (-ECANCELED) and this completes with -ETIME; otherwise this
+     * completes with -ECANCELED.
+     */
+    public long linkTimeout(long timeout, TimeUnit unit, int sqeFlags, long tag) throws UringException {
+        checkUsable(sqeFlags);
+        noFixedFile("linkTimeout", sqeFlags);
+        Objects.requireNonNull(unit, "unit");
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout must be >= 0, got " + timeout + " " + unit);
+        }
+        long nanos = unit.toNanos(timeout);
+        int slot = inFlight.acquire(tag);
+        ByteBuffer ts = inFlight.scratch(slot, 16);
+        ts.putLong(0, nanos / 1_000_000_000L).putLong(8, nanos % 1_000_000_000L);
+        return stageSlot(slot, Opcode.LINK_TIMEOUT, sqeFlags, -1, 0, Memory.address(ts), 1, 0);
+    }
+
     /**
      * Stages a record without the Java-side checks, so tests can prove the native
      * validator refuses what Java would never produce. Not API.
@@ -678,11 +778,16 @@ public final class Ring implements AutoCloseable {
 
     private long stage(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag,
                        Object ref, long word40) throws UringException {
+        return stage(opcode, sqeFlags, fd, off, addr, len, opFlags, tag, ref, 0L, word40);
+    }
+
+    private long stage(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag,
+                       Object ref, long ioprio, long word40) throws UringException {
         int slot = inFlight.acquire(tag);
         if (ref != null) {
             inFlight.reference(slot, ref);
         }
-        return stageSlot(slot, opcode, sqeFlags, fd, off, addr, len, opFlags, word40);
+        return stageSlot(slot, opcode, sqeFlags | (int) (ioprio << 16), fd, off, addr, len, opFlags, word40);
     }
 
     private long stageSlot(int slot, int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags)
@@ -702,7 +807,8 @@ public final class Ring implements AutoCloseable {
             }
         }
         long userData = inFlight.userData(slot);
-        long w0 = (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | ((long) fd << 32);
+        // bits 16..31 of sqeFlags carry ioprio (per-op flags of network ops), set only internally
+        long w0 = (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | (((sqeFlags >>> 16) & 0xffffL) << 16) | ((long) fd << 32);
         long w3 = (len & 0xffffffffL) | ((long) opFlags << 32);
         int base = staged * sqeSize;
         if (RAW) {

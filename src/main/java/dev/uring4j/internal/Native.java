@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 5;
+    public static final int ABI_VERSION = 6;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -111,6 +111,14 @@ public final class Native {
 
     /** Cancels every request of the ring via IORING_REGISTER_SYNC_CANCEL (6.0+); 0 or -errno. */
     public static native int syncCancelAll(long ring, int timeoutMillis);
+
+    /** bind(2) with a sockaddr of {@code length} bytes at {@code address}. */
+    public static native int socketBind(int fd, long address, int length);
+
+    public static native int socketListen(int fd, int backlog);
+
+    /** getsockname(2) into {@code capacity} bytes; returns the address length or -errno. */
+    public static native int socketName(int fd, long address, int capacity);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
     static native long directBufferAddress(ByteBuffer buffer);

@@ -8,7 +8,15 @@ public final class Opcode {
     public static final int FSYNC = 3;
     public static final int READ_FIXED = 4;
     public static final int WRITE_FIXED = 5;
+    public static final int POLL_ADD = 6;
     public static final int TIMEOUT = 11;
+    public static final int ACCEPT = 13;
+    public static final int LINK_TIMEOUT = 15;
+    public static final int CONNECT = 16;
+    public static final int SEND = 26;
+    public static final int RECV = 27;
+    public static final int SHUTDOWN = 34;
+    public static final int SOCKET = 45;
     public static final int ASYNC_CANCEL = 14;
     public static final int FALLOCATE = 17;
     public static final int OPENAT = 18;

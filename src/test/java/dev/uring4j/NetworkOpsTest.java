@@ -1,0 +1,182 @@
+package dev.uring4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.uring4j.TestSupport.Collector;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Socket operations through the ring, on loopback only. */
+@Tag("kernel")
+class NetworkOpsTest {
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    private static void assumeSocketOp() {
+        TestSupport.requireAvailable();
+        assumeTrue(UringSupport.get().isOpcodeSupported(45), "kernel lacks IORING_OP_SOCKET (Linux 5.19)");
+    }
+
+    private static int socket(Ring ring) throws UringException {
+        Collector c = new Collector();
+        ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, 1);
+        return UringException.check("socket", c.await(ring, 1).res(1));
+    }
+
+    @Test
+    void connectAcceptSendRecvShutdownOverLoopback() throws Exception {
+        assumeSocketOp();
+        try (Ring ring = TestSupport.open()) {
+            int server = socket(ring);
+            Sockets.bind(server, LOOPBACK);
+            Sockets.listen(server, 16);
+            InetSocketAddress bound = Sockets.localAddress(server);
+            assertTrue(bound.getPort() > 0, bound.toString());
+
+            int client = socket(ring);
+            Collector c = new Collector();
+            ring.accept(server, Linux.SOCK_CLOEXEC, false, 0, 10);
+            ring.connect(client, bound, 0, 11);
+            c.await(ring, 2);
+            assertEquals(0, c.res(11), "connected");
+            int conn = UringException.check("accept", c.res(10));
+
+            byte[] msg = "hello over io_uring".getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer out = ByteBuffer.allocateDirect(msg.length).put(msg).flip();
+            ByteBuffer in = ByteBuffer.allocateDirect(64);
+            ring.send(client, out, 0, msg.length, Linux.MSG_NOSIGNAL, 0, 12);
+            ring.recv(conn, in, 0, 64, Linux.MSG_WAITALL & 0, 0, 13);
+            c.await(ring, 4);
+            assertEquals(msg.length, c.res(12));
+            assertEquals(msg.length, c.res(13));
+            byte[] got = new byte[msg.length];
+            in.get(0, got);
+            assertEquals("hello over io_uring", new String(got, StandardCharsets.US_ASCII));
+
+            // Half-close: the peer's recv sees end of stream (0), its own send still works.
+            ring.shutdown(client, Linux.SHUT_WR, 0, 14);
+            ring.recv(conn, in, 0, 64, 0, 0, 15);
+            c.await(ring, 6);
+            assertEquals(0, c.res(14));
+            assertEquals(0, c.res(15), "end of stream after SHUT_WR");
+            ring.send(conn, out, 0, msg.length, Linux.MSG_NOSIGNAL, 0, 16);
+            ring.recv(client, in, 0, 64, 0, 0, 17);
+            c.await(ring, 8);
+            assertEquals(msg.length, c.res(17), "the other direction still flows");
+            for (int fd : new int[] {conn, client, server}) {
+                TestSupport.closeFd(ring, fd);
+            }
+        }
+    }
+
+    @Test
+    void connectionRefusedAndPeerResetAreErrnos() throws Exception {
+        assumeSocketOp();
+        try (Ring ring = TestSupport.open()) {
+            int probe = socket(ring);
+            Sockets.bind(probe, LOOPBACK);
+            InetSocketAddress unused = Sockets.localAddress(probe);
+            TestSupport.closeFd(ring, probe); // bound, never listened: nobody there now
+            int client = socket(ring);
+            Collector c = new Collector();
+            ring.connect(client, unused, 0, 1);
+            assertEquals(-111, c.await(ring, 1).res(1), "ECONNREFUSED");
+            TestSupport.closeFd(ring, client);
+            assertThrows(IllegalArgumentException.class,
+                    () -> ring.connect(3, InetSocketAddress.createUnresolved("example.invalid", 80), 0, 2));
+            assertThrows(IllegalArgumentException.class, () -> ring.shutdown(3, 7, 0, 2));
+            assertEquals(0, ring.inFlight());
+        }
+    }
+
+    @Test
+    void multishotAcceptDeliversEveryConnectionUntilCancelled() throws Exception {
+        assumeSocketOp();
+        try (Ring ring = TestSupport.open()) {
+            int server = socket(ring);
+            Sockets.bind(server, LOOPBACK);
+            Sockets.listen(server, 16);
+            InetSocketAddress bound = Sockets.localAddress(server);
+            Collector c = new Collector();
+            java.util.List<int[]> accepted = new java.util.ArrayList<>();
+            CompletionHandler h = (tag, res, flags) -> {
+                if (tag == 100) {
+                    accepted.add(new int[] {res, flags});
+                } else {
+                    c.onCompletion(tag, res, flags);
+                }
+            };
+            int[] clients = new int[3];
+            for (int i = 0; i < 3; i++) {
+                clients[i] = socket(ring); // before the accept is armed: socket() reaps with its own handler
+            }
+            long acceptId = ring.accept(server, Linux.SOCK_CLOEXEC, true, 0, 100);
+            for (int i = 0; i < 3; i++) {
+                ring.connect(clients[i], bound, 0, 200 + i);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((accepted.size() < 3 || c.all.size() < 3) && System.nanoTime() < deadline) {
+                ring.submitAndReap(1, 100, TimeUnit.MILLISECONDS, h);
+            }
+            assertEquals(3, accepted.size(), "one completion per connection from one accept");
+            for (int[] a : accepted) {
+                assertTrue(a[0] >= 0, "fd " + a[0]);
+                assertTrue((a[1] & Linux.CQE_F_MORE) != 0, "more to come while armed");
+            }
+            assertEquals(1, ring.inFlight(), "the multishot accept is still one live operation");
+            ring.cancel(acceptId, 0, 300);
+            while ((accepted.size() < 4 || !c.byTag.containsKey(300L)) && System.nanoTime() < deadline) {
+                ring.submitAndReap(1, 100, TimeUnit.MILLISECONDS, h);
+            }
+            assertEquals(0, c.res(300), "the cancel found the multishot accept");
+            int[] last = accepted.get(3);
+            assertEquals(-125, last[0], "cancelled");
+            assertEquals(0, last[1] & Linux.CQE_F_MORE, "the final completion ends it");
+            assertEquals(0, ring.inFlight(), "nothing left in flight once the final completion arrived");
+            for (int i = 0; i < 3; i++) {
+                TestSupport.closeFd(ring, accepted.get(i)[0]);
+                TestSupport.closeFd(ring, clients[i]);
+            }
+            TestSupport.closeFd(ring, server);
+        }
+    }
+
+    @Test
+    void pollAndLinkedTimeout() throws Exception {
+        assumeSocketOp();
+        try (Ring ring = TestSupport.open()) {
+            int server = socket(ring);
+            Sockets.bind(server, LOOPBACK);
+            Sockets.listen(server, 4);
+            int client = socket(ring);
+            Collector c = new Collector();
+            ring.accept(server, Linux.SOCK_CLOEXEC, false, 0, 1);
+            ring.connect(client, Sockets.localAddress(server), 0, 2);
+            c.await(ring, 2);
+            int conn = c.res(1);
+            // A recv with nothing to read, linked to a 50 ms timeout: the timeout cancels it.
+            ring.recv(conn, ByteBuffer.allocateDirect(8), 0, 8, 0, SqeFlags.IO_LINK, 3);
+            ring.linkTimeout(50, TimeUnit.MILLISECONDS, 0, 4);
+            c.await(ring, 4);
+            assertEquals(-125, c.res(3), "recv cancelled by its linked timeout");
+            assertEquals(-62, c.res(4), "ETIME");
+            // POLLOUT is ready at once on a connected socket; POLLIN after the peer sends.
+            ring.pollAdd(client, Linux.POLLOUT, false, 0, 5);
+            assertTrue((c.await(ring, 5).res(5) & Linux.POLLOUT) != 0);
+            ring.pollAdd(conn, Linux.POLLIN, false, 0, 6);
+            ring.send(client, ByteBuffer.allocateDirect(1), 0, 1, Linux.MSG_NOSIGNAL, 0, 7);
+            c.await(ring, 7);
+            assertTrue((c.res(6) & Linux.POLLIN) != 0, "POLLIN after data arrived");
+            for (int fd : new int[] {conn, client, server}) {
+                TestSupport.closeFd(ring, fd);
+            }
+        }
+    }
+}
