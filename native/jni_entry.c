@@ -193,6 +193,26 @@ static jint socket_name(JNIEnv *env, jclass c, jint fd, jlong addr, jint cap)
 	return u4j_sockname(fd, PTR(addr), cap);
 }
 
+static jlong pbuf_register(JNIEnv *env, jclass c, jlong ring, jint bgid, jint entries)
+{
+	int err = 0;
+	void *br;
+
+	(void)env; (void)c;
+	if (!ring || bgid < 0 || bgid > 0xffff || entries <= 0 || entries > 32768 || (entries & (entries - 1)))
+		return -EINVAL;
+	br = u4j_pbuf_register(PTR(ring), bgid, (unsigned)entries, &err);
+	return br ? (jlong)(uintptr_t)br : (jlong)err;
+}
+
+static jint pbuf_unregister(JNIEnv *env, jclass c, jlong ring, jint bgid, jlong br, jint entries)
+{
+	(void)env; (void)c;
+	if (!ring || !br || entries <= 0)
+		return -EINVAL;
+	return u4j_pbuf_unregister(PTR(ring), bgid, PTR(br), (unsigned)entries);
+}
+
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 {
 	(void)c;
@@ -225,6 +245,8 @@ static const JNINativeMethod methods[] = {
 	{"socketBind", "(IJI)I", (void *)socket_bind},
 	{"socketListen", "(II)I", (void *)socket_listen},
 	{"socketName", "(IJI)I", (void *)socket_name},
+	{"pbufRegister", "(JII)J", (void *)pbuf_register},
+	{"pbufUnregister", "(JIJI)I", (void *)pbuf_unregister},
 	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 

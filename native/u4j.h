@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 6
+#define U4J_ABI_VERSION 7
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -53,7 +53,10 @@ enum u4j_reject {
 	U4J_REJECT_FIXED_FILE = 10,     /* fixed-file index outside the registered table */
 	U4J_REJECT_BUF_INDEX = 11,      /* buf_index outside the registered buffers */
 	U4J_REJECT_BUF_RANGE = 12,      /* address range outside its registered buffer */
+	U4J_REJECT_BUF_GROUP = 13,      /* buffer select with no such provided-buffer group */
 };
+
+#define U4J_MAX_PBUF_GROUPS 16
 
 struct u4j_ring {
 	struct io_uring ring;
@@ -64,6 +67,8 @@ struct u4j_ring {
 	unsigned nr_files;        /* registered file table size (0: none) */
 	unsigned nr_bufs;         /* registered buffers (0: none) */
 	struct iovec *bufs;       /* copy of the registered buffers, for range checks */
+	uint16_t pbuf_groups[U4J_MAX_PBUF_GROUPS]; /* registered provided-buffer group ids */
+	unsigned nr_pbuf_groups;
 };
 
 /* ring.c */
@@ -106,6 +111,11 @@ int u4j_close(int fd);
 int u4j_bind(int fd, const void *addr, int len);
 int u4j_listen(int fd, int backlog);
 int u4j_sockname(int fd, void *addr, int cap);
+
+/* pbuf.c: provided-buffer rings (5.19+); Java fills and recycles the entries. */
+void *u4j_pbuf_register(struct u4j_ring *r, int bgid, unsigned entries, int *err);
+int u4j_pbuf_unregister(struct u4j_ring *r, int bgid, void *br, unsigned entries);
+int u4j_pbuf_group_registered(const struct u4j_ring *r, unsigned bgid);
 
 /* mem.c: page-aligned zeroed memory for NO_MMAP rings (optionally a huge page). */
 void *u4j_mem_map(size_t size, int huge, int *err);

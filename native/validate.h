@@ -12,7 +12,8 @@
 #include <sys/uio.h>
 #include "u4j.h"
 
-#define ALLOWED_SQE_FLAGS (IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)
+#define ALLOWED_SQE_FLAGS (IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC | \
+			   IOSQE_BUFFER_SELECT)
 #define MAX_RW_LEN 0x7ffff000u /* the kernel's MAX_RW_COUNT on 4 KiB pages */
 #define MAX_IOVECS 1024u       /* UIO_MAXIOV */
 #define TIMEOUT_FLAGS (IORING_TIMEOUT_ABS | IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME | \
@@ -108,8 +109,11 @@ static inline int ioprio_ok(const struct io_uring_sqe *sqe)
 	case IORING_OP_ACCEPT:
 		return !(sqe->ioprio & ~(IORING_ACCEPT_MULTISHOT | IORING_ACCEPT_DONTWAIT | IORING_ACCEPT_POLL_FIRST));
 	case IORING_OP_SEND:
+		return !(sqe->ioprio & ~IORING_RECVSEND_POLL_FIRST);
 	case IORING_OP_RECV:
-		return !(sqe->ioprio & ~IORING_RECVSEND_POLL_FIRST); /* no multishot recv without buffer rings */
+		if (sqe->ioprio & IORING_RECV_MULTISHOT && !(sqe->flags & IOSQE_BUFFER_SELECT))
+			return 0; /* multishot recv needs provided buffers */
+		return !(sqe->ioprio & ~(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT));
 	default:
 		return sqe->ioprio == 0;
 	}
@@ -177,8 +181,16 @@ static int check_op(const struct u4j_ring *r, const struct io_uring_sqe *sqe, in
 		if (check_file_index(r, sqe->file_index) != U4J_OK)
 			return U4J_REJECT_FIXED_FILE;
 		return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
-	case IORING_OP_SEND:
 	case IORING_OP_RECV:
+		if (sqe->flags & IOSQE_BUFFER_SELECT) {
+			if (sqe->addr || sqe->len > MAX_RW_LEN)
+				return U4J_REJECT_RESERVED;
+			if (!u4j_pbuf_group_registered(r, sqe->buf_group))
+				return U4J_REJECT_BUF_GROUP;
+			return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+		}
+		/* fall through */
+	case IORING_OP_SEND:
 		if (sqe->len > MAX_RW_LEN)
 			return U4J_REJECT_LENGTH;
 		if (sqe->len && !sqe->addr)
@@ -224,7 +236,10 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
 		return U4J_REJECT_USER_DATA;
 	if (sqe->personality || !tail_is_zero(r, sqe) || !ioprio_ok(sqe))
 		return U4J_REJECT_RESERVED;
-	if (sqe->buf_index && sqe->opcode != IORING_OP_READ_FIXED && sqe->opcode != IORING_OP_WRITE_FIXED)
+	if (sqe->flags & IOSQE_BUFFER_SELECT && sqe->opcode != IORING_OP_RECV)
+		return U4J_REJECT_SQE_FLAGS;
+	if (sqe->buf_index && sqe->opcode != IORING_OP_READ_FIXED && sqe->opcode != IORING_OP_WRITE_FIXED &&
+	    !(sqe->flags & IOSQE_BUFFER_SELECT))
 		return U4J_REJECT_RESERVED;
 	if (sqe->file_index && sqe->opcode != IORING_OP_OPENAT && sqe->opcode != IORING_OP_CLOSE &&
 	    sqe->opcode != IORING_OP_SOCKET && sqe->opcode != IORING_OP_ACCEPT)

@@ -48,6 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.nr_bufs = cfg[3] % (MAX_BUFS + 1);
 	take(&data, &size, bufs, sizeof(bufs));
 	r.bufs = r.nr_bufs ? bufs : NULL;
+	r.nr_pbuf_groups = cfg[0] >> 6; /* 0..3 groups, ids from the input */
+	for (unsigned i = 0; i < r.nr_pbuf_groups; i++)
+		r.pbuf_groups[i] = ops[i];
 	memset(iovs, 0, sizeof(iovs));
 	take(&data, &size, iovs, 16 * sizeof(struct iovec)); /* the first 16 from the input, the rest zero */
 
@@ -63,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fast = u4j_validate_fast(&r, sqe);
 		if (fast && full != U4J_OK)
 			abort(); /* the fast path accepted a record the full validator refuses */
-		if (full < U4J_OK || full > U4J_REJECT_BUF_RANGE)
+		if (full < U4J_OK || full > U4J_REJECT_BUF_GROUP)
 			abort(); /* an unknown rejection code would reach Java */
 	}
 	return 0;

@@ -18,6 +18,7 @@ final class NativeReject {
             case 10: return "the fixed file index is outside the registered table";
             case 11: return "buf_index is outside the registered buffers";
             case 12: return "the address range is outside its registered buffer";
+            case 13: return "buffer select names no registered provided-buffer group";
             default: return "reason " + reason;
         }
     }

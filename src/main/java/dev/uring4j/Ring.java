@@ -46,6 +46,8 @@ public final class Ring implements AutoCloseable {
     private static final int FSYNC_DATASYNC = 1;
     private static final CompletionHandler DISCARD = (tag, res, flags) -> { };
     private static final boolean RAW = Memory.hasRawAccess();
+    /** IOSQE_BUFFER_SELECT: set internally by the provided-buffer receives only. */
+    private static final int BUFFER_SELECT = 1 << 5;
     private static final System.Logger LOG = System.getLogger("dev.uring4j.Ring");
     private static final Charset PATH_CHARSET = Charset.forName(
             System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
@@ -455,6 +457,58 @@ public final class Ring implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- network operations
+
+    private final java.util.List<ProvidedBuffers> providedBuffers = new ArrayList<>();
+
+    /**
+     * Registers a provided-buffer ring of {@code count} (a power of two) buffers of
+     * {@code size} bytes as group {@code groupId} (5.19+), for {@link #recvMultishot} and
+     * {@link #recvSelect}. The buffers live until the group is closed (or the ring is).
+     */
+    public ProvidedBuffers provideBuffers(int groupId, int count, int size) throws UringException {
+        checkOwner();
+        ProvidedBuffers pb = new ProvidedBuffers(this, groupId, count, size);
+        providedBuffers.add(pb);
+        return pb;
+    }
+
+    boolean usesBuffers(ProvidedBuffers pb) {
+        boolean[] used = {false};
+        inFlight.forEachActive(slot -> used[0] |= inFlight.reference(slot) == pb);
+        return used[0];
+    }
+
+    void forget(ProvidedBuffers pb) {
+        providedBuffers.remove(pb);
+    }
+
+    /**
+     * Prepares a multishot receive (6.0+) into buffers the kernel picks from {@code buffers}:
+     * one completion per chunk received, each with {@link Linux#CQE_F_MORE} while it stays
+     * armed and the buffer in its flags ({@link ProvidedBuffers#bufferId}). It ends with a
+     * completion without CQE_F_MORE: 0 at end of stream, -ENOBUFS when no buffer was free
+     * (recycle and re-arm; unread data stays in the socket), an error, or -ECANCELED.
+     */
+    public long recvMultishot(int fd, ProvidedBuffers buffers, int sqeFlags, long tag) throws UringException {
+        return recvSelect("recvMultishot", fd, buffers, true, sqeFlags, tag);
+    }
+
+    /** Prepares one receive into a buffer the kernel picks from {@code buffers}. */
+    public long recvSelect(int fd, ProvidedBuffers buffers, int sqeFlags, long tag) throws UringException {
+        return recvSelect("recvSelect", fd, buffers, false, sqeFlags, tag);
+    }
+
+    private long recvSelect(String op, int fd, ProvidedBuffers buffers, boolean multishot, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        Objects.requireNonNull(buffers, "buffers");
+        if (!providedBuffers.contains(buffers)) {
+            throw new IllegalArgumentException(op + ": group " + buffers.groupId() + " is not registered with this ring");
+        }
+        checkFd(op, fd, sqeFlags);
+        return stage(Opcode.RECV, sqeFlags | BUFFER_SELECT, fd, 0, 0, 0, 0, tag, buffers, multishot ? 2L : 0L,
+                buffers.groupId() & 0xffffL);
+    }
 
     /** Prepares socket(domain, type, protocol) (5.19+); the result is the new fd. */
     public long socket(int domain, int type, int protocol, int sqeFlags, long tag) throws UringException {
@@ -1010,6 +1064,15 @@ public final class Ring implements AutoCloseable {
             handlerFailure = dispatchAll(h, handlerFailure);
         }
         boolean drained = inFlight.active() == 0 && !leakedAtClose;
+        if (drained) {
+            for (ProvidedBuffers pb : new ArrayList<>(providedBuffers)) {
+                try {
+                    pb.close(); // unmaps the buffer ring liburing mapped
+                } catch (UringException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "unregistering provided buffers at close: " + e.getMessage());
+                }
+            }
+        }
         Native.ringDestroy(handle, fdStillNamesARing());
         handle = 0;
         releaseRingMemory(drained);

@@ -14,6 +14,8 @@ public final class Memory {
     private static final java.lang.invoke.MethodHandle PUT_LONG_RAW;
     private static final java.lang.invoke.MethodHandle GET_LONG_RAW;
     private static final java.lang.invoke.MethodHandle GET_INT_RAW;
+    private static final java.lang.invoke.MethodHandle PUT_INT_RAW;
+    private static final java.lang.invoke.MethodHandle PUT_SHORT_RAW;
 
     static {
         Object unsafe = null;
@@ -22,6 +24,8 @@ public final class Memory {
         java.lang.invoke.MethodHandle putRaw = null;
         java.lang.invoke.MethodHandle getRaw = null;
         java.lang.invoke.MethodHandle getIntRaw = null;
+        java.lang.invoke.MethodHandle putIntRaw = null;
+        java.lang.invoke.MethodHandle putShortRaw = null;
         try {
             Class<?> c = Class.forName("sun.misc.Unsafe");
             Field f = c.getDeclaredField("theUnsafe");
@@ -39,12 +43,18 @@ public final class Memory {
                     .bindTo(unsafe);
             getIntRaw = l.findVirtual(c, "getInt", java.lang.invoke.MethodType.methodType(int.class, long.class))
                     .bindTo(unsafe);
+            putIntRaw = l.findVirtual(c, "putInt", java.lang.invoke.MethodType.methodType(void.class, long.class, int.class))
+                    .bindTo(unsafe);
+            putShortRaw = l.findVirtual(c, "putShort", java.lang.invoke.MethodType.methodType(void.class, long.class, short.class))
+                    .bindTo(unsafe);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unsafe = null; // fall back to JNI's GetDirectBufferAddress and ByteBuffer access
             getLong = null;
             putRaw = null;
             getRaw = null;
             getIntRaw = null;
+            putIntRaw = null;
+            putShortRaw = null;
         }
         UNSAFE = unsafe;
         ADDRESS_OFFSET = offset;
@@ -52,6 +62,8 @@ public final class Memory {
         PUT_LONG_RAW = putRaw;
         GET_LONG_RAW = getRaw;
         GET_INT_RAW = getIntRaw;
+        PUT_INT_RAW = putIntRaw;
+        PUT_SHORT_RAW = putShortRaw;
     }
 
     private Memory() {}
@@ -98,6 +110,24 @@ public final class Memory {
     public static int getInt(long address) {
         try {
             return (int) GET_INT_RAW.invokeExact(address);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Stores into native memory uring4j owns (provided-buffer ring entries). */
+    public static void putInt(long address, int value) {
+        try {
+            PUT_INT_RAW.invokeExact(address, value);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Stores into native memory uring4j owns (provided-buffer ring entries and tail). */
+    public static void putShort(long address, short value) {
+        try {
+            PUT_SHORT_RAW.invokeExact(address, value);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 6;
+    public static final int ABI_VERSION = 7;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -119,6 +119,11 @@ public final class Native {
 
     /** getsockname(2) into {@code capacity} bytes; returns the address length or -errno. */
     public static native int socketName(int fd, long address, int capacity);
+
+    /** Maps and registers a provided-buffer ring of {@code entries} (a power of two); its address or -errno. */
+    public static native long pbufRegister(long ring, int groupId, int entries);
+
+    public static native int pbufUnregister(long ring, int groupId, long bufRing, int entries);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
     static native long directBufferAddress(ByteBuffer buffer);

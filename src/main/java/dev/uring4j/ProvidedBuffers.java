@@ -1,0 +1,162 @@
+package dev.uring4j;
+
+import dev.uring4j.internal.Memory;
+import dev.uring4j.internal.Native;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * A provided-buffer ring (IORING_REGISTER_PBUF_RING, 5.19+): {@code count} buffers of
+ * {@code size} bytes the kernel picks from for {@link Ring#recvMultishot} and
+ * {@link Ring#recvSelect}. A completion names its buffer in its flags
+ * ({@link #bufferId(int)}); the data is {@link #buffer(int, int)}; the application hands the
+ * buffer back with {@link #recycle(int)} when done. When every buffer is out the
+ * receive completes with {@code -ENOBUFS} (a multishot receive then ends): recycle and
+ * re-arm; no data is lost, it stays in the socket. Owned by its ring's thread.
+ */
+public final class ProvidedBuffers implements AutoCloseable {
+    /** IORING_CQE_F_BUFFER and IORING_CQE_BUFFER_SHIFT. */
+    private static final int CQE_F_BUFFER = 1;
+    private static final int BUFFER_SHIFT = 16;
+
+    private final Ring ring;
+    private final int groupId;
+    private final int count;
+    private final int size;
+    private final ByteBuffer slab;
+    private final long slabAddress;
+    private final long ringAddress;
+    private final boolean[] withKernel;
+    private short tail;
+    private boolean closed;
+
+    ProvidedBuffers(Ring ring, int groupId, int count, int size) throws UringException {
+        if (!Memory.hasRawAccess()) {
+            throw new IllegalStateException("provided buffers need sun.misc.Unsafe (module jdk.unsupported)");
+        }
+        if (groupId < 0 || groupId > 0xffff) {
+            throw new IllegalArgumentException("groupId must be 0..65535, got " + groupId);
+        }
+        if (count <= 0 || count > 32768 || Integer.bitCount(count) != 1) {
+            throw new IllegalArgumentException("count must be a power of two from 1 to 32768, got " + count);
+        }
+        if (size <= 0 || (long) size * count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("size must be > 0 and count x size at most 2 GiB, got " + size);
+        }
+        this.ring = ring;
+        this.groupId = groupId;
+        this.count = count;
+        this.size = size;
+        this.slab = Memory.allocate(count * size);
+        this.slabAddress = Memory.address(slab);
+        long br = Native.pbufRegister(ring.handle(), groupId, count);
+        if (br < 0) {
+            throw new UringException("io_uring_register(PBUF_RING)", (int) -br, "group " + groupId + ", " + count
+                    + " buffers" + (br == -22 ? " (provided-buffer rings need Linux 5.19)" : ""));
+        }
+        this.ringAddress = br;
+        this.withKernel = new boolean[count];
+        for (int bid = 0; bid < count; bid++) {
+            add(bid);
+        }
+        publish();
+    }
+
+    public int groupId() {
+        return groupId;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Whether a completion carries a provided buffer (IORING_CQE_F_BUFFER). */
+    public static boolean hasBuffer(int cqeFlags) {
+        return (cqeFlags & CQE_F_BUFFER) != 0;
+    }
+
+    /** The buffer id a completion carries. */
+    public int bufferId(int cqeFlags) {
+        if (!hasBuffer(cqeFlags)) {
+            throw new IllegalArgumentException("the completion carries no provided buffer (flags 0x"
+                    + Integer.toHexString(cqeFlags) + ")");
+        }
+        int bid = cqeFlags >>> BUFFER_SHIFT;
+        if (bid >= count) {
+            throw new IllegalStateException("buffer id " + bid + " outside group " + groupId + " of " + count);
+        }
+        withKernel[bid] = false;
+        return bid;
+    }
+
+    /** The first {@code length} bytes of buffer {@code bid} (a view; valid until recycled). */
+    public ByteBuffer buffer(int bid, int length) {
+        checkId(bid);
+        if (length < 0 || length > size) {
+            throw new IndexOutOfBoundsException("length " + length + " outside buffers of " + size + " bytes");
+        }
+        return slab.slice(bid * size, length);
+    }
+
+    /** Hands buffer {@code bid} back to the kernel. */
+    public void recycle(int bid) {
+        ring.checkOwner();
+        checkId(bid);
+        if (closed) {
+            throw new IllegalStateException("provided buffers of group " + groupId + " are closed");
+        }
+        if (withKernel[bid]) {
+            throw new IllegalStateException("buffer " + bid + " of group " + groupId + " is already with the kernel");
+        }
+        add(bid);
+        publish();
+    }
+
+    private void checkId(int bid) {
+        if (bid < 0 || bid >= count) {
+            throw new IndexOutOfBoundsException("buffer id " + bid + " outside group " + groupId + " of " + count);
+        }
+    }
+
+    private void add(int bid) {
+        long e = ringAddress + (long) (tail & (count - 1)) * 16;
+        Memory.putLong(e, slabAddress + (long) bid * size);
+        Memory.putInt(e + 8, size);
+        Memory.putShort(e + 12, (short) bid);
+        withKernel[bid] = true;
+        tail++;
+    }
+
+    private void publish() {
+        VarHandle.releaseFence(); // entries before the tail the kernel reads
+        Memory.putShort(ringAddress + 14, tail);
+    }
+
+    /**
+     * Unregisters the group. Refused while an operation of the ring still selects from it
+     * (cancel multishot receives first): the kernel could still write into the buffers.
+     */
+    @Override
+    public void close() throws UringException {
+        if (closed) {
+            return;
+        }
+        if (!ring.isClosed()) {
+            ring.checkOwner();
+        }
+        if (ring.usesBuffers(this)) {
+            throw new IllegalStateException("operations of the ring still receive into group " + groupId
+                    + ": cancel them and reap their final completions first");
+        }
+        int r = Native.pbufUnregister(ring.handle(), groupId, ringAddress, count);
+        if (r < 0) {
+            throw new UringException("io_uring_unregister(PBUF_RING)", -r, "group " + groupId);
+        }
+        closed = true;
+        ring.forget(this);
+    }
+}

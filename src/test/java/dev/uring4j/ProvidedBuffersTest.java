@@ -1,0 +1,133 @@
+package dev.uring4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.uring4j.TestSupport.Collector;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Provided-buffer rings and multishot receive, on loopback. */
+@Tag("kernel")
+class ProvidedBuffersTest {
+    private static final int RECV = 7;
+
+    /** A connected pair: {server-side conn, client}. */
+    private static int[] pair(Ring ring) throws UringException {
+        Collector c = new Collector();
+        ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, 1);
+        ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, 2);
+        c.await(ring, 2);
+        int server = UringException.check("socket", c.res(1));
+        int client = UringException.check("socket", c.res(2));
+        Sockets.bind(server, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Sockets.listen(server, 1);
+        ring.accept(server, Linux.SOCK_CLOEXEC, false, 0, 3);
+        ring.connect(client, Sockets.localAddress(server), 0, 4);
+        c.await(ring, 4);
+        assertEquals(0, c.res(4));
+        int conn = UringException.check("accept", c.res(3));
+        TestSupport.closeFd(ring, server);
+        return new int[] {conn, client};
+    }
+
+    private static void assumeSupport() {
+        TestSupport.requireAvailable();
+        assumeTrue(UringSupport.get().isOpcodeSupported(45) && UringSupport.get().isSingleIssuerSupported(),
+                "provided-buffer rings with multishot recv need Linux 6.0");
+    }
+
+    @Test
+    void multishotReceiveAcrossBufferExhaustionLosesNoByte() throws Exception {
+        assumeSupport();
+        try (Ring ring = TestSupport.open()) {
+            int[] p = pair(ring);
+            ProvidedBuffers pb = ring.provideBuffers(1, 4, 16);
+            byte[] sent = new byte[300];
+            for (int i = 0; i < sent.length; i++) {
+                sent[i] = (byte) (i * 7);
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            int[] state = {0, 0, 0}; // armed, enobufs seen, end seen
+            java.util.List<Integer> toRecycle = new java.util.ArrayList<>();
+            CompletionHandler h = (tag, res, flags) -> {
+                if (tag != RECV) {
+                    return;
+                }
+                if (res > 0) {
+                    int bid = pb.bufferId(flags);
+                    ByteBuffer b = pb.buffer(bid, res);
+                    byte[] chunk = new byte[res];
+                    b.get(chunk);
+                    got.write(chunk, 0, res);
+                    toRecycle.add(bid); // hold on to buffers for a while: forces exhaustion
+                } else if (res == -105) {
+                    state[1]++;
+                }
+                if ((flags & Linux.CQE_F_MORE) == 0) {
+                    state[0] = 0;
+                }
+            };
+            ring.recvMultishot(p[0], pb, 0, RECV);
+            state[0] = 1;
+            ring.send(p[1], ByteBuffer.allocateDirect(sent.length).put(sent).flip(), 0, sent.length, Linux.MSG_NOSIGNAL, 0, 9);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (got.size() < sent.length && System.nanoTime() < deadline) {
+                ring.submitAndReap(1, 50, TimeUnit.MILLISECONDS, h);
+                if (state[0] == 0) { // ended (ENOBUFS): give the buffers back and re-arm
+                    for (int bid : toRecycle) {
+                        pb.recycle(bid);
+                    }
+                    toRecycle.clear();
+                    ring.recvMultishot(p[0], pb, 0, RECV);
+                    state[0] = 1;
+                }
+            }
+            assertArrayEquals(sent, got.toByteArray(), "every byte, in order, across re-arms");
+            assertTrue(state[1] > 0, "300 bytes through 4 x 16-byte buffers must run out of buffers");
+            assertThrows(IllegalStateException.class, pb::close, "still receiving into the group");
+            assertThrows(IndexOutOfBoundsException.class, () -> pb.recycle(4));
+            TestSupport.closeFd(ring, p[1]); // peer closes: the multishot receive ends with 0
+            while (state[0] == 1 && System.nanoTime() < deadline) {
+                ring.submitAndReap(1, 50, TimeUnit.MILLISECONDS, h);
+            }
+            assertEquals(0, state[0], "ended");
+            for (int bid : toRecycle) {
+                pb.recycle(bid);
+            }
+            assertThrows(IllegalStateException.class, () -> pb.recycle(0), "a buffer already with the kernel");
+            pb.close();
+            TestSupport.closeFd(ring, p[0]);
+        }
+    }
+
+    @Test
+    void hostileUseIsRefused() throws Exception {
+        assumeSupport();
+        try (Ring ring = TestSupport.open(); Ring other = TestSupport.open()) {
+            assertThrows(IllegalArgumentException.class, () -> ring.provideBuffers(1, 3, 16), "not a power of two");
+            assertThrows(IllegalArgumentException.class, () -> ring.provideBuffers(70000, 4, 16));
+            ProvidedBuffers pb = ring.provideBuffers(2, 8, 64);
+            UringException dup = assertThrows(UringException.class, () -> ring.provideBuffers(2, 8, 64));
+            assertEquals("EEXIST", dup.errnoName());
+            ProvidedBuffers elsewhere = other.provideBuffers(5, 2, 8);
+            assertThrows(IllegalArgumentException.class, () -> ring.recvMultishot(0, elsewhere, 0, 1),
+                    "a group of another ring");
+            assertThrows(IllegalArgumentException.class, () -> pb.bufferId(0), "flags without a buffer");
+            // The native validator refuses buffer select on an unregistered group.
+            ring.stageUnchecked(27 /* RECV */, 1 << 5, 0, 0, 0, 0, 0, 11);
+            assertTrue(assertThrows(UringException.class, ring::submit).getMessage().contains("no registered provided-buffer group"));
+            Collector c = new Collector();
+            ring.reap(c);
+            assertEquals(-22, c.res(11));
+        }
+    }
+}
