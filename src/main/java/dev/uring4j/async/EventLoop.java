@@ -431,7 +431,13 @@ public final class EventLoop implements AutoCloseable {
         if (tag == WAKE_TAG + 1) {
             return; // the result of a cancel request: the target reports its own outcome
         }
-        LoopTask<?> r = requests[(int) tag];
+        LoopTask<?> r = tag >= 0 && tag < used ? requests[(int) tag] : null;
+        if (r == null) {
+            // A RingOp that staged more than the one operation it was given a tag for.
+            LOG.log(System.Logger.Level.WARNING, "completion for unknown tag " + tag + " (res " + res + "): a RingOp must "
+                    + "prepare exactly one operation, with the tag it is given");
+            return;
+        }
         if ((flags & dev.uring4j.Linux.CQE_F_MORE) == 0) {
             release((int) tag);
         }
