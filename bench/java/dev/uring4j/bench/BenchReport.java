@@ -91,7 +91,12 @@ public final class BenchReport {
             case "randread": return "4 KiB random reads, page cache, depth " + depth;
             case "directread": return "4 KiB random reads, O_DIRECT, depth " + depth;
             case "seqwrite": return "64 KiB sequential writes, fdatasync every 64";
-            default: return workload + " depth " + depth;
+            default:
+                if (workload.startsWith("echo-")) {
+                    return "TCP echo on loopback, " + workload.substring(5).replace("B", " B") + " messages, " + depth
+                            + " connection" + (depth > 1 ? "s" : "") + " (round trips/s; no C ceiling: compare uring4j with NIO)";
+                }
+                return workload + " depth " + depth;
         }
     }
 

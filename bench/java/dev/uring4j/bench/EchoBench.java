@@ -1,0 +1,146 @@
+package dev.uring4j.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.uring4j.async.EchoServer;
+import dev.uring4j.async.EventLoop;
+import dev.uring4j.internal.cli.EchoLoad;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Echo round trips per second on loopback: the uring4j EchoServer on one EventLoop vs a
+ * plain NIO selector server on one thread, both driven by the same blocking clients in
+ * this JVM (so CPU per request includes the clients, equally for both).
+ *
+ * <pre>--server uring4j|nio --connections N --size BYTES --seconds S --warmup S</pre>
+ */
+public final class EchoBench {
+    private EchoBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String server = "uring4j";
+        int connections = 1;
+        int size = 64;
+        double seconds = 3;
+        double warmup = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--server": server = args[++i]; break;
+                case "--connections": connections = Integer.parseInt(args[++i]); break;
+                case "--size": size = Integer.parseInt(args[++i]); break;
+                case "--seconds": seconds = Double.parseDouble(args[++i]); break;
+                case "--warmup": warmup = Double.parseDouble(args[++i]); break;
+                default: throw new IllegalArgumentException(args[i]);
+            }
+        }
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        AutoCloseable stop;
+        InetSocketAddress address;
+        if (server.equals("uring4j")) {
+            EventLoop loop = EventLoop.open();
+            EchoServer s = EchoServer.start(loop, any, 16 * 1024);
+            address = s.address();
+            stop = () -> {
+                s.close();
+                loop.close();
+            };
+        } else {
+            NioEcho s = new NioEcho(any);
+            address = s.address();
+            stop = s;
+        }
+        EchoLoad.run(address, connections, Integer.MAX_VALUE, size, Duration.ofMillis((long) (warmup * 1000)));
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        EchoLoad.Result r = EchoLoad.run(address, connections, Integer.MAX_VALUE, size, Duration.ofMillis((long) (seconds * 1000)));
+        long cpu = os.getProcessCpuTime() - cpu0;
+        stop.close();
+        if (r.errors() > 0 || r.mismatches() > 0) {
+            throw new IllegalStateException("echo errors: " + r);
+        }
+        System.out.printf(Locale.ROOT, "{\"contender\":\"%s\",\"workload\":\"echo-%dB\",\"depth\":%d,\"ops\":%d,\"seconds\":%.4f,"
+                        + "\"opsPerSec\":%.1f,\"cpuNsPerOp\":%.1f,\"allocBytesPerOp\":0}%n",
+                server.equals("uring4j") ? "uring4j EchoServer (1 EventLoop)" : "NIO selector (1 thread)", size, connections,
+                r.roundTrips(), r.seconds(), r.roundTripsPerSecond(), cpu / (double) r.roundTrips());
+        System.exit(0);
+    }
+
+    /** The plain-NIO baseline: one selector thread, read then write back. */
+    static final class NioEcho implements AutoCloseable {
+        private final ServerSocketChannel listener;
+        private final Selector selector;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        NioEcho(InetSocketAddress bind) throws IOException {
+            listener = ServerSocketChannel.open().bind(bind);
+            listener.configureBlocking(false);
+            selector = Selector.open();
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+            thread = new Thread(this::run, "nio-echo");
+            thread.start();
+        }
+
+        InetSocketAddress address() throws IOException {
+            return (InetSocketAddress) listener.getLocalAddress();
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    selector.select(100);
+                    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                    while (it.hasNext()) {
+                        SelectionKey k = it.next();
+                        it.remove();
+                        if (k.isAcceptable()) {
+                            SocketChannel c = listener.accept();
+                            if (c != null) {
+                                c.configureBlocking(false);
+                                c.register(selector, SelectionKey.OP_READ, ByteBuffer.allocateDirect(16 * 1024));
+                            }
+                        } else if (k.isReadable() || k.isWritable()) {
+                            SocketChannel c = (SocketChannel) k.channel();
+                            ByteBuffer b = (ByteBuffer) k.attachment();
+                            try {
+                                if (k.isReadable() && b.position() == 0 && c.read(b) < 0) {
+                                    k.cancel();
+                                    c.close();
+                                    continue;
+                                }
+                                b.flip();
+                                c.write(b);
+                                b.compact();
+                                k.interestOps(b.position() > 0 ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                            } catch (IOException e) {
+                                k.cancel();
+                                c.close();
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            running = false;
+            selector.wakeup();
+            thread.join();
+            listener.close();
+            selector.close();
+        }
+    }
+}
