@@ -155,6 +155,10 @@ public class Summary {
                     msg = e.getAttribute("message");
                     if (msg.isBlank()) msg = e.getTextContent();
                     if (msg.isBlank()) msg = e.getAttribute("type");
+                    if (outcome.equals("skipped")) {   // a reason, or an aborted test's stack trace: keep its first line
+                        msg = msg.strip().lines().findFirst().orElse("")
+                                .replaceFirst("^org\\.opentest4j\\.TestAbortedException: ", "");
+                    }
                     break;
                 }
             }
@@ -212,7 +216,17 @@ public class Summary {
             if (md) p.println();
             for (String n : k.notes) p.println((md ? "- **" : "  ! ") + n + (md ? "**" : ""));
             for (Case c : fails) p.println((md ? "- FAILED `" : "  FAILED  ") + c.cls + "." + c.name + (md ? "`: " : ": ") + cut(c.message, md));
-            for (Case c : skips) p.println((md ? "- skipped `" : "  skipped ") + c.cls + "." + c.name + (md ? "`: " : ": ") + cut(c.message, md));
+            // Skips grouped by class, method (parameterized invocations together) and reason.
+            Map<String, Integer> grouped = new LinkedHashMap<>();
+            for (Case c : skips) {
+                String method = c.name.replaceFirst("\\[\\d+\\]$", "");
+                grouped.merge(c.cls + "." + method + "\u0000" + c.message, 1, Integer::sum);
+            }
+            grouped.forEach((key, n) -> {
+                String[] kv = key.split("\u0000", 2);
+                p.println((md ? "- skipped `" : "  skipped ") + kv[0] + (md ? "`" : "") + (n > 1 ? " (" + n + "x)" : "")
+                        + ": " + cut(kv[1], md));
+            });
             if (md) p.println();
         }
         p.println();
