@@ -70,12 +70,13 @@ public final class FixedBuffers {
         addresses = addr;
     }
 
-    /** Unregisters the buffers; operations already submitted keep theirs referenced until they complete. */
+    /** Unregisters the buffers; refused while READ_FIXED/WRITE_FIXED operations are in flight. */
     public void unregister() throws UringException {
         ring.checkOwner();
         if (buffers.length == 0) {
             throw new IllegalStateException("unregister: no buffers are registered");
         }
+        ring.checkTableIdle(false);
         int r = Native.unregisterBuffers(ring.handle());
         if (r < 0) {
             throw new UringException("io_uring_unregister(BUFFERS)", -r, null);

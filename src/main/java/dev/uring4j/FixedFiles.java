@@ -69,10 +69,11 @@ public final class FixedFiles {
         }
     }
 
-    /** Unregisters the table. Operations already submitted keep their files until they complete. */
+    /** Unregisters the table; refused while operations that use it are in flight. */
     public void unregister() throws UringException {
         ring.checkOwner();
         checkRegistered("unregister");
+        ring.checkTableIdle(true);
         check(Native.unregisterFiles(ring.handle()), "io_uring_unregister(FILES)", size);
         size = 0;
     }

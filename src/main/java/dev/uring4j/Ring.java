@@ -236,6 +236,20 @@ public final class Ring implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Refuses to unregister a table that operations in flight use: kernels before 6.x
+     * wait for them inside the unregister call (it never returns for a read that never
+     * completes), and after it the operations would refer to a table that is gone.
+     */
+    void checkTableIdle(boolean files) {
+        int users = files ? inFlight.fileTableUsers() : inFlight.bufferTableUsers();
+        if (users > 0) {
+            throw new IllegalStateException(users + " operation(s) in flight use the registered "
+                    + (files ? "file table" : "buffers") + ": reap them (or cancel them and reap the cancellations) "
+                    + "before unregistering; some kernels wait for them inside the unregister call");
+        }
+    }
+
     /** The ring fd for another ring's ATTACH_WQ. */
     int fdForAttach() {
         if (closed) {

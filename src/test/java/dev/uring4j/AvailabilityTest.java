@@ -17,9 +17,8 @@ class AvailabilityTest {
     @TempDir
     Path dir;
 
-    private static String classpath() throws Exception {
-        Path testClasses = Path.of(AvailabilityTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return testClasses + File.pathSeparator + System.getProperty("uring4j.test.classesDir");
+    private static String classpath() {
+        return TestSupport.childClasspath();
     }
 
     private static ChildResult probe(String... jvmArgs) throws Exception {

@@ -40,9 +40,8 @@ class GuestSysctlTest {
         }
     }
 
-    private static String classpath() throws Exception {
-        Path testClasses = Path.of(GuestSysctlTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return testClasses + File.pathSeparator + System.getProperty("uring4j.test.classesDir");
+    private static String classpath() {
+        return TestSupport.childClasspath();
     }
 
     private static ChildResult child(boolean asRoot, String main, String... args) throws Exception {

@@ -38,7 +38,7 @@ class ReliabilityTest {
         ChildResult r = TestSupport.run(List.of("/usr/bin/prlimit", "--nofile=200:200",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
-                "-cp", testClasses + File.pathSeparator + System.getProperty("uring4j.test.classesDir"),
+                "-cp", TestSupport.childClasspath(),
                 NofileMain.class.getName()));
         assertEquals(0, r.exitCode, r.output);
         assertTrue(r.output.contains("EMFILE message=openat /dev/null failed: EMFILE (Too many open files)"), r.output);

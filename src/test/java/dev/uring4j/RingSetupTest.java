@@ -60,12 +60,12 @@ class RingSetupTest {
 
     @Test
     void strictModeNamesTheRefusedFlagInsteadOfSteppingDown() {
-        RingOptions o = RingOptions.builder().entries(8).sqPoll(Duration.ofMillis(10), -1)
-                .flag(SetupFlag.COOP_TASKRUN, true).strict(true).build();
+        RingOptions o = RingOptions.builder().entries(8).flags(EnumSet.of(SetupFlag.COOP_TASKRUN))
+                .sqPoll(Duration.ofMillis(10), -1).strict(true).build();
         UringException e = assertThrows(UringException.class, () -> TestSupport.open(o));
         assertEquals("EINVAL", e.errnoName());
         assertTrue(e.getMessage().contains("strict mode: this kernel refuses"), e.getMessage());
-        assertTrue(e.getMessage().contains("TASKRUN"), e.getMessage());
+        assertTrue(e.getMessage().contains("refuses COOP_TASKRUN"), e.getMessage());
     }
 
     @Test

@@ -106,6 +106,33 @@ final class TestSupport {
         assertEquals(0, p.waitFor(), "mkfifo failed: " + out);
     }
 
+    /** Where the test classes were loaded from. */
+    static java.nio.file.Path testClassesDir() {
+        try {
+            return java.nio.file.Path.of(TestSupport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The main classes: -During4j.test.classesDir, else target/classes beside target/test-classes. */
+    static String classesDir() {
+        String p = System.getProperty("uring4j.test.classesDir");
+        return p != null ? p : testClassesDir().resolveSibling("classes").toString();
+    }
+
+    /** Class path for child JVMs: the test classes and the main classes. */
+    static String childClasspath() {
+        return testClassesDir() + java.io.File.pathSeparator + classesDir();
+    }
+
+    /** The seccomp helper built with the natives: the property, else its place in target/. */
+    static String seccompHelper() {
+        String p = System.getProperty("uring4j.test.seccompExec");
+        return p != null ? p : testClassesDir().resolveSibling("native-build").resolve("linux-x86_64").resolve("tools")
+                .resolve("uring4j-seccomp-exec").toString();
+    }
+
     /** Result of a child JVM. */
     static final class ChildResult {
         final int exitCode;

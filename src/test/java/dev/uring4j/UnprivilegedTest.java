@@ -25,9 +25,8 @@ import org.junit.jupiter.api.Test;
 class UnprivilegedTest {
     private static final AtomicInteger NEXT_UID = new AtomicInteger(47000 + (int) (ProcessHandle.current().pid() % 1000) * 10);
 
-    private static String classpath() throws Exception {
-        Path testClasses = Path.of(UnprivilegedTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return testClasses + File.pathSeparator + System.getProperty("uring4j.test.classesDir");
+    private static String classpath() {
+        return TestSupport.childClasspath();
     }
 
     private static void assumeRootWithTools() {
@@ -120,7 +119,7 @@ class UnprivilegedTest {
     }
 
     private static ChildResult underSeccomp(String errno, String main, String... args) throws Exception {
-        String helper = System.getProperty("uring4j.test.seccompExec");
+        String helper = TestSupport.seccompHelper();
         assertTrue(helper != null && Files.isExecutable(Path.of(helper)), "seccomp helper not built: " + helper);
         List<String> cmd = new ArrayList<>(List.of(helper, errno, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:-UsePerfData", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),

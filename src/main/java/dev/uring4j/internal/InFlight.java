@@ -16,6 +16,9 @@ public final class InFlight {
     private int[] generations;
     private int[] nextFree;
     private ByteBuffer[] scratch;
+    private byte[] uses;
+    private int fileTableUsers;
+    private int bufferTableUsers;
     private int freeHead = -1;
     private int used;
     private int active;
@@ -26,7 +29,34 @@ public final class InFlight {
         generations = new int[initialCapacity];
         nextFree = new int[initialCapacity];
         scratch = new ByteBuffer[initialCapacity];
+        uses = new byte[initialCapacity];
         Arrays.fill(generations, 1);
+    }
+
+    /** The slot's operation uses the registered file table. */
+    public static final int USES_FILE_TABLE = 1;
+    /** The slot's operation uses the registered buffers. */
+    public static final int USES_BUFFER_TABLE = 2;
+
+    /** Records which registration tables the slot's operation uses (until it is released). */
+    public void markUses(int slot, int bits) {
+        uses[slot] = (byte) bits;
+        if ((bits & USES_FILE_TABLE) != 0) {
+            fileTableUsers++;
+        }
+        if ((bits & USES_BUFFER_TABLE) != 0) {
+            bufferTableUsers++;
+        }
+    }
+
+    /** Operations in flight that use the file table. */
+    public int fileTableUsers() {
+        return fileTableUsers;
+    }
+
+    /** Operations in flight that use the registered buffers. */
+    public int bufferTableUsers() {
+        return bufferTableUsers;
     }
 
     /** Takes a free slot (growing the table if needed) and records the tag. */
@@ -79,6 +109,15 @@ public final class InFlight {
         if (refs[slot] != null) {
             refs[slot] = null;
         }
+        if (uses[slot] != 0) {
+            if ((uses[slot] & USES_FILE_TABLE) != 0) {
+                fileTableUsers--;
+            }
+            if ((uses[slot] & USES_BUFFER_TABLE) != 0) {
+                bufferTableUsers--;
+            }
+            uses[slot] = 0;
+        }
         int g = generations[slot] + 1;
         generations[slot] = g == 0 || g == -1 ? 1 : g; // keep user_data away from reserved values
         nextFree[slot] = freeHead;
@@ -122,5 +161,6 @@ public final class InFlight {
         Arrays.fill(generations, old, n, 1);
         nextFree = Arrays.copyOf(nextFree, n);
         scratch = Arrays.copyOf(scratch, n);
+        uses = Arrays.copyOf(uses, n);
     }
 }

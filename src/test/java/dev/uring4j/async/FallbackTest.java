@@ -26,7 +26,8 @@ class FallbackTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-During4j.library.path=" + System.getProperty("uring4j.library.path")));
         cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", testClasses + File.pathSeparator + System.getProperty("uring4j.test.classesDir"),
+        cmd.addAll(List.of("-cp", testClasses + File.pathSeparator + (System.getProperty("uring4j.test.classesDir") != null
+                ? System.getProperty("uring4j.test.classesDir") : testClasses.resolveSibling("classes").toString()),
                 AsyncFileCopyMain.class.getName(), file.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
