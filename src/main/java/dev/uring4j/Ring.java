@@ -875,6 +875,11 @@ public final class Ring implements AutoCloseable {
             }
         }
         long userData = inFlight.userData(slot);
+        int tables = ((sqeFlags & SqeFlags.FIXED_FILE) != 0 || (word40 >>> 32) != 0 ? InFlight.USES_FILE_TABLE : 0)
+                | (opcode == Opcode.READ_FIXED || opcode == Opcode.WRITE_FIXED ? InFlight.USES_BUFFER_TABLE : 0);
+        if (tables != 0) {
+            inFlight.markUses(slot, tables);
+        }
         // bits 16..31 of sqeFlags carry ioprio (per-op flags of network ops), set only internally
         long w0 = (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | (((sqeFlags >>> 16) & 0xffffL) << 16) | ((long) fd << 32);
         long w3 = (len & 0xffffffffL) | ((long) opFlags << 32);
