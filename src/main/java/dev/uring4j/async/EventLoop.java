@@ -510,6 +510,11 @@ public final class EventLoop implements AutoCloseable {
         }
         if (Thread.currentThread() != thread) {
             terminated.join();
+            try {
+                thread.join(); // returns only once the loop thread is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
