@@ -73,7 +73,7 @@ class RingFuzzTest {
         while (step < steps) {
             int entries = 1 + rnd.nextInt(64);
             RingOptions.Builder b = RingOptions.builder().entries(entries);
-            if (rnd.nextInt(4) == 0) {
+            if (rnd.nextInt(4) == 0 && UringSupport.get().isSqe128Supported() && UringSupport.get().isCqe32Supported()) {
                 b.flag(SetupFlag.SQE128, true).flag(SetupFlag.CQE32, true);
             }
             Ring ring = Ring.open(b.build());

@@ -80,9 +80,14 @@ public final class KnownIssues {
                 "liburing issue #1032; kernel commits 820d070feb66, 09fc75e0c035");
     }
 
-    /** Whether ring memory is charged to RLIMIT_MEMLOCK for callers without CAP_IPC_LOCK. */
+    /**
+     * Whether ring memory is charged to RLIMIT_MEMLOCK for callers without CAP_IPC_LOCK.
+     * Upstream moved rings to memcg in 5.12 (26bfa89e25f4); the 5.10 stable series has it
+     * too (measured on Debian 5.10.0-46: a 2-entry ring sets up with a memlock limit of 0),
+     * so only kernels before 5.10 and from 6.14 charge them.
+     */
     public static boolean chargesRingsToMemlock(KernelVersion k) {
-        return k.isBefore(5, 12, 0) || k.isAtLeast(6, 14, 0);
+        return k.isBefore(5, 10, 0) || k.isAtLeast(6, 14, 0);
     }
 
     public static KnownIssue memlockCharged(KernelVersion k) {
@@ -90,9 +95,9 @@ public final class KnownIssues {
         return new KnownIssue(MEMLOCK_CHARGED,
                 "ring memory counts against RLIMIT_MEMLOCK for users without CAP_IPC_LOCK (per user, released asynchronously)",
                 charged, "kernel " + k + ": " + (charged
-                        ? (k.isBefore(5, 12, 0) ? "before 5.12 rings are charged to RLIMIT_MEMLOCK"
+                        ? (k.isBefore(5, 10, 0) ? "before 5.12 (5.10 stable) rings are charged to RLIMIT_MEMLOCK"
                                 : "from 6.14 rings are charged to RLIMIT_MEMLOCK again")
-                        : "5.12 to 6.13 charge rings to the memory cgroup, not RLIMIT_MEMLOCK")
+                        : "5.12 to 6.13 (and 5.10 stable) charge rings to the memory cgroup, not RLIMIT_MEMLOCK")
                         + "; registered buffers are charged on every kernel",
                 "setup and registration failures with ENOMEM throw UringMemlockException with limit, locked and needed bytes",
                 "liburing issue #1408; kernel commit 26bfa89e25f4 (5.12)");
