@@ -83,7 +83,7 @@ public final class MemlockReport {
         return capIpcLock;
     }
 
-    /** Whether this kernel charges ring memory to the limit (before 5.12 and from 6.14). */
+    /** Whether this kernel charges ring memory to the limit (before 5.10 and from 6.14). */
     public boolean kernelChargesRings() {
         return kernelChargesRings;
     }

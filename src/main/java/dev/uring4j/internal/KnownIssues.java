@@ -95,7 +95,7 @@ public final class KnownIssues {
         return new KnownIssue(MEMLOCK_CHARGED,
                 "ring memory counts against RLIMIT_MEMLOCK for users without CAP_IPC_LOCK (per user, released asynchronously)",
                 charged, "kernel " + k + ": " + (charged
-                        ? (k.isBefore(5, 10, 0) ? "before 5.12 (5.10 stable) rings are charged to RLIMIT_MEMLOCK"
+                        ? (k.isBefore(5, 10, 0) ? "before 5.10 rings are charged to RLIMIT_MEMLOCK"
                                 : "from 6.14 rings are charged to RLIMIT_MEMLOCK again")
                         : "5.12 to 6.13 (and 5.10 stable) charge rings to the memory cgroup, not RLIMIT_MEMLOCK")
                         + "; registered buffers are charged on every kernel",
