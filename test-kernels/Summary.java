@@ -1,4 +1,5 @@
-// Summarises a test-kernels/run: reads each kernel's JUnit XML reports and run files,
+// Summarises a test-kernels/run: reads each kernel's test events (junit/progress-*.tsv from
+// TkProgressListener; they survive a killed JVM, unlike the XML reports) and run files,
 // prints per-kernel passed/failed/skipped with failure messages and skip reasons,
 // writes <results>/summary.md, and exits 1 if a test failed or a guest did not finish.
 // Run by test-kernels/run as: java Summary.java <results> <junit|script> <total s> <kernel>...
@@ -12,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.xml.parsers.DocumentBuilderFactory;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 public class Summary {
     record Case(String cls, String name, String outcome, String message) {}
@@ -73,15 +71,7 @@ public class Summary {
         Path ec = dir.resolve("guest-exit-code");
         k.finished = Files.exists(ec);
         if (k.finished) k.exitCode = Integer.parseInt(Files.readString(ec).trim());
-        if (junit) {
-            // junit/<class>/: TEST-*.xml from the launcher, result.txt and output.log from guest-junit.sh
-            Path reports = dir.resolve("junit");
-            if (Files.isDirectory(reports)) {
-                try (Stream<Path> s = Files.list(reports)) {
-                    for (Path cdir : s.filter(Files::isDirectory).sorted().toList()) readClass(cdir, k);
-                }
-            }
-        }
+        if (junit) readProgress(dir.resolve("junit"), k);
         if (k.timedOut) k.notes.add("the guest was killed after the per-kernel timeout");
         if (!k.finished) k.notes.add("the guest did not finish (see " + name + "/console.log)");
         else if (junit && k.cases.isEmpty()) k.notes.add("no JUnit report (guest exit " + k.exitCode + "; see " + name + "/guest.log)");
@@ -93,25 +83,67 @@ public class Summary {
         return k;
     }
 
-    static void readClass(Path cdir, Kernel k) throws Exception {
-        String cls = cdir.getFileName().toString();
-        String simple = cls.substring(cls.lastIndexOf('.') + 1);
-        int before = k.cases.size();
-        try (Stream<Path> s = Files.list(cdir)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList()) parse(p, k);
+    /**
+     * Reads junit/progress-<n>.tsv (one line per test event, written by TkProgressListener in
+     * JVM n) and junit/stop-<n>.txt (why JVM n was stopped, and what was running then).
+     */
+    static void readProgress(Path jdir, Kernel k) throws IOException {
+        if (!Files.isDirectory(jdir)) return;
+        List<Path> files;
+        try (Stream<Path> s = Files.list(jdir)) {
+            files = s.filter(p -> p.getFileName().toString().matches("progress-\\d+\\.tsv"))
+                    .sorted(java.util.Comparator.comparingInt(Summary::runNumber)).toList();
         }
-        Map<String, String> r = keyValues(cdir.resolve("result.txt"));
-        Path out = cdir.resolve("output.log");
-        String exit = r.get("exit"), hung = r.getOrDefault("hung", "no");
-        if (r.isEmpty()) {
-            k.cases.add(new Case(simple, "(class)", "failed", "its JVM did not finish (the guest stopped first)"));
-        } else if (!hung.equals("no")) {
-            k.cases.add(new Case(simple, "(class)", "failed", "killed after " + r.get("seconds") + " s (hung: " + hung
-                    + "; reports of its finished tests are lost); main thread: " + mainThread(out)
-                    + " [" + k.name + "/junit/" + cls + "/output.log]"));
-        } else if (!"0".equals(exit) && k.cases.subList(before, k.cases.size()).stream().noneMatch(c -> c.outcome.equals("failed"))) {
-            k.cases.add(new Case(simple, "(class)", "failed", "launcher exit " + exit + ": " + tail(out)));
+        Map<String, Case> cases = new LinkedHashMap<>();
+        for (Path f : files) {
+            int n = runNumber(f);
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                String[] x = line.split("\t", 7);
+                if (x.length < 5) continue;
+                String ev = x[0], kind = x[1], cls = simple(x[2]), name = kind.equals("C") ? "(class)" : x[3];
+                String key = cls + "." + name;
+                if (ev.equals("K")) {
+                    cases.put(key, new Case(cls, name, "skipped", x.length > 5 ? x[5] : ""));
+                } else if (ev.equals("E")) {
+                    String status = x.length > 5 ? x[5] : "?", msg = x.length > 6 ? x[6] : "";
+                    if (kind.equals("T")) {
+                        cases.put(key, new Case(cls, name, status.equals("SUCCESSFUL") ? "passed"
+                                : status.equals("ABORTED") ? "skipped" : "failed", msg));
+                    } else if (!status.equals("SUCCESSFUL")) {   // class-level: @BeforeAll, constructor, ...
+                        cases.put(key, new Case(cls, name, status.equals("ABORTED") ? "skipped" : "failed", msg));
+                    }
+                }
+            }
+            Map<String, String> stop = keyValues(jdir.resolve("stop-" + n + ".txt"));
+            if (stop.isEmpty()) continue;
+            String cls = simple(stop.getOrDefault("class", "?"));
+            String test = stop.getOrDefault("test", "");
+            String wcls = cls, wname = "(class)";
+            if (!test.isEmpty()) {
+                int paren = test.indexOf('(');
+                int cut = test.lastIndexOf('.', paren < 0 ? test.length() : paren);
+                wcls = simple(test.substring(0, Math.max(cut, 0)));
+                wname = test.substring(cut + 1);
+            }
+            String what = stop.get("reason") + " after " + stop.get("seconds") + " s of JVM " + n
+                    + "; the rest of " + cls + " did not run; main thread: " + mainThread(jdir.resolve("output-" + n + ".log"))
+                    + " [" + k.name + "/junit/output-" + n + ".log]";
+            cases.put(wcls + "." + wname, new Case(wcls, wname, "failed", what));
+            if (stop.containsKey("not run")) {
+                for (String c : stop.get("not run").split(", ")) {
+                    cases.put(simple(c) + ".(class)", new Case(simple(c), "(class)", "failed", "not run: JVM " + n + " stopped with no class running"));
+                }
+            }
         }
+        k.cases.addAll(cases.values());
+    }
+
+    static int runNumber(Path p) {
+        return Integer.parseInt(p.getFileName().toString().replaceAll("\\D", ""));
+    }
+
+    static String simple(String cls) {
+        return cls.substring(cls.lastIndexOf('.') + 1);
     }
 
     /** The top frames of the "main" thread in a thread dump, or "?". */
@@ -136,34 +168,6 @@ public class Summary {
         if (!Files.exists(out)) return "(no output)";
         List<String> lines = Files.readAllLines(out, StandardCharsets.ISO_8859_1);
         return oneLine(String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
-    }
-
-    static void parse(Path xml, Kernel k) throws Exception {
-        var f = DocumentBuilderFactory.newInstance();
-        var doc = f.newDocumentBuilder().parse(xml.toFile());
-        NodeList tcs = doc.getElementsByTagName("testcase");
-        for (int i = 0; i < tcs.getLength(); i++) {
-            Element tc = (Element) tcs.item(i);
-            String cls = tc.getAttribute("classname");
-            cls = cls.substring(cls.lastIndexOf('.') + 1);
-            String outcome = "passed", msg = "";
-            for (String tag : new String[] {"failure", "error", "skipped"}) {
-                NodeList n = tc.getElementsByTagName(tag);
-                if (n.getLength() > 0) {
-                    Element e = (Element) n.item(0);
-                    outcome = tag.equals("skipped") ? "skipped" : "failed";
-                    msg = e.getAttribute("message");
-                    if (msg.isBlank()) msg = e.getTextContent();
-                    if (msg.isBlank()) msg = e.getAttribute("type");
-                    if (outcome.equals("skipped")) {   // a reason, or an aborted test's stack trace: keep its first line
-                        msg = msg.strip().lines().findFirst().orElse("")
-                                .replaceFirst("^org\\.opentest4j\\.TestAbortedException: ", "");
-                    }
-                    break;
-                }
-            }
-            k.cases.add(new Case(cls, tc.getAttribute("name"), outcome, oneLine(msg)));
-        }
     }
 
     static String oneLine(String s) {
@@ -231,7 +235,7 @@ public class Summary {
         }
         p.println();
         if (md) p.println("Total time: " + total + " s. Per kernel: `<name>/console.log` (serial console), `guest.log`"
-                + " (what the guest script printed), `kernel-version.txt`, `dmesg.txt`" + (junit ? ", `junit/*.xml`." : "."));
+                + " (what the guest script printed), `kernel-version.txt`, `dmesg.txt`" + (junit ? ", `junit/` (events, XML reports, JVM output)." : "."));
         else p.println("total time " + total + " s");
         if (junit) p.println((md ? "\n" : "") + passed + " passed, " + failed + " failed, " + skipped + " skipped");
         return out.toString(StandardCharsets.UTF_8);
