@@ -83,7 +83,7 @@ public final class MemlockReport {
         return capIpcLock;
     }
 
-    /** Whether this kernel charges ring memory to the limit (before 5.10 and from 6.14). */
+    /** Whether this kernel charges ring memory to the limit (before 5.10, and 6.14 up to 7.0). */
     public boolean kernelChargesRings() {
         return kernelChargesRings;
     }
@@ -146,7 +146,7 @@ public final class MemlockReport {
         return what + " needs " + needed + " bytes of locked memory; RLIMIT_MEMLOCK is " + text(softLimit)
                 + " (hard " + text(hardLimit) + ") and this process already has " + lockedBytes()
                 + " bytes locked or pinned (VmLck " + vmLck + ", VmPin " + vmPin + "). "
-                + (kernelChargesRings ? "This kernel charges io_uring rings to the limit (kernels before 5.10, and from 6.14, "
+                + (kernelChargesRings ? "This kernel charges io_uring rings to the limit (kernels before 5.10, and 6.14 up to 7.0, "
                         + "for callers without CAP_IPC_LOCK)." : "This kernel charges registered buffers, not rings, to the limit.")
                 + " Fix: " + advice(needed);
     }

@@ -242,11 +242,15 @@ public final class Ring implements AutoCloseable {
      * completes), and after it the operations would refer to a table that is gone.
      */
     void checkTableIdle(boolean files) {
-        int users = files ? inFlight.fileTableUsers() : inFlight.bufferTableUsers();
+        // Kernels up to at least 6.12 make unregister wait for every request in flight, not
+        // only those using the table (measured in the kernel matrix: a pending read made it hang).
+        int users = inFlight.active() - staged;
         if (users > 0) {
-            throw new IllegalStateException(users + " operation(s) in flight use the registered "
-                    + (files ? "file table" : "buffers") + ": reap them (or cancel them and reap the cancellations) "
-                    + "before unregistering; some kernels wait for them inside the unregister call");
+            int direct = files ? inFlight.fileTableUsers() : inFlight.bufferTableUsers();
+            throw new IllegalStateException(users + " operation(s) are in flight (" + direct + " of them use the "
+                    + (files ? "file table" : "registered buffers") + "): reap them (or cancel them and reap the "
+                    + "cancellations) before unregistering; kernels up to 6.12 wait for every request inside the "
+                    + "unregister call");
         }
     }
 

@@ -37,7 +37,7 @@ public class UringMemlockException extends UringException {
         return needed;
     }
 
-    /** Whether this kernel charges ring memory to RLIMIT_MEMLOCK (before 5.10, and from 6.14, without CAP_IPC_LOCK). */
+    /** Whether this kernel charges ring memory to RLIMIT_MEMLOCK (before 5.10, and 6.14 up to 7.0, without CAP_IPC_LOCK). */
     public boolean ringsCharged() {
         return ringsCharged;
     }

@@ -57,6 +57,7 @@ class KnownIssuesTest {
         assertFalse(KnownIssues.chargesRingsToMemlock(v("6.13.12")));
         assertTrue(KnownIssues.chargesRingsToMemlock(v("6.14.0")));
         assertTrue(KnownIssues.chargesRingsToMemlock(v("6.18.15")));
+        assertFalse(KnownIssues.chargesRingsToMemlock(v("7.3.4")), "7.3.4: measured in the kernel matrix");
     }
 
     @Test
