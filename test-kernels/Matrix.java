@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * Builds the support matrix (kernel x feature) from a test-kernels results directory:
  * each guest's {@code doctor.json} (what the probe found) and its JUnit reports.
  *
- * <pre>java test-kernels/Matrix.java RESULTS_DIR OUT.md</pre>
+ * <pre>java test-kernels/Matrix.java RESULTS_DIR OUT.md [DOCTOR_RESULTS_DIR]</pre>
+ * (the doctor's files may come from a separate {@code --guest-script test-kernels/doctor.sh} run)
  */
 public final class Matrix {
     private static final String[] OPTIONAL = {"SINGLE_ISSUER", "DEFER_TASKRUN", "COOP_TASKRUN", "TASKRUN_FLAG", "SUBMIT_ALL",
@@ -22,8 +23,9 @@ public final class Matrix {
 
     public static void main(String[] args) throws IOException {
         Path results = Path.of(args[0]);
+        Path doctors = args.length > 2 ? Path.of(args[2]) : results;
         List<Path> kernels = new ArrayList<>();
-        try (Stream<Path> s = Files.list(results)) {
+        try (Stream<Path> s = Files.list(doctors)) {
             s.filter(p -> Files.exists(p.resolve("doctor.json"))).sorted((a, b) -> version(a).compareTo(version(b)))
                     .forEach(kernels::add);
         }
@@ -38,7 +40,7 @@ public final class Matrix {
         for (Path k : kernels) {
             String json = Files.readString(k.resolve("doctor.json"));
             header.add(k.getFileName() + " (" + str(json, "kernelRelease") + ")");
-            columns.add(column(json, k));
+            columns.add(column(json, k, results.resolve(k.getFileName())));
         }
         md.append('|').append(String.join(" | ", header)).append("|\n|");
         md.append("---|".repeat(header.size())).append('\n');
@@ -64,7 +66,7 @@ public final class Matrix {
         }
     }
 
-    private static Map<String, String> column(String json, Path k) throws IOException {
+    private static Map<String, String> column(String json, Path k, Path junitResults) throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("upstream version", str(json, "kernelVersion"));
         boolean available = json.contains("\"available\": true");
@@ -87,7 +89,7 @@ public final class Matrix {
             Matcher m = Pattern.compile("\"id\": \"" + issue + "\",\\s*\"affected\": (true|false)").matcher(json);
             c.put("known issue " + issue, m.find() ? (m.group(1).equals("true") ? "AFFECTED" : "not affected") : "");
         }
-        c.put("kernel tests passed / failed / skipped", tests(k));
+        c.put("kernel tests passed / failed / skipped", tests(junitResults));
         return c;
     }
 

@@ -13,6 +13,9 @@
 jdir=$TK_RESULTS/junit
 mkdir -p "$jdir"
 "$TK_JAVA" -version 2>&1
+# The doctor's view of this kernel first: the support matrix is built from it.
+. "$(dirname "${BASH_SOURCE[0]}")/doctor.sh"
+tk_doctor
 remaining=("${TK_CLASSES[@]}")
 overall=0
 n=0

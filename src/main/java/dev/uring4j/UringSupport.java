@@ -52,6 +52,7 @@ public final class UringSupport {
     private final boolean[] ops = new boolean[256];
     private final Map<String, FlagSupport> flags;
     private final List<KnownIssue> knownIssues;
+    private final boolean syncCancel;
 
     private UringSupport() {
         kernelRelease = Uring.kernelRelease();
@@ -69,10 +70,13 @@ public final class UringSupport {
         Map<String, FlagSupport> f = new LinkedHashMap<>();
         int feat = 0;
         int last = -1;
+        boolean sync = false;
         if (cause == null) {
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
             long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring > 0) {
+                int r = Native.syncCancelAll(ring, 0); // nothing to cancel: ENOENT where it exists, EINVAL before 6.0
+                sync = r != -Errno.EINVAL && r != -Errno.EOPNOTSUPP;
                 Native.ringDestroy(ring, true);
                 feat = info.getInt(Native.INFO_FEATURES);
                 last = info.getInt(Native.INFO_LAST_OP);
@@ -94,6 +98,7 @@ public final class UringSupport {
         }
         features = feat;
         lastOp = last;
+        syncCancel = sync;
         flags = Collections.unmodifiableMap(f);
         int[] lib = parseLiburing(liburingVersion);
         knownIssues = kernelVersion == null ? List.of()
@@ -262,6 +267,11 @@ public final class UringSupport {
 
     public boolean isRegisteredFdOnlySupported() {
         return flag("REGISTERED_FD_ONLY");
+    }
+
+    /** Whether IORING_REGISTER_SYNC_CANCEL exists (6.0): close cancels without going through the SQ. */
+    public boolean isSyncCancelSupported() {
+        return syncCancel;
     }
 
     /** Whether waits can carry a timeout without an extra SQE (IORING_FEAT_EXT_ARG, 5.11). */
