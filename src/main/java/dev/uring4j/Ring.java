@@ -568,6 +568,30 @@ public final class Ring implements AutoCloseable {
         return stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, 0L);
     }
 
+    /**
+     * Prepares accept into fixed file slot {@code slot} of {@link #fixedFiles()} (5.19+),
+     * or into a slot the kernel picks with {@link FixedFiles#ALLOC} (then the result is the
+     * slot). Multishot needs ALLOC: each connection gets its own slot.
+     */
+    public long acceptDirect(int fd, int flags, int slot, boolean multishot, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        checkFd("acceptDirect", fd, sqeFlags);
+        if ((flags & Linux.SOCK_CLOEXEC) != 0) {
+            throw new IllegalArgumentException("acceptDirect: SOCK_CLOEXEC does not apply to fixed slots (the kernel refuses it)");
+        }
+        if (slot != FixedFiles.ALLOC) {
+            if (multishot) {
+                throw new IllegalArgumentException("acceptDirect: multishot needs FixedFiles.ALLOC (a slot per connection)");
+            }
+            fixedFiles.checkSlot("acceptDirect", slot);
+        } else if (!fixedFiles.isRegistered()) {
+            fixedFiles.checkSlot("acceptDirect", 0);
+        }
+        long fileIndex = slot == FixedFiles.ALLOC ? 0xffffffffL : slot + 1L;
+        return stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, fileIndex << 32);
+    }
+
     /** Prepares send of {@code src[index, index+length)} with MSG_* flags (e.g. {@link Linux#MSG_NOSIGNAL}). */
     public long send(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {

@@ -149,6 +149,36 @@ class NetworkOpsTest {
     }
 
     @Test
+    void acceptIntoFixedSlotsAndUseThemBySlot() throws Exception {
+        assumeSocketOp();
+        try (Ring ring = TestSupport.open()) {
+            int server = socket(ring);
+            Sockets.bind(server, LOOPBACK);
+            Sockets.listen(server, 4);
+            int client = socket(ring);
+            ring.fixedFiles().registerSparse(4);
+            Collector c = new Collector();
+            ring.acceptDirect(server, 0, 2, false, 0, 1);
+            ring.connect(client, Sockets.localAddress(server), 0, 2);
+            c.await(ring, 2);
+            assertEquals(0, c.res(1), "accepted into slot 2 (no regular fd)");
+            ring.send(client, ByteBuffer.allocateDirect(3).put(new byte[] {7, 8, 9}).flip(), 0, 3, Linux.MSG_NOSIGNAL, 0, 3);
+            ByteBuffer in = ByteBuffer.allocateDirect(3);
+            ring.recv(2, in, 0, 3, Linux.MSG_WAITALL, SqeFlags.FIXED_FILE, 4);
+            c.await(ring, 4);
+            assertEquals(3, c.res(4));
+            assertEquals(9, in.get(2));
+            assertThrows(IllegalArgumentException.class, () -> ring.acceptDirect(server, 0, 1, true, 0, 5));
+            assertThrows(IllegalArgumentException.class, () -> ring.acceptDirect(server, Linux.SOCK_CLOEXEC, 1, false, 0, 5));
+            assertThrows(IndexOutOfBoundsException.class, () -> ring.acceptDirect(server, 0, 4, false, 0, 5));
+            ring.closeDirect(2, 0, 6);
+            assertEquals(0, c.await(ring, 5).res(6));
+            TestSupport.closeFd(ring, client);
+            TestSupport.closeFd(ring, server);
+        }
+    }
+
+    @Test
     void pollAndLinkedTimeout() throws Exception {
         assumeSocketOp();
         try (Ring ring = TestSupport.open()) {

@@ -221,7 +221,23 @@ public final class EventLoop implements AutoCloseable {
         }
         task.loop = this;
         enqueue(task);
+        if (state.get() == TERMINATED) {
+            // The loop ended between the check above and the enqueue, possibly after its last
+            // look at the queue: complete whatever is left so that no future waits forever.
+            failLeftovers();
+        }
         return true;
+    }
+
+    private void failLeftovers() {
+        LoopTask<?> r;
+        while ((r = queue.poll()) != null) {
+            if (r instanceof CloseSweep) {
+                r.complete(null);
+            } else if (!(r instanceof CancelTask)) {
+                fail(r, new RejectedExecutionException("event loop " + thread.getName() + " is shut down"));
+            }
+        }
     }
 
     /** Called by LoopTask.cancel on any thread. */
@@ -476,14 +492,7 @@ public final class EventLoop implements AutoCloseable {
             if (fd >= 0) {
                 Native.close(fd);
             }
-            LoopTask<?> r;
-            while ((r = queue.poll()) != null) {
-                if (r instanceof CloseSweep) {
-                    r.complete(null);
-                } else if (!(r instanceof CancelTask)) {
-                    fail(r, new CancellationException("event loop " + thread.getName() + " shut down before the operation started"));
-                }
-            }
+            failLeftovers();
             for (int i = 0; i < used; i++) {
                 if (requests[i] != null) {
                     LoopTask<?> left = requests[i];
