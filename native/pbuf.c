@@ -36,11 +36,3 @@ int u4j_pbuf_unregister(struct u4j_ring *r, int bgid, void *br, unsigned entries
 	}
 	return ret;
 }
-
-int u4j_pbuf_group_registered(const struct u4j_ring *r, unsigned bgid)
-{
-	for (unsigned i = 0; i < r->nr_pbuf_groups; i++)
-		if (r->pbuf_groups[i] == bgid)
-			return 1;
-	return 0;
-}

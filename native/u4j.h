@@ -115,7 +115,15 @@ int u4j_sockname(int fd, void *addr, int cap);
 /* pbuf.c: provided-buffer rings (5.19+); Java fills and recycles the entries. */
 void *u4j_pbuf_register(struct u4j_ring *r, int bgid, unsigned entries, int *err);
 int u4j_pbuf_unregister(struct u4j_ring *r, int bgid, void *br, unsigned entries);
-int u4j_pbuf_group_registered(const struct u4j_ring *r, unsigned bgid);
+
+/* Whether a provided-buffer group id is registered (used by the validator). */
+static inline int u4j_pbuf_group_registered(const struct u4j_ring *r, unsigned bgid)
+{
+	for (unsigned i = 0; i < r->nr_pbuf_groups; i++)
+		if (r->pbuf_groups[i] == bgid)
+			return 1;
+	return 0;
+}
 
 /* mem.c: page-aligned zeroed memory for NO_MMAP rings (optionally a huge page). */
 void *u4j_mem_map(size_t size, int huge, int *err);
