@@ -452,11 +452,8 @@ public final class Ring implements AutoCloseable {
             throw new IllegalArgumentException("timeout and count must be >= 0, got " + timeout + " " + unit
                     + " and count " + count);
         }
-        long nanos = unit.toNanos(timeout);
         int slot = inFlight.acquire(tag);
-        ByteBuffer ts = inFlight.scratch(slot, 16);
-        ts.putLong(0, nanos / 1_000_000_000L).putLong(8, nanos % 1_000_000_000L);
-        return stageSlot(slot, Opcode.TIMEOUT, sqeFlags, -1, count, Memory.address(ts), 1, 0);
+        return stageSlot(slot, Opcode.TIMEOUT, sqeFlags, -1, count, timespec(slot, unit.toNanos(timeout)), 1, 0);
     }
 
     /**
@@ -643,11 +640,8 @@ public final class Ring implements AutoCloseable {
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout must be >= 0, got " + timeout + " " + unit);
         }
-        long nanos = unit.toNanos(timeout);
         int slot = inFlight.acquire(tag);
-        ByteBuffer ts = inFlight.scratch(slot, 16);
-        ts.putLong(0, nanos / 1_000_000_000L).putLong(8, nanos % 1_000_000_000L);
-        return stageSlot(slot, Opcode.LINK_TIMEOUT, sqeFlags, -1, 0, Memory.address(ts), 1, 0);
+        return stageSlot(slot, Opcode.LINK_TIMEOUT, sqeFlags, -1, 0, timespec(slot, unit.toNanos(timeout)), 1, 0);
     }
 
     /**
@@ -960,6 +954,13 @@ public final class Ring implements AutoCloseable {
             iov.putLong(i * 16, addresses[i]).putLong(i * 16 + 8, refs[i].remaining());
         }
         return stageSlot(slot, opcode, sqeFlags, fd, offset, Memory.address(iov), refs.length, 0);
+    }
+
+    /** A struct __kernel_timespec in the slot's scratch memory; its address. */
+    private long timespec(int slot, long nanos) {
+        ByteBuffer ts = inFlight.scratch(slot, 16);
+        ts.putLong(0, nanos / 1_000_000_000L).putLong(8, nanos % 1_000_000_000L);
+        return Memory.address(ts);
     }
 
     private long putPath(int slot, byte[] bytes) {

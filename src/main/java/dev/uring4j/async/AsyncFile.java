@@ -184,19 +184,22 @@ public abstract class AsyncFile implements AutoCloseable {
         AsyncFuture<Integer> result = new AsyncFuture<>(null);
         int wanted = dst.remaining();
         return track(() -> {
-            readMore(dst, position, 0, wanted, result);
+            transferMore(true, dst, position, 0, wanted, result);
             return result;
         });
     }
 
-    private void readMore(ByteBuffer dst, long position, int done, int wanted, AsyncFuture<Integer> result) {
+    /** One step of readFully/writeFully: transfer more, then recurse on completion until done. */
+    private void transferMore(boolean read, ByteBuffer buffer, long position, int done, int wanted,
+                              AsyncFuture<Integer> result) {
         if (done == wanted) {
             result.complete(done);
             return;
         }
         CompletableFuture<Integer> step;
         try {
-            step = isClosed() ? CompletableFuture.failedFuture(new AsynchronousCloseException()) : read(dst, position + done);
+            step = isClosed() ? CompletableFuture.failedFuture(new AsynchronousCloseException())
+                    : read ? read(buffer, position + done) : write(buffer, position + done);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
             return;
@@ -209,7 +212,7 @@ public abstract class AsyncFile implements AutoCloseable {
                 result.completeExceptionally(new EOFException("end of " + path + " at position " + (position + done)
                         + " after " + done + " of " + wanted + " bytes"));
             } else {
-                readMore(dst, position, done + n, wanted, result);
+                transferMore(read, buffer, position, done + n, wanted, result);
             }
         });
     }
@@ -220,30 +223,8 @@ public abstract class AsyncFile implements AutoCloseable {
         AsyncFuture<Integer> result = new AsyncFuture<>(null);
         int wanted = src.remaining();
         return track(() -> {
-            writeMore(src, position, 0, wanted, result);
+            transferMore(false, src, position, 0, wanted, result);
             return result;
-        });
-    }
-
-    private void writeMore(ByteBuffer src, long position, int done, int wanted, AsyncFuture<Integer> result) {
-        if (done == wanted) {
-            result.complete(done);
-            return;
-        }
-        CompletableFuture<Integer> step;
-        try {
-            step = isClosed() ? CompletableFuture.failedFuture(new AsynchronousCloseException()) : write(src, position + done);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return;
-        }
-        result.dependOn(step);
-        step.whenComplete((n, ex) -> {
-            if (ex != null) {
-                result.completeExceptionally(ex);
-            } else {
-                writeMore(src, position, done + n, wanted, result);
-            }
         });
     }
 
