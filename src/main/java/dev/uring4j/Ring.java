@@ -1104,7 +1104,7 @@ public final class Ring implements AutoCloseable {
             int kept = inFlight.active();
             inFlight.forEachActive(slot -> {
                 LEAKED.add(inFlight.reference(slot));
-                LEAKED.add(inFlight.scratch(slot, 0));
+                LEAKED.add(inFlight.scratchIfAny(slot)); // not scratch(): that would allocate one to leak
                 synthesize(inFlight.userData(slot), -Errno.ECANCELED);
             });
             LOG.log(System.Logger.Level.WARNING, "io_uring ring closed with " + kept + " operation(s) the kernel had "

@@ -152,6 +152,11 @@ public final class InFlight {
         return b;
     }
 
+    /** The slot's scratch memory if it has any (what the kernel may still read), else null. */
+    public ByteBuffer scratchIfAny(int slot) {
+        return scratch[slot];
+    }
+
     private void grow() {
         int n = tags.length * 2;
         tags = Arrays.copyOf(tags, n);
