@@ -1,7 +1,6 @@
 package dev.uring4j.async;
 
 import dev.uring4j.Uring;
-import dev.uring4j.UringException;
 import dev.uring4j.UringUnavailableException;
 import java.io.EOFException;
 import java.io.IOException;
