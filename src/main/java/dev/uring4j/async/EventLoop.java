@@ -107,41 +107,34 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** A message to the loop thread itself: it is handled in drainQueue, never staged on the ring. */
+    private abstract static class ControlTask extends LoopTask<Void> {
+        @Override
+        final long prepare(Ring ring, long tag) {
+            throw new AssertionError("control tasks are handled by the loop, not prepared");
+        }
+
+        @Override
+        final void onResult(int res, int flags) {
+            throw new AssertionError("control tasks have no ring result");
+        }
+    }
+
     /** Asks the loop to cancel an in-flight task in the kernel. */
-    private static final class CancelTask extends LoopTask<Void> {
+    private static final class CancelTask extends ControlTask {
         final LoopTask<?> target;
 
         CancelTask(LoopTask<?> target) {
             this.target = target;
         }
-
-        @Override
-        long prepare(Ring ring, long tag) {
-            throw new AssertionError();
-        }
-
-        @Override
-        void onResult(int res, int flags) {
-            throw new AssertionError();
-        }
     }
 
     /** Fails (AsynchronousCloseException) and cancels every task of a file being closed. */
-    static final class CloseSweep extends LoopTask<Void> {
+    static final class CloseSweep extends ControlTask {
         final AsyncFile file;
 
         CloseSweep(AsyncFile file) {
             this.file = file;
-        }
-
-        @Override
-        long prepare(Ring ring, long tag) {
-            throw new AssertionError();
-        }
-
-        @Override
-        void onResult(int res, int flags) {
-            throw new AssertionError();
         }
     }
 
