@@ -30,13 +30,19 @@ class NetworkOpsTest {
         return UringException.check("socket", c.await(ring, 1).res(1));
     }
 
+    /** A TCP socket created through the ring, bound to a free loopback port and listening. */
+    static int listening(Ring ring, int backlog) throws UringException {
+        int server = socket(ring);
+        Sockets.bind(server, LOOPBACK);
+        Sockets.listen(server, backlog);
+        return server;
+    }
+
     @Test
     void connectAcceptSendRecvShutdownOverLoopback() throws Exception {
         assumeSocketOp();
         try (Ring ring = TestSupport.open()) {
-            int server = socket(ring);
-            Sockets.bind(server, LOOPBACK);
-            Sockets.listen(server, 16);
+            int server = listening(ring, 16);
             InetSocketAddress bound = Sockets.localAddress(server);
             assertTrue(bound.getPort() > 0, bound.toString());
 
@@ -100,9 +106,7 @@ class NetworkOpsTest {
     void multishotAcceptDeliversEveryConnectionUntilCancelled() throws Exception {
         assumeSocketOp();
         try (Ring ring = TestSupport.open()) {
-            int server = socket(ring);
-            Sockets.bind(server, LOOPBACK);
-            Sockets.listen(server, 16);
+            int server = listening(ring, 16);
             InetSocketAddress bound = Sockets.localAddress(server);
             Collector c = new Collector();
             java.util.List<int[]> accepted = new java.util.ArrayList<>();
@@ -152,9 +156,7 @@ class NetworkOpsTest {
     void acceptIntoFixedSlotsAndUseThemBySlot() throws Exception {
         assumeSocketOp();
         try (Ring ring = TestSupport.open()) {
-            int server = socket(ring);
-            Sockets.bind(server, LOOPBACK);
-            Sockets.listen(server, 4);
+            int server = listening(ring, 4);
             int client = socket(ring);
             ring.fixedFiles().registerSparse(4);
             Collector c = new Collector();
@@ -182,9 +184,7 @@ class NetworkOpsTest {
     void pollAndLinkedTimeout() throws Exception {
         assumeSocketOp();
         try (Ring ring = TestSupport.open()) {
-            int server = socket(ring);
-            Sockets.bind(server, LOOPBACK);
-            Sockets.listen(server, 4);
+            int server = listening(ring, 4);
             int client = socket(ring);
             Collector c = new Collector();
             ring.accept(server, Linux.SOCK_CLOEXEC, false, 0, 1);

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.TestSupport.Collector;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -23,16 +21,13 @@ class ProvidedBuffersTest {
     /** A connected pair: {server-side conn, client}. */
     private static int[] pair(Ring ring) throws UringException {
         Collector c = new Collector();
-        ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, 1);
+        int server = NetworkOpsTest.listening(ring, 1);
         ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, 2);
-        c.await(ring, 2);
-        int server = UringException.check("socket", c.res(1));
+        c.await(ring, 1);
         int client = UringException.check("socket", c.res(2));
-        Sockets.bind(server, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Sockets.listen(server, 1);
         ring.accept(server, Linux.SOCK_CLOEXEC, false, 0, 3);
         ring.connect(client, Sockets.localAddress(server), 0, 4);
-        c.await(ring, 4);
+        c.await(ring, 3);
         assertEquals(0, c.res(4));
         int conn = UringException.check("accept", c.res(3));
         TestSupport.closeFd(ring, server);
