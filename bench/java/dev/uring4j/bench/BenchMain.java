@@ -286,6 +286,15 @@ public final class BenchMain {
         return o;
     }
 
+    /** The same options for the JDK contenders: O_DIRECT is the JDK's ExtendedOpenOption there. */
+    private Set<OpenOption> jdkOpenOptions() {
+        Set<OpenOption> opts = new HashSet<>(openOptions());
+        if (opts.remove(UringOpenOption.DIRECT)) {
+            opts.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        }
+        return opts;
+    }
+
     private void asyncFile(List<Thread> workers) throws Exception {
         List<EventLoop> group = new ArrayList<>();
         for (int i = 0; i < loops; i++) {
@@ -369,10 +378,7 @@ public final class BenchMain {
     // ------------------------------------------------------------------ JDK contenders
 
     private void fileChannel(List<Thread> workers) throws Exception {
-        Set<OpenOption> opts = new HashSet<>(openOptions());
-        if (opts.remove(UringOpenOption.DIRECT)) {
-            opts.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
-        }
+        Set<OpenOption> opts = jdkOpenOptions();
         try (FileChannel ch = FileChannel.open(file, opts)) {
             if (workload.equals("seqwrite")) {
                 ByteBuffer buf = buffer();
@@ -423,10 +429,7 @@ public final class BenchMain {
     }
 
     private void afc() throws Exception {
-        Set<OpenOption> opts = new HashSet<>(openOptions());
-        if (opts.remove(UringOpenOption.DIRECT)) {
-            opts.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
-        }
+        Set<OpenOption> opts = jdkOpenOptions();
         try (AsynchronousFileChannel ch = AsynchronousFileChannel.open(file, opts, null)) {
             if (workload.equals("seqwrite")) {
                 ByteBuffer buf = buffer();
