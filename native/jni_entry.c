@@ -108,7 +108,7 @@ static jint unregister_files(JNIEnv *env, jclass c, jlong ring)
 static jint register_buffers(JNIEnv *env, jclass c, jlong ring, jlong iovs, jint n)
 {
 	(void)env; (void)c;
-	if (!ring || !iovs || n <= 0)
+	if (!ring || !iovs || n <= 0 || n > (1 << 14)) /* IORING_MAX_REG_BUFFERS; also bounds the copy */
 		return -EINVAL;
 	return u4j_register_buffers(PTR(ring), PTR(iovs), (unsigned)n);
 }
