@@ -21,13 +21,16 @@ import javax.imageio.ImageIO;
 
 /**
  * Turns the JSON lines of a benchmark run into a markdown table (medians, min-max, ratios
- * to the C ceiling of the same workload) and a PNG chart of the ratios.
+ * to the C ceiling of the same workload) and a PNG chart of the ratios. The echo workloads
+ * have no C ceiling: their tables give round trips and ratios to Netty epoll instead.
  *
  * <pre>java BenchReport results.jsonl out.md out.png "machine description"</pre>
  */
 public final class BenchReport {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|[-0-9.eE]+)");
     private static final String C = "C liburing";
+    /** The reference of the echo tables: EchoBench's --server netty-epoll. */
+    private static final String NETTY_EPOLL = "Netty 4.2 epoll (1 event loop)";
 
     private BenchReport() {}
 
@@ -85,6 +88,23 @@ public final class BenchReport {
         return null;
     }
 
+    private static boolean echo(String workload) {
+        return workload.startsWith("echo-");
+    }
+
+    /** The row that {@code r} is compared with: the C ceiling, or Netty epoll for echo. */
+    private static Row reference(List<Row> rows, Row r) {
+        if (!echo(r.workload)) {
+            return ceiling(rows, r);
+        }
+        for (Row c : rows) {
+            if (c.contender.equals(NETTY_EPOLL) && c.workload.equals(r.workload) && c.depth == r.depth) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     static String title(String workload, int depth) {
         switch (workload) {
             case "nop": return "NOP, batches of " + depth;
@@ -92,9 +112,9 @@ public final class BenchReport {
             case "directread": return "4 KiB random reads, O_DIRECT, depth " + depth;
             case "seqwrite": return "64 KiB sequential writes, fdatasync every 64";
             default:
-                if (workload.startsWith("echo-")) {
+                if (echo(workload)) {
                     return "TCP echo on loopback, " + workload.substring(5).replace("B", " B") + " messages, " + depth
-                            + " connection" + (depth > 1 ? "s" : "") + " (round trips/s; no C ceiling: compare uring4j with NIO)";
+                            + " connection" + (depth > 1 ? "s" : "") + " (no C ceiling: ratios are to Netty epoll)";
                 }
                 return workload + " depth " + depth;
         }
@@ -104,17 +124,28 @@ public final class BenchReport {
         StringBuilder sb = new StringBuilder("# uring4j benchmark results\n\n");
         sb.append(machine).append("\n\nMedians over the rounds (min-max in brackets); ratios are to the C liburing ceiling ")
                 .append("of the same workload in the same run. CPU is process CPU time (user+sys, all threads) per operation; ")
-                .append("allocation is bytes allocated by all Java threads per operation.\n");
+                .append("allocation is bytes allocated by all Java threads per operation. The TCP echo tables have no C ceiling: ")
+                .append("an operation is one round trip, the clients run in the same JVM (their CPU is counted for every server ")
+                .append("alike), and ratios are to Netty 4.2 epoll on one event loop thread in the same run.\n");
         String current = "";
         for (Row r : rows) {
             String t = title(r.workload, r.depth);
+            boolean echo = echo(r.workload);
             if (!t.equals(current)) {
                 current = t;
-                sb.append("\n## ").append(t).append("\n\n")
-                        .append("| contender | ops/s (median) | min-max | x C | CPU ns/op | CPU x C | alloc B/op | runs |\n")
-                        .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                sb.append("\n## ").append(t).append("\n\n").append(echo
+                        ? "| contender | round trips/s (median) | min-max | x Netty epoll | CPU ns/round trip | CPU x Netty epoll | runs |\n"
+                                + "|---|---:|---:|---:|---:|---:|---:|\n"
+                        : "| contender | ops/s (median) | min-max | x C | CPU ns/op | CPU x C | alloc B/op | runs |\n"
+                                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
             }
-            Row c = ceiling(rows, r);
+            Row c = reference(rows, r);
+            if (echo) {
+                sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %,.0f | %s | %d |%n",
+                        r.contender, r.median, r.min, r.max, c == null ? "" : String.format(Locale.ROOT, "%.2f", r.median / c.median),
+                        r.cpu, c == null ? "" : String.format(Locale.ROOT, "%.2f", r.cpu / c.cpu), r.runs));
+                continue;
+            }
             sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %,.0f | %s | %.1f | %d |%n",
                     r.contender, r.median, r.min, r.max, c == null ? "" : String.format(Locale.ROOT, "%.2f", r.median / c.median),
                     r.cpu, c == null ? "" : String.format(Locale.ROOT, "%.2f", r.cpu / c.cpu), r.alloc, r.runs));

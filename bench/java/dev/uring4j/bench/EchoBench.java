@@ -19,13 +19,25 @@ import java.util.Locale;
 
 /**
  * Echo round trips per second on loopback: the uring4j EchoServer on one EventLoop vs a
- * plain NIO selector server on one thread, both driven by the same blocking clients in
- * this JVM (so CPU per request includes the clients, equally for both).
+ * plain NIO selector server on one thread vs Netty 4.2's epoll and io_uring transports on
+ * one event loop thread each, all driven by the same blocking clients in this JVM (so CPU
+ * per request includes the clients, equally for all).
  *
- * <pre>--server uring4j|nio --connections N --size BYTES --seconds S --warmup S</pre>
+ * <pre>--server uring4j|nio|netty-epoll|netty-io_uring --connections N --size BYTES --seconds S --warmup S</pre>
+ *
+ * The Netty servers live in bench/java-netty ({@code NettyEcho}) and need Netty on the
+ * classpath (bench/pom.xml); the other two do not.
  */
 public final class EchoBench {
     private EchoBench() {}
+
+    /** A running echo server under test. */
+    interface Server extends AutoCloseable {
+        InetSocketAddress address() throws IOException;
+
+        /** The contender name reported in the results. */
+        String name();
+    }
 
     public static void main(String[] args) throws Exception {
         String server = "uring4j";
@@ -44,39 +56,83 @@ public final class EchoBench {
             }
         }
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        AutoCloseable stop;
-        InetSocketAddress address;
-        if (server.equals("uring4j")) {
-            EventLoop loop = EventLoop.open();
-            EchoServer s = EchoServer.start(loop, any, 16 * 1024);
-            address = s.address();
-            stop = () -> {
-                s.close();
-                loop.close();
-            };
-        } else {
-            NioEcho s = new NioEcho(any);
-            address = s.address();
-            stop = s;
+        Server echo;
+        try {
+            echo = start(server, any);
+        } catch (UnsupportedOperationException e) {
+            System.err.println("echo bench: " + server + ": " + e.getMessage());
+            System.exit(2);
+            return;
         }
+        InetSocketAddress address = echo.address();
         EchoLoad.run(address, connections, Integer.MAX_VALUE, size, Duration.ofMillis((long) (warmup * 1000)));
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         EchoLoad.Result r = EchoLoad.run(address, connections, Integer.MAX_VALUE, size, Duration.ofMillis((long) (seconds * 1000)));
         long cpu = os.getProcessCpuTime() - cpu0;
-        stop.close();
+        echo.close();
         if (r.errors() > 0 || r.mismatches() > 0) {
             throw new IllegalStateException("echo errors: " + r);
         }
         System.out.printf(Locale.ROOT, "{\"contender\":\"%s\",\"workload\":\"echo-%dB\",\"depth\":%d,\"ops\":%d,\"seconds\":%.4f,"
                         + "\"opsPerSec\":%.1f,\"cpuNsPerOp\":%.1f,\"allocBytesPerOp\":0}%n",
-                server.equals("uring4j") ? "uring4j EchoServer (1 EventLoop)" : "NIO selector (1 thread)", size, connections,
+                echo.name(), size, connections,
                 r.roundTrips(), r.seconds(), r.roundTripsPerSecond(), cpu / (double) r.roundTrips());
         System.exit(0);
     }
 
+    private static Server start(String server, InetSocketAddress any) throws Exception {
+        switch (server) {
+            case "uring4j": {
+                EventLoop loop = EventLoop.open();
+                EchoServer s = EchoServer.start(loop, any, 16 * 1024);
+                return new Server() {
+                    @Override
+                    public InetSocketAddress address() {
+                        return s.address();
+                    }
+
+                    @Override
+                    public String name() {
+                        return "uring4j EchoServer (1 EventLoop)";
+                    }
+
+                    @Override
+                    public void close() {
+                        s.close();
+                        loop.close();
+                    }
+                };
+            }
+            case "nio":
+                return new NioEcho(any);
+            case "netty-epoll":
+            case "netty-io_uring":
+                return netty(server.substring("netty-".length()), any);
+            default:
+                throw new IllegalArgumentException("--server uring4j|nio|netty-epoll|netty-io_uring, not " + server);
+        }
+    }
+
+    /** Loaded by name so that this file compiles and the other servers run without Netty. */
+    private static Server netty(String transport, InetSocketAddress any) throws Exception {
+        try {
+            Class<?> c = Class.forName("dev.uring4j.bench.NettyEcho");
+            return (Server) c.getMethod("start", String.class, InetSocketAddress.class).invoke(null, transport, any);
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            throw new UnsupportedOperationException("NettyEcho or Netty is not on the classpath (scripts/bench builds it "
+                    + "from bench/java-netty with the classpath of bench/pom.xml): " + e);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception x) {
+                throw x;
+            }
+            throw (Error) cause;
+        }
+    }
+
     /** The plain-NIO baseline: one selector thread, read then write back. */
-    static final class NioEcho implements AutoCloseable {
+    static final class NioEcho implements Server {
         private final ServerSocketChannel listener;
         private final Selector selector;
         private final Thread thread;
@@ -91,8 +147,14 @@ public final class EchoBench {
             thread.start();
         }
 
-        InetSocketAddress address() throws IOException {
+        @Override
+        public InetSocketAddress address() throws IOException {
             return (InetSocketAddress) listener.getLocalAddress();
+        }
+
+        @Override
+        public String name() {
+            return "NIO selector (1 thread)";
         }
 
         private void run() {
