@@ -193,6 +193,18 @@ static jint socket_name(JNIEnv *env, jclass c, jint fd, jlong addr, jint cap)
 	return u4j_sockname(fd, PTR(addr), cap);
 }
 
+static jint socket_open(JNIEnv *env, jclass c, jint domain, jint type, jint protocol)
+{
+	(void)env; (void)c;
+	return u4j_socket(domain, type, protocol);
+}
+
+static jint socket_set_int(JNIEnv *env, jclass c, jint fd, jint level, jint name, jint value)
+{
+	(void)env; (void)c;
+	return fd < 0 ? -EBADF : u4j_setsockopt_int(fd, level, name, value);
+}
+
 static jlong pbuf_register(JNIEnv *env, jclass c, jlong ring, jint bgid, jint entries)
 {
 	int err = 0;
@@ -243,6 +255,8 @@ static const JNINativeMethod methods[] = {
 	{"close", "(I)I", (void *)close_},
 	{"syncCancelAll", "(JI)I", (void *)sync_cancel_all},
 	{"socketBind", "(IJI)I", (void *)socket_bind},
+	{"socketOpen", "(III)I", (void *)socket_open},
+	{"socketSetInt", "(IIII)I", (void *)socket_set_int},
 	{"socketListen", "(II)I", (void *)socket_listen},
 	{"socketName", "(IJI)I", (void *)socket_name},
 	{"pbufRegister", "(JII)J", (void *)pbuf_register},

@@ -55,6 +55,19 @@ int u4j_listen(int fd, int backlog)
 	return listen(fd, backlog) ? -errno : 0;
 }
 
+/* socket() for kernels without IORING_OP_SOCKET (before 5.19). */
+int u4j_socket(int domain, int type, int protocol)
+{
+	int fd = socket(domain, type, protocol);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int u4j_setsockopt_int(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value)) ? -errno : 0;
+}
+
 int u4j_sockname(int fd, void *addr, int cap)
 {
 	socklen_t len = (socklen_t)cap;

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 7
+#define U4J_ABI_VERSION 8
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -54,6 +54,15 @@ enum u4j_reject {
 	U4J_REJECT_BUF_INDEX = 11,      /* buf_index outside the registered buffers */
 	U4J_REJECT_BUF_RANGE = 12,      /* address range outside its registered buffer */
 	U4J_REJECT_BUF_GROUP = 13,      /* buffer select with no such provided-buffer group */
+	U4J_REJECT_MSGHDR = 14,         /* a struct msghdr field is invalid (detail = which, U4J_MSGHDR_*) */
+};
+
+/* The msghdr field a U4J_REJECT_MSGHDR names (detail); iovec faults use U4J_REJECT_IOVEC. */
+enum u4j_msghdr_field {
+	U4J_MSGHDR_NAME = 1,    /* msg_name null with a length, or msg_namelen over 128 */
+	U4J_MSGHDR_IOVLEN = 2,  /* msg_iovlen over 1024 (UIO_MAXIOV) or msg_iov null with entries */
+	U4J_MSGHDR_CONTROL = 3, /* msg_control null with a length, or msg_controllen over 64 KiB */
+	U4J_MSGHDR_FLAGS = 4,   /* msg_flags not zero on submission */
 };
 
 #define U4J_MAX_PBUF_GROUPS 16
@@ -111,6 +120,8 @@ int u4j_close(int fd);
 int u4j_bind(int fd, const void *addr, int len);
 int u4j_listen(int fd, int backlog);
 int u4j_sockname(int fd, void *addr, int cap);
+int u4j_socket(int domain, int type, int protocol);
+int u4j_setsockopt_int(int fd, int level, int name, int value);
 
 /* pbuf.c: provided-buffer rings (5.19+); Java fills and recycles the entries. */
 void *u4j_pbuf_register(struct u4j_ring *r, int bgid, unsigned entries, int *err);

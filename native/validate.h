@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include "u4j.h"
 
@@ -19,8 +20,16 @@
 #define TIMEOUT_FLAGS (IORING_TIMEOUT_ABS | IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME | \
 		       IORING_TIMEOUT_ETIME_SUCCESS)
 #define CANCEL_FLAGS (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY)
+#define MAX_SOCKADDR 128u     /* sizeof(struct sockaddr_storage) */
+#define MAX_CONTROL 65536u    /* ancillary data uring4j lets through (the kernel caps it lower still) */
+#define SEND_ZC_FLAGS (IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_FIXED_BUF | IORING_SEND_ZC_REPORT_USAGE)
 
 static int need_fd(int fd) { return fd >= 0 ? U4J_OK : U4J_REJECT_FD; }
+/* With IOSQE_FIXED_FILE the fd is a slot, checked by check_fixed_file. */
+static int need_fd_or_fixed(const struct io_uring_sqe *sqe)
+{
+	return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+}
 
 /* Ops that accept IOSQE_FIXED_FILE (fd is then an index into the registered table). */
 static int takes_fixed_file(int op)
@@ -29,7 +38,8 @@ static int takes_fixed_file(int op)
 	case IORING_OP_READ: case IORING_OP_WRITE: case IORING_OP_READV: case IORING_OP_WRITEV:
 	case IORING_OP_READ_FIXED: case IORING_OP_WRITE_FIXED: case IORING_OP_FSYNC: case IORING_OP_FALLOCATE:
 	case IORING_OP_CONNECT: case IORING_OP_ACCEPT: case IORING_OP_SEND: case IORING_OP_RECV:
-	case IORING_OP_SHUTDOWN: case IORING_OP_POLL_ADD:
+	case IORING_OP_SHUTDOWN: case IORING_OP_POLL_ADD: case IORING_OP_SENDMSG: case IORING_OP_RECVMSG:
+	case IORING_OP_SEND_ZC: case IORING_OP_SENDMSG_ZC:
 		return 1;
 	default:
 		return 0;
@@ -45,19 +55,23 @@ static int check_fixed_file(const struct u4j_ring *r, const struct io_uring_sqe 
 	return sqe->fd >= 0 && (unsigned)sqe->fd < r->nr_files ? U4J_OK : U4J_REJECT_FIXED_FILE;
 }
 
-static int check_rw_fixed(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+/* [addr, addr+len) must lie inside registered buffer buf_index. */
+static int check_buf_range(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
 {
 	const struct iovec *b;
 	uint64_t start = sqe->addr, end = sqe->addr + sqe->len;
 
-	if (sqe->fd < 0)
-		return U4J_REJECT_FD;
 	if (sqe->buf_index >= r->nr_bufs)
 		return U4J_REJECT_BUF_INDEX;
 	b = &r->bufs[sqe->buf_index];
 	if (start < (uintptr_t)b->iov_base || end > (uintptr_t)b->iov_base + b->iov_len || end < start)
 		return U4J_REJECT_BUF_RANGE;
 	return U4J_OK;
+}
+
+static int check_rw_fixed(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	return sqe->fd < 0 ? U4J_REJECT_FD : check_buf_range(r, sqe);
 }
 
 static int check_file_index(const struct u4j_ring *r, uint32_t file_index)
@@ -81,18 +95,12 @@ static int check_rw(const struct io_uring_sqe *sqe)
 	return U4J_OK;
 }
 
-static int check_rwv(const struct io_uring_sqe *sqe, int *detail)
+/* Every entry of an iovec array the kernel will read: a base for each length, no overflow. */
+static int check_iovecs(const struct iovec *iov, size_t n, int *detail)
 {
-	const struct iovec *iov = (const struct iovec *)(uintptr_t)sqe->addr;
 	uint64_t total = 0;
 
-	if (sqe->fd < 0)
-		return U4J_REJECT_FD;
-	if (!iov)
-		return U4J_REJECT_NULL_ADDR;
-	if (sqe->len == 0 || sqe->len > MAX_IOVECS)
-		return U4J_REJECT_LENGTH;
-	for (unsigned i = 0; i < sqe->len; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if ((iov[i].iov_len && !iov[i].iov_base) || iov[i].iov_len > MAX_RW_LEN) {
 			*detail = (int)i;
 			return U4J_REJECT_IOVEC;
@@ -102,14 +110,58 @@ static int check_rwv(const struct io_uring_sqe *sqe, int *detail)
 	return total > MAX_RW_LEN ? U4J_REJECT_LENGTH : U4J_OK;
 }
 
+static int check_rwv(const struct io_uring_sqe *sqe, int *detail)
+{
+	if (sqe->fd < 0)
+		return U4J_REJECT_FD;
+	if (!sqe->addr)
+		return U4J_REJECT_NULL_ADDR;
+	if (sqe->len == 0 || sqe->len > MAX_IOVECS)
+		return U4J_REJECT_LENGTH;
+	return check_iovecs((const struct iovec *)(uintptr_t)sqe->addr, sqe->len, detail);
+}
+
+/*
+ * SENDMSG/RECVMSG (and SENDMSG_ZC): addr is a struct msghdr the kernel reads (and, for
+ * receive, writes msg_namelen, msg_controllen and msg_flags back into). Every pointer
+ * and length in it is checked here; Java keeps it unchanged until the completion.
+ */
+static int check_msg(const struct io_uring_sqe *sqe, int *detail)
+{
+	const struct msghdr *m = (const struct msghdr *)(uintptr_t)sqe->addr;
+
+	if (!m)
+		return U4J_REJECT_NULL_ADDR;
+	if (sqe->len != 1 || sqe->off)
+		return U4J_REJECT_RESERVED; /* len 1 as liburing's prep sets it; off unused */
+	*detail = U4J_MSGHDR_NAME;
+	if (m->msg_namelen > MAX_SOCKADDR || (m->msg_namelen && !m->msg_name))
+		return U4J_REJECT_MSGHDR;
+	*detail = U4J_MSGHDR_IOVLEN;
+	if (m->msg_iovlen > MAX_IOVECS || (m->msg_iovlen && !m->msg_iov))
+		return U4J_REJECT_MSGHDR;
+	*detail = U4J_MSGHDR_CONTROL;
+	if (m->msg_controllen > MAX_CONTROL || (m->msg_controllen && !m->msg_control))
+		return U4J_REJECT_MSGHDR;
+	*detail = U4J_MSGHDR_FLAGS;
+	if (m->msg_flags)
+		return U4J_REJECT_MSGHDR;
+	*detail = 0;
+	return check_iovecs(m->msg_iov, m->msg_iovlen, detail) ?: need_fd_or_fixed(sqe);
+}
+
 /* ioprio carries per-op flags for network ops; elsewhere it must be 0. */
 static inline int ioprio_ok(const struct io_uring_sqe *sqe)
 {
 	switch (sqe->opcode) {
 	case IORING_OP_ACCEPT:
 		return !(sqe->ioprio & ~(IORING_ACCEPT_MULTISHOT | IORING_ACCEPT_DONTWAIT | IORING_ACCEPT_POLL_FIRST));
-	case IORING_OP_SEND:
+	case IORING_OP_SEND: case IORING_OP_SENDMSG: case IORING_OP_RECVMSG:
 		return !(sqe->ioprio & ~IORING_RECVSEND_POLL_FIRST);
+	case IORING_OP_SEND_ZC:
+		return !(sqe->ioprio & ~SEND_ZC_FLAGS);
+	case IORING_OP_SENDMSG_ZC:
+		return !(sqe->ioprio & ~(SEND_ZC_FLAGS & ~IORING_RECVSEND_FIXED_BUF));
 	case IORING_OP_RECV:
 		if (sqe->ioprio & IORING_RECV_MULTISHOT && !(sqe->flags & IOSQE_BUFFER_SELECT))
 			return 0; /* multishot recv needs provided buffers */
@@ -117,6 +169,29 @@ static inline int ioprio_ok(const struct io_uring_sqe *sqe)
 	default:
 		return sqe->ioprio == 0;
 	}
+}
+
+/*
+ * SEND_ZC to a connected socket (no destination address: addr2 and addr_len stay 0).
+ * With IORING_RECVSEND_FIXED_BUF the range must lie inside registered buffer buf_index.
+ */
+static int check_send_zc(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	if (sqe->off || sqe->file_index)
+		return U4J_REJECT_RESERVED;
+	if (sqe->ioprio & IORING_RECVSEND_FIXED_BUF) {
+		int rc = check_buf_range(r, sqe);
+
+		if (rc != U4J_OK)
+			return rc;
+	} else if (sqe->buf_index) {
+		return U4J_REJECT_RESERVED;
+	}
+	if (sqe->len > MAX_RW_LEN)
+		return U4J_REJECT_LENGTH;
+	if (sqe->len && !sqe->addr)
+		return U4J_REJECT_NULL_ADDR;
+	return need_fd_or_fixed(sqe);
 }
 
 static int check_op(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail)
@@ -196,6 +271,12 @@ static int check_op(const struct u4j_ring *r, const struct io_uring_sqe *sqe, in
 		if (sqe->len && !sqe->addr)
 			return U4J_REJECT_NULL_ADDR;
 		return sqe->flags & IOSQE_FIXED_FILE ? U4J_OK : need_fd(sqe->fd);
+	case IORING_OP_SENDMSG:
+	case IORING_OP_RECVMSG:
+	case IORING_OP_SENDMSG_ZC:
+		return check_msg(sqe, detail);
+	case IORING_OP_SEND_ZC:
+		return check_send_zc(r, sqe);
 	case IORING_OP_SHUTDOWN:
 		if (sqe->len > 2 || sqe->addr || sqe->off)
 			return sqe->len > 2 ? U4J_REJECT_LENGTH : U4J_REJECT_RESERVED;
@@ -239,7 +320,7 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
 	if (sqe->flags & IOSQE_BUFFER_SELECT && sqe->opcode != IORING_OP_RECV)
 		return U4J_REJECT_SQE_FLAGS;
 	if (sqe->buf_index && sqe->opcode != IORING_OP_READ_FIXED && sqe->opcode != IORING_OP_WRITE_FIXED &&
-	    !(sqe->flags & IOSQE_BUFFER_SELECT))
+	    sqe->opcode != IORING_OP_SEND_ZC && !(sqe->flags & IOSQE_BUFFER_SELECT))
 		return U4J_REJECT_RESERVED;
 	if (sqe->file_index && sqe->opcode != IORING_OP_OPENAT && sqe->opcode != IORING_OP_CLOSE &&
 	    sqe->opcode != IORING_OP_SOCKET && sqe->opcode != IORING_OP_ACCEPT)

@@ -41,11 +41,23 @@ public final class Linux {
     public static final int POLLOUT = 0x4;
     public static final int POLLERR = 0x8;
     public static final int POLLHUP = 0x10;
+    public static final int IPPROTO_UDP = 17;
+    public static final int MSG_PEEK = 0x2;
+    /** In {@link SocketMessage#flags()}: ancillary data did not fit the control buffer. */
+    public static final int MSG_CTRUNC = 0x8;
+    /** In {@link SocketMessage#flags()}: a datagram was longer than the buffers (the rest is dropped). */
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITALL = 0x100;
     public static final int MSG_NOSIGNAL = 0x4000;
 
     /** {@code IORING_CQE_F_MORE}: more completions will follow for this operation. */
     public static final int CQE_F_MORE = 1 << 1;
+    /**
+     * {@code IORING_CQE_F_NOTIF}: the notification of a zero-copy send; the kernel no
+     * longer uses the buffer. It is the operation's last completion.
+     */
+    public static final int CQE_F_NOTIF = 1 << 3;
 
     private Linux() {}
 }

@@ -607,6 +607,93 @@ public final class Ring implements AutoCloseable {
         return stage(Opcode.RECV, sqeFlags, fd, 0, address, length, msgFlags, tag, dst);
     }
 
+    /**
+     * Prepares sendmsg(fd, msg, msgFlags): gathers {@code msg}'s buffers, to its
+     * {@linkplain SocketMessage#destination destination} if set, with its control data.
+     * {@code msg} and its buffers stay referenced, and unchangeable, until the completion.
+     */
+    public long sendmsg(int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag) throws UringException {
+        return message(Opcode.SENDMSG, "sendmsg", fd, msg, msgFlags, sqeFlags, tag);
+    }
+
+    /**
+     * Prepares recvmsg(fd, msg, msgFlags): scatters into {@code msg}'s buffers; after the
+     * completion {@code msg} has the sender's address, msg_flags (e.g. {@link Linux#MSG_TRUNC})
+     * and the control data received. The result is the byte count (0: end of stream).
+     */
+    public long recvmsg(int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag) throws UringException {
+        return message(Opcode.RECVMSG, "recvmsg", fd, msg, msgFlags, sqeFlags, tag);
+    }
+
+    /**
+     * Prepares a zero-copy sendmsg (SENDMSG_ZC, 6.1+). Completes twice, as {@link #sendZc}:
+     * the byte count with {@link Linux#CQE_F_MORE}, then the {@link Linux#CQE_F_NOTIF}
+     * notification once the kernel no longer reads the buffers; they stay referenced, and
+     * {@code msg} in use, until then.
+     */
+    public long sendmsgZc(int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag) throws UringException {
+        return message(Opcode.SENDMSG_ZC, "sendmsgZc", fd, msg, msgFlags, sqeFlags, tag);
+    }
+
+    private long message(int opcode, String op, int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        Objects.requireNonNull(msg, "msg");
+        msg.checkIdle(op);
+        checkFd(op, fd, sqeFlags);
+        boolean receive = opcode == Opcode.RECVMSG;
+        long total = 0;
+        for (int i = 0; i < msg.bufferCount(); i++) {
+            ByteBuffer b = msg.buffer(i);
+            msg.iovec(i, bufferRange(op + " buffer " + i, b, b.position(), b.remaining(), receive), b.remaining());
+            total += b.remaining();
+        }
+        if (total > MAX_RW) {
+            throw new IllegalArgumentException(op + " of " + total + " bytes exceeds the kernel's per-call maximum of "
+                    + MAX_RW + " bytes");
+        }
+        long header = msg.header(receive);
+        int slot = inFlight.acquire(tag);
+        inFlight.reference(slot, msg); // and through it the buffers, which cannot change while in use
+        long userData = stageSlot(slot, opcode, sqeFlags, fd, 0, header, 1, msgFlags);
+        msg.attach(this, userData);
+        return userData;
+    }
+
+    /**
+     * Prepares a zero-copy send (SEND_ZC, 6.0+) of {@code src[index, index+length)} on a
+     * connected socket: the kernel sends from the buffer's pages instead of copying them.
+     * It completes twice: first the byte count (or -errno) with {@link Linux#CQE_F_MORE},
+     * then a notification with {@link Linux#CQE_F_NOTIF} once the kernel no longer reads
+     * the buffer. The buffer stays referenced until the notification; do not change it
+     * before then. Pays off for large sends to a real NIC; over loopback the kernel copies.
+     */
+    public long sendZc(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        long address = bufferRange("sendZc", src, index, length, false);
+        checkFd("sendZc", fd, sqeFlags);
+        return stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, src);
+    }
+
+    /** As {@link #sendZc}, from registered buffer {@code bufIndex} at {@code [bufOffset, bufOffset+length)}. */
+    public long sendZcFixed(int fd, int bufIndex, int bufOffset, int length, int msgFlags, int sqeFlags, long tag)
+            throws UringException {
+        checkUsable(sqeFlags);
+        long address = fixedBuffers.address("sendZcFixed", bufIndex, bufOffset, length);
+        checkFd("sendZcFixed", fd, sqeFlags);
+        return stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, fixedBuffers.buffer(bufIndex),
+                SEND_ZC_FIXED_BUF, bufIndex & 0xffffL);
+    }
+
+    /** IORING_RECVSEND_FIXED_BUF (an ioprio flag of SEND_ZC). */
+    private static final long SEND_ZC_FIXED_BUF = 1L << 2;
+
+    /** Whether {@code userData} names an operation of this ring that has not completed. */
+    boolean isInFlight(long userData) {
+        return inFlight.slotOf(userData) >= 0;
+    }
+
     /** Prepares shutdown(fd, how) (5.11+), how = {@link Linux#SHUT_RD}, SHUT_WR or SHUT_RDWR. */
     public long shutdown(int fd, int how, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
@@ -898,7 +985,9 @@ public final class Ring implements AutoCloseable {
         }
         long userData = inFlight.userData(slot);
         int tables = ((sqeFlags & SqeFlags.FIXED_FILE) != 0 || (word40 >>> 32) != 0 ? InFlight.USES_FILE_TABLE : 0)
-                | (opcode == Opcode.READ_FIXED || opcode == Opcode.WRITE_FIXED ? InFlight.USES_BUFFER_TABLE : 0);
+                | (opcode == Opcode.READ_FIXED || opcode == Opcode.WRITE_FIXED
+                        || (opcode == Opcode.SEND_ZC && (sqeFlags >>> 16 & SEND_ZC_FIXED_BUF) != 0)
+                        ? InFlight.USES_BUFFER_TABLE : 0);
         if (tables != 0) {
             inFlight.markUses(slot, tables);
         }

@@ -2,19 +2,80 @@ package dev.uring4j;
 
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import dev.uring4j.internal.NativeLoader;
 import dev.uring4j.internal.SockAddr;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * Socket set-up that io_uring only gained in 6.11 (BIND, LISTEN), done with plain
- * syscalls on sockets created by {@link Ring#socket}: bind, listen, and the local address.
+ * Socket set-up as plain syscalls, for what io_uring gained late or not at all: socket
+ * (IORING_OP_SOCKET is 5.19), bind and listen (6.11), integer socket options, the local
+ * address, and close. The sockets work with every {@link Ring} socket operation.
  */
 public final class Sockets {
+    /** SOL_SOCKET, for {@link #setOption}. */
+    public static final int SOL_SOCKET = 1;
+    /** SO_REUSEADDR (level SOL_SOCKET). */
+    public static final int SO_REUSEADDR = 2;
+    /** SO_RCVBUF (level SOL_SOCKET). */
+    public static final int SO_RCVBUF = 8;
+    /** TCP_NODELAY (level {@link Linux#IPPROTO_TCP}). */
+    public static final int TCP_NODELAY = 1;
+    /** IPPROTO_IP, for {@link #setOption}. */
+    public static final int IPPROTO_IP = 0;
+    /** IP_PKTINFO (level IPPROTO_IP): datagrams arrive with an IP_PKTINFO control message. */
+    public static final int IP_PKTINFO = 8;
+
     private Sockets() {}
 
+    /** These are natives of the shim: without it, the loader's explanation instead of UnsatisfiedLinkError. */
+    private static void needNative() throws UringUnavailableException {
+        UringUnavailableException why = NativeLoader.load();
+        if (why != null) {
+            throw why;
+        }
+    }
+
+    /**
+     * socket(domain, type, protocol) as a syscall, on every kernel; {@link Ring#socket}
+     * does the same through the ring from 5.19.
+     *
+     * @return the new socket's file descriptor
+     */
+    public static int open(int domain, int type, int protocol) throws UringException {
+        needNative();
+        int r = Native.socketOpen(domain, type, protocol);
+        if (r < 0) {
+            throw new UringException("socket", -r, "domain " + domain + ", type 0x" + Integer.toHexString(type)
+                    + ", protocol " + protocol);
+        }
+        return r;
+    }
+
+    /** setsockopt(fd, level, name) with an int value, e.g. {@code (fd, Linux.IPPROTO_TCP, TCP_NODELAY, 1)}. */
+    public static void setOption(int fd, int level, int name, int value) throws UringException {
+        needNative();
+        int r = Native.socketSetInt(fd, level, name, value);
+        if (r < 0) {
+            throw new UringException("setsockopt", -r, "fd " + fd + ", level " + level + ", option " + name);
+        }
+    }
+
+    /** close(fd) as a syscall (for a socket no ring operation uses any more). */
+    public static void close(int fd) throws UringException {
+        needNative();
+        if (fd < 0) {
+            throw new IllegalArgumentException("file descriptor must be >= 0, got " + fd);
+        }
+        int r = Native.close(fd);
+        if (r < 0) {
+            throw new UringException("close", -r, "fd " + fd);
+        }
+    }
+
     public static void bind(int fd, InetSocketAddress address) throws UringException {
+        needNative();
         Objects.requireNonNull(address, "address");
         ByteBuffer sa = Memory.allocate(SockAddr.MAX);
         int len = SockAddr.encode(address, sa);
@@ -25,6 +86,7 @@ public final class Sockets {
     }
 
     public static void listen(int fd, int backlog) throws UringException {
+        needNative();
         int r = Native.socketListen(fd, backlog);
         if (r < 0) {
             throw new UringException("listen", -r, "fd " + fd);
@@ -33,6 +95,7 @@ public final class Sockets {
 
     /** The socket's local address (after bind to port 0: the port the kernel chose). */
     public static InetSocketAddress localAddress(int fd) throws UringException {
+        needNative();
         ByteBuffer sa = Memory.allocate(SockAddr.MAX);
         int r = Native.socketName(fd, Memory.address(sa), SockAddr.MAX);
         if (r < 0) {

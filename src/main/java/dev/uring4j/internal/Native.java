@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 7;
+    public static final int ABI_VERSION = 8;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -114,6 +114,12 @@ public final class Native {
 
     /** bind(2) with a sockaddr of {@code length} bytes at {@code address}. */
     public static native int socketBind(int fd, long address, int length);
+
+    /** socket(domain, type, protocol): the fd or -errno. */
+    public static native int socketOpen(int domain, int type, int protocol);
+
+    /** setsockopt(fd, level, name, &amp;value, sizeof(int)): 0 or -errno. */
+    public static native int socketSetInt(int fd, int level, int name, int value);
 
     public static native int socketListen(int fd, int backlog);
 

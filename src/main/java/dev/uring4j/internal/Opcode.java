@@ -9,6 +9,8 @@ public final class Opcode {
     public static final int READ_FIXED = 4;
     public static final int WRITE_FIXED = 5;
     public static final int POLL_ADD = 6;
+    public static final int SENDMSG = 9;
+    public static final int RECVMSG = 10;
     public static final int TIMEOUT = 11;
     public static final int ACCEPT = 13;
     public static final int LINK_TIMEOUT = 15;
@@ -17,6 +19,8 @@ public final class Opcode {
     public static final int RECV = 27;
     public static final int SHUTDOWN = 34;
     public static final int SOCKET = 45;
+    public static final int SEND_ZC = 47;
+    public static final int SENDMSG_ZC = 48;
     public static final int ASYNC_CANCEL = 14;
     public static final int FALLOCATE = 17;
     public static final int OPENAT = 18;
