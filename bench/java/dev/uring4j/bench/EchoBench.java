@@ -23,7 +23,7 @@ import java.util.Locale;
  * one event loop thread each, all driven by the same blocking clients in this JVM (so CPU
  * per request includes the clients, equally for all).
  *
- * <pre>--server uring4j|nio|netty-epoll|netty-io_uring --connections N --size BYTES --seconds S --warmup S</pre>
+ * <pre>--server uring4j|uring4j-single|nio|netty-epoll|netty-io_uring --connections N --size BYTES --seconds S --warmup S</pre>
  *
  * The Netty servers live in bench/java-netty ({@code NettyEcho}) and need Netty on the
  * classpath (bench/pom.xml); the other two do not.
@@ -83,9 +83,15 @@ public final class EchoBench {
 
     private static Server start(String server, InetSocketAddress any) throws Exception {
         switch (server) {
-            case "uring4j": {
+            case "uring4j":
+            case "uring4j-single": {
                 EventLoop loop = EventLoop.open();
-                EchoServer s = EchoServer.start(loop, any, 16 * 1024);
+                EchoServer.ReceiveMode mode = server.equals("uring4j") ? EchoServer.ReceiveMode.MULTISHOT_PROVIDED_BUFFERS
+                        : EchoServer.ReceiveMode.SINGLE_SHOT;
+                EchoServer s = EchoServer.start(loop, any, 16 * 1024, mode);
+                if (s.receiveMode() != mode) {
+                    System.err.println("echo bench: " + s.receiveModeReason());
+                }
                 return new Server() {
                     @Override
                     public InetSocketAddress address() {
@@ -94,7 +100,9 @@ public final class EchoBench {
 
                     @Override
                     public String name() {
-                        return "uring4j EchoServer (1 EventLoop)";
+                        return s.receiveMode() == EchoServer.ReceiveMode.SINGLE_SHOT
+                                ? "uring4j EchoServer, single-shot recv (1 EventLoop)"
+                                : "uring4j EchoServer, multishot recv (1 EventLoop)";
                     }
 
                     @Override
@@ -110,7 +118,7 @@ public final class EchoBench {
             case "netty-io_uring":
                 return netty(server.substring("netty-".length()), any);
             default:
-                throw new IllegalArgumentException("--server uring4j|nio|netty-epoll|netty-io_uring, not " + server);
+                throw new IllegalArgumentException("--server uring4j|uring4j-single|nio|netty-epoll|netty-io_uring, not " + server);
         }
     }
 

@@ -1,28 +1,54 @@
 package dev.uring4j.async;
 
 import dev.uring4j.Linux;
+import dev.uring4j.ProvidedBuffers;
 import dev.uring4j.Sockets;
 import dev.uring4j.UringException;
 import dev.uring4j.UringSupport;
+import dev.uring4j.internal.Errno;
+import dev.uring4j.internal.Opcode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP echo server on an {@link EventLoop}: the example of a network server on uring4j.
  * Every socket operation runs on the loop thread as a ring operation; completions drive
- * the next step (accept, then per connection receive, send back everything received,
- * receive again). Multishot accept where the kernel has it (5.19), re-armed single
- * accepts otherwise. Meant for loopback tests and benchmarks ({@code java -jar
- * uring4j-<v>-linux-x86_64.jar echo-server}).
+ * the next step.
+ *
+ * <p>Where the kernel has them, each connection has one multishot receive armed that
+ * picks buffers from a provided-buffer ring shared by all connections (Linux 6.0), and
+ * data is sent back straight from the buffer it arrived in, which is recycled once sent;
+ * when every buffer is out (-ENOBUFS) the receive is re-armed as soon as one comes back,
+ * and no byte is lost (it waits in the socket). Elsewhere the server steps down to one
+ * receive at a time into each connection's own buffer, and {@link #receiveMode()} and
+ * {@link #receiveModeReason()} say so and why. Likewise accept is multishot from 5.19
+ * and re-armed single accepts before, and the listening socket comes from the ring's
+ * SOCKET (5.19) or the socket syscall. Meant for loopback tests and benchmarks
+ * ({@code java -jar uring4j-<v>-linux-x86_64.jar echo-server}).
  */
 public final class EchoServer implements AutoCloseable {
+    /** How the server's connections receive. */
+    public enum ReceiveMode {
+        /** One multishot receive per connection into a shared provided-buffer ring (Linux 6.0+). */
+        MULTISHOT_PROVIDED_BUFFERS,
+        /** One receive at a time into each connection's own buffer (every kernel). */
+        SINGLE_SHOT
+    }
+
     private static final System.Logger LOG = System.getLogger("dev.uring4j.async.EchoServer");
+    private static final AtomicInteger GROUP_IDS = new AtomicInteger(0x4500);
+    /** Bytes of provided buffers per server, when the caller does not say. */
+    private static final int PROVIDED_BYTES = 4 << 20;
 
     private final EventLoop loop;
     private final int listenFd;
@@ -32,29 +58,87 @@ public final class EchoServer implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong echoed = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
-    /** Loop-thread state. */
-    private final Set<Connection> connections = new HashSet<>();
-    private volatile boolean closing;
     private final CompletableFuture<Void> acceptEnded = new CompletableFuture<>();
+    private final CompletableFuture<Void> connectionsEnded = new CompletableFuture<>();
+    private volatile boolean closing;
+    private volatile ReceiveMode mode;
+    private volatile String modeReason;
 
-    private EchoServer(EventLoop loop, int listenFd, InetSocketAddress address, int bufferSize) {
+    // Loop-thread state.
+    private final Set<Connection> connections = new HashSet<>();
+    private final ProvidedBuffers buffers;
+    /** Connections whose multishot receive ended with -ENOBUFS, waiting for a buffer. */
+    private final ArrayDeque<MultishotConnection> starved = new ArrayDeque<>();
+    private int buffersOut;
+
+    private EchoServer(EventLoop loop, int listenFd, InetSocketAddress address, int bufferSize, ProvidedBuffers buffers,
+                       String modeReason) {
         this.loop = loop;
         this.listenFd = listenFd;
         this.address = address;
         this.bufferSize = bufferSize;
-        this.multishotAccept = UringSupport.get().isOpcodeSupported(45); // SOCKET and multishot accept: 5.19
+        this.buffers = buffers;
+        this.mode = buffers != null ? ReceiveMode.MULTISHOT_PROVIDED_BUFFERS : ReceiveMode.SINGLE_SHOT;
+        this.modeReason = modeReason;
+        this.multishotAccept = UringSupport.get().isOpcodeSupported(Opcode.SOCKET); // SOCKET and multishot accept: 5.19
     }
 
-    /** Starts listening on {@code bind} (use port 0 for any) and accepting on {@code loop}. */
+    /**
+     * Starts listening on {@code bind} (use port 0 for any) and accepting on {@code loop},
+     * with multishot receives into provided buffers where the kernel has them.
+     */
     public static EchoServer start(EventLoop loop, InetSocketAddress bind, int bufferSize) throws IOException {
+        return start(loop, bind, bufferSize, ReceiveMode.MULTISHOT_PROVIDED_BUFFERS);
+    }
+
+    /**
+     * As {@link #start(EventLoop, InetSocketAddress, int)}, preferring {@code preferred};
+     * {@link ReceiveMode#SINGLE_SHOT} is always possible, multishot only where supported.
+     */
+    public static EchoServer start(EventLoop loop, InetSocketAddress bind, int bufferSize, ReceiveMode preferred)
+            throws IOException {
+        return start(loop, bind, bufferSize, preferred, 0);
+    }
+
+    /** @param providedCount provided buffers (a power of two), or 0 for about 4 MiB of them */
+    static EchoServer start(EventLoop loop, InetSocketAddress bind, int bufferSize, ReceiveMode preferred,
+                            int providedCount) throws IOException {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(preferred, "preferred");
         if (bufferSize <= 0) {
             throw new IllegalArgumentException("bufferSize must be > 0, got " + bufferSize);
         }
+        int fd = listeningSocket(loop, bind);
+        ProvidedBuffers pb = null;
+        String reason;
+        if (preferred == ReceiveMode.SINGLE_SHOT) {
+            reason = "single-shot receives were asked for";
+        } else {
+            int count = providedCount > 0 ? providedCount
+                    : Integer.highestOneBit(Math.max(8, Math.min(1024, PROVIDED_BYTES / bufferSize)));
+            int group = GROUP_IDS.getAndIncrement() & 0xffff;
+            try {
+                pb = loop.call(ring -> ring.provideBuffers(group, count, bufferSize)).join();
+                reason = "multishot receives into " + count + " provided buffers of " + bufferSize + " bytes (group "
+                        + group + ")";
+            } catch (java.util.concurrent.CompletionException e) {
+                reason = "stepped down to single-shot receives: " + e.getCause().getMessage();
+                LOG.log(System.Logger.Level.INFO, "echo server: " + reason);
+            }
+        }
+        EchoServer s = new EchoServer(loop, fd, Sockets.localAddress(fd), bufferSize, pb, reason);
+        s.armAccept();
+        return s;
+    }
+
+    /** A listening TCP socket: through the ring where it has SOCKET (5.19), else the syscall. */
+    private static int listeningSocket(EventLoop loop, InetSocketAddress bind) throws IOException {
         int family = bind.getAddress() instanceof java.net.Inet6Address ? Linux.AF_INET6 : Linux.AF_INET;
-        int fd = UringAsyncFile.await(loop.submit((ring, tag) -> ring.socket(family,
-                Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, tag), "socket"));
+        int type = Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC;
+        int fd = UringSupport.get().isOpcodeSupported(Opcode.SOCKET)
+                ? UringAsyncFile.await(loop.submit((ring, tag) -> ring.socket(family, type, 0, 0, tag), "socket"))
+                : Sockets.open(family, type, 0);
         try {
             Sockets.bind(fd, bind);
             Sockets.listen(fd, 1024);
@@ -62,13 +146,21 @@ public final class EchoServer implements AutoCloseable {
             dev.uring4j.internal.Native.close(fd);
             throw e;
         }
-        EchoServer s = new EchoServer(loop, fd, Sockets.localAddress(fd), bufferSize);
-        s.armAccept();
-        return s;
+        return fd;
     }
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** How connections receive now; see {@link #receiveModeReason()}. */
+    public ReceiveMode receiveMode() {
+        return mode;
+    }
+
+    /** Why the server receives as it does: the buffers it uses, or what made it step down. */
+    public String receiveModeReason() {
+        return modeReason;
     }
 
     public long connectionsAccepted() {
@@ -91,7 +183,7 @@ public final class EchoServer implements AutoCloseable {
         }
         try {
             loop.submit((ring, tag) -> ring.accept(listenFd, Linux.SOCK_CLOEXEC, multishotAccept, 0, tag), this::onAccept);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             acceptEnded.complete(null);
         }
     }
@@ -102,15 +194,16 @@ public final class EchoServer implements AutoCloseable {
             if (closing) {
                 closeFd(res);
             } else {
-                Connection c = new Connection(res);
+                Connection c = mode == ReceiveMode.MULTISHOT_PROVIDED_BUFFERS
+                        ? new MultishotConnection(res) : new SingleShotConnection(res);
                 connections.add(c);
-                c.receive();
+                c.start();
             }
-        } else if (res != -125 && !closing) {
+        } else if (res != -Errno.ECANCELED && !closing) {
             LOG.log(System.Logger.Level.DEBUG, "accept failed: " + res);
         }
         if ((flags & Linux.CQE_F_MORE) == 0) {
-            if (closing || res == -125) {
+            if (closing || res == -Errno.ECANCELED) {
                 acceptEnded.complete(null);
             } else {
                 armAccept();
@@ -121,29 +214,58 @@ public final class EchoServer implements AutoCloseable {
     private void closeFd(int fd) {
         try {
             loop.submit((ring, tag) -> ring.closeFd(fd, 0, tag), (res, flags) -> { });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             dev.uring4j.internal.Native.close(fd);
         }
     }
 
-    /** One client: receive, echo all of it, receive again. Touched only on the loop thread. */
-    private final class Connection {
+    /** Loop thread: a provided buffer came back; a receive that ran out of buffers may go on. */
+    private void recycled(int bid) {
+        buffers.recycle(bid);
+        buffersOut--;
+        MultishotConnection c = starved.poll();
+        if (c != null) {
+            c.rearmAfterStarving();
+        }
+    }
+
+    /** One client. Touched only on the loop thread. */
+    private abstract class Connection {
         final int fd;
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
-        int length;
-        int sent;
 
         Connection(int fd) {
             this.fd = fd;
         }
 
-        void receive() {
+        abstract void start();
+
+        void end() {
+            connections.remove(this);
+            closeFd(fd);
+            if (closing && connections.isEmpty()) {
+                connectionsEnded.complete(null);
+            }
+        }
+    }
+
+    /** Receive into its own buffer, echo all of it, receive again. */
+    private final class SingleShotConnection extends Connection {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
+        int length;
+        int sent;
+
+        SingleShotConnection(int fd) {
+            super(fd);
+        }
+
+        @Override
+        void start() {
             loop.submit((ring, tag) -> ring.recv(fd, buffer, 0, buffer.capacity(), 0, 0, tag), this::onReceive);
         }
 
         void onReceive(int res, int flags) {
             if (res <= 0) {
-                if (res < 0 && res != -125) {
+                if (res < 0 && res != -Errno.ECANCELED) {
                     resets.incrementAndGet();
                 }
                 end();
@@ -169,19 +291,160 @@ public final class EchoServer implements AutoCloseable {
             if (sent < length) {
                 send();
             } else if (!closing) {
-                receive();
+                start();
             } else {
                 end();
             }
         }
+    }
 
-        void end() {
+    /**
+     * One multishot receive armed; each chunk is sent back from its provided buffer, in
+     * order, one send at a time, and the buffer recycled once all of it is sent.
+     */
+    private final class MultishotConnection extends Connection {
+        /** Chunks received and not yet fully sent: buffer id and length. */
+        final ArrayDeque<int[]> chunks = new ArrayDeque<>();
+        int sentOfHead;
+        boolean armed;
+        boolean sending;
+        boolean receivedAny;
+        /** The receive side ended (end of stream, error or cancel) or a send failed. */
+        boolean finished;
+
+        MultishotConnection(int fd) {
+            super(fd);
+        }
+
+        @Override
+        void start() {
+            arm();
+        }
+
+        void arm() {
+            armed = true;
+            loop.submit((ring, tag) -> ring.recvMultishot(fd, buffers, 0, tag), this::onReceive);
+        }
+
+        void onReceive(int res, int flags) {
+            boolean more = (flags & Linux.CQE_F_MORE) != 0;
+            armed = more;
+            if (res > 0) {
+                receivedAny = true;
+                buffersOut++;
+                int bid = buffers.bufferId(flags);
+                if (finished) {
+                    recycled(bid);
+                } else {
+                    chunks.add(new int[] {bid, res});
+                    if (!sending) {
+                        sendHead();
+                    }
+                }
+                if (!more && !finished) {
+                    if (closing) {
+                        finished = true;
+                    } else {
+                        arm(); // the kernel ended the receive without an error (e.g. a full completion queue)
+                    }
+                }
+            } else if (ProvidedBuffers.hasBuffer(flags)) {
+                buffersOut++; // not expected without data, but a buffer the kernel handed out goes back
+                recycled(buffers.bufferId(flags));
+                finished = true;
+            } else if (res == -Errno.ENOBUFS && !closing && !finished) {
+                if (buffersOut < buffers.count()) {
+                    arm(); // buffers came back meanwhile
+                } else {
+                    starved.add(this);
+                }
+            } else if (res == -Errno.EINVAL && !receivedAny && mode == ReceiveMode.MULTISHOT_PROVIDED_BUFFERS) {
+                stepDown();
+            } else {
+                if (res < 0 && res != -Errno.ECANCELED && res != -Errno.ENOBUFS) {
+                    resets.incrementAndGet();
+                }
+                finished = true;
+            }
+            maybeEnd();
+        }
+
+        /** The kernel refused multishot receive: this and later connections receive single-shot. */
+        void stepDown() {
+            mode = ReceiveMode.SINGLE_SHOT;
+            modeReason = "stepped down to single-shot receives: the kernel refused a multishot RECV with "
+                    + "EINVAL (multishot receive needs Linux 6.0)";
+            LOG.log(System.Logger.Level.INFO, "echo server: " + modeReason);
             connections.remove(this);
-            closeFd(fd);
+            Connection c = new SingleShotConnection(fd);
+            connections.add(c);
+            c.start();
+        }
+
+        void rearmAfterStarving() {
+            if (finished || closing) {
+                finished = true;
+                maybeEnd();
+            } else {
+                arm();
+            }
+        }
+
+        void sendHead() {
+            int[] chunk = chunks.peek();
+            sending = true;
+            ByteBuffer data = buffers.buffer(chunk[0], chunk[1]);
+            loop.submit((ring, tag) -> ring.send(fd, data, sentOfHead, chunk[1] - sentOfHead, Linux.MSG_NOSIGNAL, 0, tag),
+                    this::onSend);
+        }
+
+        void onSend(int res, int flags) {
+            sending = false;
+            if (res < 0) {
+                resets.incrementAndGet();
+                finished = true;
+                while (!chunks.isEmpty()) {
+                    recycled(chunks.poll()[0]);
+                }
+                if (armed) {
+                    // Ends the armed receive (it completes with 0 or an error), then the connection.
+                    loop.submit((ring, tag) -> ring.shutdown(fd, Linux.SHUT_RDWR, 0, tag), (r, f) -> { });
+                }
+                maybeEnd();
+                return;
+            }
+            echoed.addAndGet(res);
+            sentOfHead += res;
+            int[] head = chunks.peek();
+            if (sentOfHead == head[1]) {
+                chunks.poll();
+                sentOfHead = 0;
+                recycled(head[0]);
+            }
+            if (!chunks.isEmpty()) {
+                sendHead();
+            } else {
+                maybeEnd();
+            }
+        }
+
+        void maybeEnd() {
+            if (finished && !armed && !sending && chunks.isEmpty() && !starved.contains(this)) {
+                end();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "fd " + fd + (armed ? " receiving" : "") + (sending ? " sending" : "") + (finished ? " finished" : "")
+                    + (starved.contains(this) ? " waiting for a buffer" : "") + ", " + chunks.size() + " chunks to send";
         }
     }
 
-    /** Stops accepting, ends every connection and closes the listening socket. The loop stays up. */
+    /**
+     * Stops accepting, ends every connection, closes the listening socket and gives the
+     * provided buffers back. The loop stays up.
+     */
     @Override
     public void close() {
         if (closing) {
@@ -196,7 +459,7 @@ public final class EchoServer implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "shutdown of the listening socket: " + e.getMessage());
         }
         try {
-            acceptEnded.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            acceptEnded.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "the accept did not end within 5 s: " + e);
         }
@@ -207,11 +470,33 @@ public final class EchoServer implements AutoCloseable {
                 for (Connection c : Set.copyOf(connections)) {
                     loop.submit((r, t) -> r.shutdown(c.fd, Linux.SHUT_RDWR, 0, t), (res, flags) -> { });
                 }
+                for (MultishotConnection c : starved.toArray(new MultishotConnection[0])) {
+                    starved.remove(c);
+                    c.rearmAfterStarving();
+                }
+                if (connections.isEmpty()) {
+                    connectionsEnded.complete(null);
+                }
                 return ring.closeFd(listenFd, 0, tag);
             }, (res, flags) -> done.complete(null));
-            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            done.get(5, TimeUnit.SECONDS);
+            try {
+                connectionsEnded.get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                String left = loop.call(ring -> connections.toString()).get(1, TimeUnit.SECONDS);
+                throw new IllegalStateException("connections did not end within 5 s: " + left, e);
+            }
+            if (buffers != null) {
+                loop.call(ring -> {
+                    buffers.close();
+                    return null;
+                }).get(5, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
-            dev.uring4j.internal.Native.close(listenFd);
+            LOG.log(System.Logger.Level.WARNING, "echo server close: " + e);
+            if (!done.isDone()) {
+                dev.uring4j.internal.Native.close(listenFd);
+            }
         }
     }
 }

@@ -42,6 +42,12 @@ public final class EventLoop implements AutoCloseable {
         long prepare(Ring ring, long tag) throws UringException;
     }
 
+    /** Work with the loop's ring on the loop thread that is not one operation: registrations, limits. */
+    @FunctionalInterface
+    public interface RingCall<T> {
+        T call(Ring ring) throws Exception;
+    }
+
     /** Receives one operation's result on the loop thread. */
     @FunctionalInterface
     public interface Completion {
@@ -108,7 +114,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** A message to the loop thread itself: it is handled in drainQueue, never staged on the ring. */
-    private abstract static class ControlTask extends LoopTask<Void> {
+    private abstract static class ControlTask<T> extends LoopTask<T> {
         @Override
         final long prepare(Ring ring, long tag) {
             throw new AssertionError("control tasks are handled by the loop, not prepared");
@@ -121,7 +127,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Asks the loop to cancel an in-flight task in the kernel. */
-    private static final class CancelTask extends ControlTask {
+    private static final class CancelTask extends ControlTask<Void> {
         final LoopTask<?> target;
 
         CancelTask(LoopTask<?> target) {
@@ -129,8 +135,25 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Runs a RingCall on the loop thread; completes with its value or its exception. */
+    private static final class CallTask<T> extends ControlTask<T> {
+        final RingCall<T> call;
+
+        CallTask(RingCall<T> call) {
+            this.call = call;
+        }
+
+        void run(Ring ring) {
+            try {
+                complete(call.call(ring));
+            } catch (Throwable e) {
+                completeExceptionally(e);
+            }
+        }
+    }
+
     /** Fails (AsynchronousCloseException) and cancels every task of a file being closed. */
-    static final class CloseSweep extends ControlTask {
+    static final class CloseSweep extends ControlTask<Void> {
         final AsyncFile file;
 
         CloseSweep(AsyncFile file) {
@@ -189,6 +212,22 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(operation, "operation");
         RingOpTask t = new RingOpTask(op, null, operation);
         if (!execute(t)) {
+            t.completeExceptionally(rejected());
+        }
+        return t;
+    }
+
+    /**
+     * Runs {@code call} with the loop's ring on the loop thread, e.g. to register
+     * provided buffers or fixed files; the future completes with its value or exception
+     * (a loop that is shut down fails it with {@link RejectedExecutionException}).
+     */
+    public <T> CompletableFuture<T> call(RingCall<T> call) {
+        Objects.requireNonNull(call, "call");
+        CallTask<T> t = new CallTask<>(call);
+        if (inLoop()) {
+            t.run(ring);
+        } else if (!execute(t)) {
             t.completeExceptionally(rejected());
         }
         return t;
@@ -369,6 +408,8 @@ public final class EventLoop implements AutoCloseable {
                 cancel(((CancelTask) t).target);
             } else if (t instanceof CloseSweep) {
                 sweepNow((CloseSweep) t);
+            } else if (t instanceof CallTask) {
+                ((CallTask<?>) t).run(ring);
             } else if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
                 if (!t.isDone()) {
                     t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());

@@ -7,7 +7,7 @@ package dev.uring4j.internal;
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
             ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EINVAL = 22, EMFILE = 24,
-            ENOSPC = 28, ENOSYS = 38, ETIME = 62, EOPNOTSUPP = 95, ECANCELED = 125;
+            ENOSPC = 28, ENOSYS = 38, ETIME = 62, EOPNOTSUPP = 95, ENOBUFS = 105, ECANCELED = 125;
 
     private static final String[][] TABLE = new String[134][];
 
