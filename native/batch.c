@@ -4,7 +4,9 @@
  * submit (optionally waiting), and copy completions out to Java's reap buffer.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <time.h>
 #include "validate.h"
 
 static void put_s32(void *base, int off, int32_t v) { memcpy((char *)base + off, &v, 4); }
@@ -59,6 +61,51 @@ static unsigned queue_all(struct u4j_ring *r, const char *staging, unsigned coun
 	return i;
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/*
+ * A timed wait on kernels without IORING_FEAT_EXT_ARG (before 5.11). liburing would
+ * queue a timeout SQE, and an earlier IOSQE_IO_DRAIN record holds every later SQE back,
+ * that timeout too: the wait (and a close cancelling through the SQ) could then outlive
+ * its deadline for ever. Polling the ring fd keeps the deadline. ppoll wakes on the
+ * first completion; short sleeps cover waits for more than one.
+ */
+static int enter_polled(struct u4j_ring *r, unsigned wait_nr, int64_t timeout_ns)
+{
+	int64_t end = mono_ns() + timeout_ns;
+	int ret = io_uring_submit(&r->ring);
+
+	if (ret < 0)
+		return ret;
+	while (io_uring_cq_ready(&r->ring) < wait_nr) {
+		int64_t left = end - mono_ns();
+		struct pollfd p = { .fd = r->ring.ring_fd, .events = POLLIN };
+		struct timespec ts;
+
+		if (left <= 0)
+			return -ETIME;
+		if (io_uring_cq_ready(&r->ring) > 0 && left > 1000000)
+			left = 1000000; /* some completions are there: poll would not block */
+		ts.tv_sec = left / 1000000000LL;
+		ts.tv_nsec = left % 1000000000LL;
+		if (io_uring_cq_ready(&r->ring) > 0)
+			ret = nanosleep(&ts, NULL);
+		else
+			ret = ppoll(&p, 1, &ts, NULL);
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+		if (io_uring_cq_has_overflow(&r->ring))
+			io_uring_get_events(&r->ring);
+	}
+	return 0;
+}
+
 static int enter(struct u4j_ring *r, unsigned queued, unsigned wait_nr, int64_t timeout_ns)
 {
 	struct io_uring_cqe *cqe;
@@ -72,6 +119,8 @@ static int enter(struct u4j_ring *r, unsigned queued, unsigned wait_nr, int64_t 
 	}
 	if (timeout_ns < 0)
 		return io_uring_submit_and_wait(&r->ring, wait_nr);
+	if (!(r->ring.features & IORING_FEAT_EXT_ARG))
+		return enter_polled(r, wait_nr, timeout_ns);
 	struct __kernel_timespec ts = {
 		.tv_sec = timeout_ns / 1000000000LL,
 		.tv_nsec = timeout_ns % 1000000000LL,

@@ -75,6 +75,38 @@ class RingLifecycleTest {
         assertEquals(leakedBefore, Ring.leakedBuffers(), "the kernel gave everything back");
     }
 
+    /**
+     * An IO_DRAIN record waits for a FIFO read that never completes, and holds every later
+     * SQE back with it. A timed wait still returns by its deadline (kernels without
+     * IORING_FEAT_EXT_ARG wait by polling the ring fd, not with a timeout SQE that would be
+     * held back too), and close returns by its drain deadline with both operations
+     * completed once: cancelled in the kernel where IORING_REGISTER_SYNC_CANCEL bypasses
+     * the SQ (6.0+), else completed with -ECANCELED and their buffers kept.
+     */
+    @Test
+    void waitsAndCloseKeepTheirDeadlinesBehindAnIoDrainRecord() throws Exception {
+        Collector c = new Collector();
+        Ring ring = TestSupport.open();
+        int fd = fifo(ring, "p-drain");
+        ring.read(fd, ByteBuffer.allocateDirect(16), 0, SqeFlags.NONE, 1);
+        ring.nop(SqeFlags.IO_DRAIN, 2);
+        long t0 = System.nanoTime();
+        int n = ring.submitAndReap(1, 300, TimeUnit.MILLISECONDS, c);
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, n, "nothing can complete: " + c.all);
+        assertTrue(waitedMs >= 250 && waitedMs < 3_000, "the 300 ms wait took " + waitedMs + " ms");
+        t0 = System.nanoTime();
+        ring.close(Duration.ofSeconds(1), c);
+        long closeMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(closeMs < 4_000, "close with a 1 s drain deadline took " + closeMs + " ms");
+        assertEquals(-125, c.res(1), "the read ends cancelled");
+        assertTrue(c.res(2) == 0 || c.res(2) == -125, "the drained nop ends, run or cancelled: " + c.res(2));
+        assertEquals(2, c.all.size(), "each exactly once: " + c.all);
+        try (Ring other = TestSupport.open()) {
+            TestSupport.closeFd(other, fd);
+        }
+    }
+
     @Test
     void bufferReferencedOnlyByTheRingSurvivesGcUntilItsReadCompletes() throws Exception {
         try (Ring ring = TestSupport.open()) {
