@@ -11,11 +11,12 @@
 
 static void put_s32(void *base, int off, int32_t v) { memcpy((char *)base + off, &v, 4); }
 
-static int validate_all(const struct u4j_ring *r, const char *staging, unsigned count, void *hdr)
+static int validate_all(struct u4j_ring *r, const char *staging, unsigned count, void *hdr)
 {
 	for (unsigned i = 0; i < count; i++) {
 		int detail;
-		int rc = u4j_validate_inline(r, (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size), &detail);
+		const struct io_uring_sqe *rec = (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size);
+		int rc = u4j_validate_inline(r, rec, &detail);
 
 		if (rc != U4J_OK) {
 			put_s32(hdr, U4J_REAP_BAD_INDEX, (int32_t)i);
@@ -23,6 +24,7 @@ static int validate_all(const struct u4j_ring *r, const char *staging, unsigned 
 			put_s32(hdr, U4J_REAP_DETAIL, detail);
 			return -EINVAL;
 		}
+		u4j_note_queued(r, rec);
 	}
 	return 0;
 }
@@ -175,6 +177,7 @@ static int validate_and_queue(struct u4j_ring *r, const char *staging, unsigned 
 			put_s32(hdr, U4J_REAP_DETAIL, detail);
 			return -EINVAL;
 		}
+		u4j_note_queued(r, rec); /* before the next record's check */
 		sqe = io_uring_get_sqe(&r->ring);
 		if (r->sqe_size == 64)
 			__builtin_memcpy(sqe, rec, 64);

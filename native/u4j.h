@@ -78,6 +78,8 @@ struct u4j_ring {
 	struct iovec *bufs;       /* copy of the registered buffers, for range checks */
 	uint16_t pbuf_groups[U4J_MAX_PBUF_GROUPS]; /* registered provided-buffer group ids */
 	unsigned nr_pbuf_groups;
+	int zc_used;              /* a zero-copy send was queued: IO_DRAIN is refused from then on */
+	int drain_used;           /* an IO_DRAIN record was queued: zero-copy sends are refused from then on */
 };
 
 /* ring.c */

@@ -25,6 +25,14 @@
 #define SEND_ZC_FLAGS (IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_FIXED_BUF | IORING_SEND_ZC_REPORT_USAGE)
 
 static int need_fd(int fd) { return fd >= 0 ? U4J_OK : U4J_REJECT_FD; }
+static inline int u4j_is_zero_copy(int op) { return op == IORING_OP_SEND_ZC || op == IORING_OP_SENDMSG_ZC; }
+
+/* What a queued record commits the ring to (see the IO_DRAIN rule in u4j_validate_inline). */
+static inline void u4j_note_queued(struct u4j_ring *r, const struct io_uring_sqe *sqe)
+{
+	r->zc_used |= u4j_is_zero_copy(sqe->opcode);
+	r->drain_used |= !!(sqe->flags & IOSQE_IO_DRAIN);
+}
 /* With IOSQE_FIXED_FILE the fd is a slot, checked by check_fixed_file. */
 static int need_fd_or_fixed(const struct io_uring_sqe *sqe)
 {
@@ -319,6 +327,13 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
 		return U4J_REJECT_RESERVED;
 	if (sqe->flags & IOSQE_BUFFER_SELECT && sqe->opcode != IORING_OP_RECV)
 		return U4J_REJECT_SQE_FLAGS;
+	/* A ring uses IO_DRAIN or zero-copy sends, never both: zero-copy sends post completions
+	 * the kernel's drain accounting does not expect (a notification, even after a final
+	 * CQE). Seen on 6.18: a drained zero-copy send, or a drained record in flight when a
+	 * zero-copy send was submitted, never ran, and held back every later SQE with it. */
+	if (sqe->flags & IOSQE_IO_DRAIN ? r->zc_used || u4j_is_zero_copy(sqe->opcode)
+					 : r->drain_used && u4j_is_zero_copy(sqe->opcode))
+		return U4J_REJECT_SQE_FLAGS;
 	if (sqe->buf_index && sqe->opcode != IORING_OP_READ_FIXED && sqe->opcode != IORING_OP_WRITE_FIXED &&
 	    sqe->opcode != IORING_OP_SEND_ZC && !(sqe->flags & IOSQE_BUFFER_SELECT))
 		return U4J_REJECT_RESERVED;
@@ -349,6 +364,8 @@ static inline int u4j_validate_fast(const struct u4j_ring *r, const struct io_ur
 
 	if (reserved || sqe->user_data == LIBURING_UDATA_TIMEOUT || r->sqe_size != 64)
 		return 0;
+	if (sqe->flags & IOSQE_IO_DRAIN && r->zc_used)
+		return 0; /* the full validator names the reason */
 	if (r->last_op >= 0 && !r->ops[sqe->opcode])
 		return 0;
 	switch (sqe->opcode) {

@@ -50,7 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.nr_bufs = cfg[3] % (MAX_BUFS + 1);
 	take(&data, &size, bufs, sizeof(bufs));
 	r.bufs = r.nr_bufs ? bufs : NULL;
-	r.nr_pbuf_groups = cfg[0] >> 6; /* 0..3 groups, ids from the input */
+	r.nr_pbuf_groups = (cfg[0] >> 6) & 3; /* 0..3 groups, ids from the input */
+	r.zc_used = (cfg[0] >> 2) & 1;
+	r.drain_used = (cfg[0] >> 3) & 1;
 	for (unsigned i = 0; i < r.nr_pbuf_groups; i++)
 		r.pbuf_groups[i] = ops[i];
 	memset(iovs, 0, sizeof(iovs));

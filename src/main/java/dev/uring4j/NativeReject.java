@@ -8,7 +8,8 @@ final class NativeReject {
         switch (reason) {
             case 1: return "the opcode is not one uring4j offers";
             case 2: return "this kernel does not support the opcode (probe)";
-            case 3: return "SQE flags outside FIXED_FILE|IO_DRAIN|IO_LINK|IO_HARDLINK|ASYNC, or FIXED_FILE on an op that takes none";
+            case 3: return "SQE flags outside FIXED_FILE|IO_DRAIN|IO_LINK|IO_HARDLINK|ASYNC, FIXED_FILE on an op that "
+                    + "takes none, or IO_DRAIN and zero-copy sends on one ring (it uses one or the other)";
             case 4: return "a required address is null";
             case 5: return "a length is out of range";
             case 6: return "the file descriptor is negative";

@@ -638,6 +638,9 @@ public final class Ring implements AutoCloseable {
     private long message(int opcode, String op, int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag)
             throws UringException {
         checkUsable(sqeFlags);
+        if (opcode == Opcode.SENDMSG_ZC) {
+            noDrain(op, sqeFlags);
+        }
         Objects.requireNonNull(msg, "msg");
         msg.checkIdle(op);
         checkFd(op, fd, sqeFlags);
@@ -667,10 +670,15 @@ public final class Ring implements AutoCloseable {
      * then a notification with {@link Linux#CQE_F_NOTIF} once the kernel no longer reads
      * the buffer. The buffer stays referenced until the notification; do not change it
      * before then. Pays off for large sends to a real NIC; over loopback the kernel copies.
+     * A ring uses {@link SqeFlags#IO_DRAIN} or zero-copy sends, not both (the other is
+     * refused: the kernel then never runs drained operations). A
+     * notification the kernel posts after a final completion (a send cancelled in a link
+     * chain gets one) is counted in {@link #strayCompletions()} and dropped.
      */
     public long sendZc(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {
         checkUsable(sqeFlags);
+        noDrain("sendZc", sqeFlags);
         long address = bufferRange("sendZc", src, index, length, false);
         checkFd("sendZc", fd, sqeFlags);
         return stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, src);
@@ -680,10 +688,31 @@ public final class Ring implements AutoCloseable {
     public long sendZcFixed(int fd, int bufIndex, int bufOffset, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {
         checkUsable(sqeFlags);
+        noDrain("sendZcFixed", sqeFlags);
         long address = fixedBuffers.address("sendZcFixed", bufIndex, bufOffset, length);
         checkFd("sendZcFixed", fd, sqeFlags);
         return stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, fixedBuffers.buffer(bufIndex),
                 SEND_ZC_FIXED_BUF, bufIndex & 0xffffL);
+    }
+
+    /** What the ring has used of IO_DRAIN and zero-copy sends: it uses one or the other (see noDrain). */
+    private boolean usedZeroCopy;
+    private boolean usedDrain;
+
+    /**
+     * A ring uses IO_DRAIN or zero-copy sends, never both. Zero-copy sends post completions
+     * the kernel's drain accounting does not expect (a notification, even after a final
+     * completion): in our tests (6.18) a drained zero-copy send, and a drained operation in
+     * flight when a zero-copy send was submitted, never ran, and held back every later
+     * operation; no cancel reaches them. The native validator enforces the same rule.
+     */
+    private void noDrain(String op, int sqeFlags) {
+        if ((sqeFlags & SqeFlags.IO_DRAIN) != 0 || usedDrain) {
+            throw new IllegalArgumentException(op + ": a ring uses SqeFlags.IO_DRAIN or zero-copy sends, not both, and this "
+                    + ((sqeFlags & SqeFlags.IO_DRAIN) != 0 ? "send asks for IO_DRAIN" : "ring has used IO_DRAIN")
+                    + " (drained operations then never run: the kernel's drain accounting does not expect zero-copy"
+                    + " notifications); order with IO_LINK, or use a ring of its own for zero-copy sends");
+        }
     }
 
     /** IORING_RECVSEND_FIXED_BUF (an ioprio flag of SEND_ZC). */
@@ -984,6 +1013,8 @@ public final class Ring implements AutoCloseable {
             }
         }
         long userData = inFlight.userData(slot);
+        usedDrain |= (sqeFlags & SqeFlags.IO_DRAIN) != 0; // staged: the ring is committed (see noDrain)
+        usedZeroCopy |= opcode == Opcode.SEND_ZC || opcode == Opcode.SENDMSG_ZC;
         int tables = ((sqeFlags & SqeFlags.FIXED_FILE) != 0 || (word40 >>> 32) != 0 ? InFlight.USES_FILE_TABLE : 0)
                 | (opcode == Opcode.READ_FIXED || opcode == Opcode.WRITE_FIXED
                         || (opcode == Opcode.SEND_ZC && (sqeFlags >>> 16 & SEND_ZC_FIXED_BUF) != 0)
@@ -1076,6 +1107,13 @@ public final class Ring implements AutoCloseable {
         if ((sqeFlags & ~SqeFlags.ALLOWED) != 0) {
             throw new IllegalArgumentException("unsupported SQE flags 0x" + Integer.toHexString(sqeFlags & ~SqeFlags.ALLOWED)
                     + ": use SqeFlags.FIXED_FILE, IO_DRAIN, IO_LINK, IO_HARDLINK, ASYNC");
+        }
+        if ((sqeFlags & SqeFlags.IO_DRAIN) != 0) {
+            if (usedZeroCopy) {
+                throw new IllegalArgumentException("a ring uses SqeFlags.IO_DRAIN or zero-copy sends, not both, and this ring"
+                        + " has used zero-copy sends (drained operations then never run: the kernel's drain accounting"
+                        + " does not expect zero-copy notifications); order with IO_LINK, or use another ring");
+            }
         }
     }
 

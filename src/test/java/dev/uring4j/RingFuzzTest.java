@@ -35,6 +35,12 @@ class RingFuzzTest {
     private long nextTag = 1;
 
     private final CompletionHandler handler = (tag, res, flags) -> {
+        if ((flags & Linux.CQE_F_MORE) != 0) { // not the last completion (zero-copy send): more must follow
+            if (!outstanding.contains(tag)) {
+                fail("intermediate completion for tag " + tag + " that is not outstanding, res " + res);
+            }
+            return;
+        }
         if (!outstanding.remove(tag)) {
             fail("completion for tag " + tag + " that is not outstanding (duplicate or unknown), res " + res);
         }
@@ -66,6 +72,10 @@ class RingFuzzTest {
         // waits out its deadline (waitsAndCloseKeepTheirDeadlinesBehindAnIoDrainRecord proves it
         // keeps it). Fuzzing IO_DRAIN there would cost that deadline on most rings.
         drainAllowed = UringSupport.get().isSyncCancelSupported();
+        udp = Sockets.open(Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, Linux.IPPROTO_UDP);
+        Sockets.bind(udp, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        udpAddress = Sockets.localAddress(udp);
+        sharedMessage.buffers(ByteBuffer.allocateDirect(32)).destination(udpAddress);
         long seed = Long.getLong("uring4j.fuzz.seed", 20261122L);
         int steps = Integer.getInteger("uring4j.fuzz.steps", 30_000);
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -96,6 +106,7 @@ class RingFuzzTest {
             TestSupport.closeFd(helper(), fifoFd);
         }
         helper.close();
+        Sockets.close(udp);
         assertTrue(accepted > steps / 4 && refused > steps / 20, "accepted " + accepted + ", refused " + refused);
         assertEquals(accepted, completed, "accepted vs completed");
         System.out.printf("fuzz: seed %d, %d steps over %d rings: %d operations accepted and completed once, %d refused "
@@ -103,6 +114,9 @@ class RingFuzzTest {
     }
 
     private Ring helper;
+    private int udp;
+    private java.net.InetSocketAddress udpAddress;
+    private final SocketMessage sharedMessage = new SocketMessage(2, 16);
     private boolean drainAllowed;
 
     private Ring helper() throws UringException {
@@ -134,7 +148,7 @@ class RingFuzzTest {
         int anyFlags = rnd.nextInt(6) == 0 ? rnd.nextInt(256) : rnd.nextInt(3) == 0 ? SqeFlags.IO_LINK : 0;
         int sqeFlags = drainAllowed ? anyFlags : anyFlags & ~SqeFlags.IO_DRAIN;
         int anyFd = rnd.nextInt(5) == 0 ? anyInt(rnd, 100_000) : rnd.nextBoolean() ? fd : fifoFd;
-        switch (rnd.nextInt(20)) {
+        switch (rnd.nextInt(23)) {
             case 0: case 1:
                 attempt(tag -> ring.nop(sqeFlags, tag));
                 break;
@@ -214,12 +228,41 @@ class RingFuzzTest {
             case 18:
                 ring.reap(handler);
                 break;
+            case 19: case 20: {
+                SocketMessage msg = rnd.nextInt(4) == 0 ? sharedMessage : message(rnd);
+                int target = rnd.nextInt(3) == 0 ? anyFd : udp;
+                attempt(tag -> rnd.nextBoolean() ? ring.sendmsg(target, msg, Linux.MSG_DONTWAIT, sqeFlags, tag)
+                        : ring.recvmsg(target, msg, rnd.nextBoolean() ? Linux.MSG_DONTWAIT : 0, sqeFlags, tag));
+                break;
+            }
+            case 21: {
+                ByteBuffer buf = buffer(rnd);
+                int target = rnd.nextInt(3) == 0 ? anyFd : udp;
+                attempt(tag -> rnd.nextBoolean() ? ring.sendZc(target, buf, anyInt(rnd, 8192), anyInt(rnd, 8192), 0, sqeFlags, tag)
+                        : ring.sendZcFixed(target, anyInt(rnd, 4), anyInt(rnd, 4096), anyInt(rnd, 4096), 0, sqeFlags, tag));
+                break;
+            }
             default:
                 if (rnd.nextInt(50) == 0) {
                     System.gc(); // buffers referenced only by the ring must survive this
                 }
                 break;
         }
+    }
+
+    /** A message with random buffers (heap, read-only, null or direct), destination and control length. */
+    private SocketMessage message(SplittableRandom rnd) {
+        SocketMessage m = new SocketMessage(1 + rnd.nextInt(4), rnd.nextInt(3) == 0 ? 64 : 0);
+        try {
+            ByteBuffer[] bufs = new ByteBuffer[rnd.nextInt(5)];
+            for (int i = 0; i < bufs.length; i++) {
+                bufs[i] = buffer(rnd);
+            }
+            m.buffers(bufs).destination(rnd.nextBoolean() ? udpAddress : null).controlLength(anyInt(rnd, 65));
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
+            refused++; // a message the API refuses to set up; it is still used as it stands
+        }
+        return m;
     }
 
     private void registerFiles(Ring ring, SplittableRandom rnd, int fd) {

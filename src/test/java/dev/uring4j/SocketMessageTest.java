@@ -328,6 +328,35 @@ class SocketMessageTest {
             assertZeroCopyPair(h.of(2), rest);
             assertThrows(IndexOutOfBoundsException.class, () -> ring.sendZcFixed(pair[0], 0, 200_000, 100_000, 0, 0, 3));
             assertThrows(IndexOutOfBoundsException.class, () -> ring.sendZcFixed(pair[0], 1, 0, 1, 0, 0, 3));
+            IllegalArgumentException drain = assertThrows(IllegalArgumentException.class,
+                    () -> ring.sendZc(pair[0], src, 0, 1, 0, SqeFlags.IO_DRAIN, 3));
+            assertTrue(drain.getMessage().contains("IO_LINK"), drain.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ring.sendZcFixed(pair[0], 0, 0, 1, 0, SqeFlags.IO_DRAIN, 3));
+            assertThrows(IllegalArgumentException.class,
+                    () -> ring.sendmsgZc(pair[0], new SocketMessage(1, 0), 0, SqeFlags.IO_DRAIN, 3));
+            Collector d = new Collector();
+            ring.stageUnchecked(Opcode.SEND_ZC, SqeFlags.IO_DRAIN, pair[0], 0, Memory.address(src), 1, 0, 5);
+            UringException raw = assertThrows(UringException.class, ring::submit);
+            assertTrue(raw.getMessage().contains("IO_DRAIN and zero-copy sends on one ring"), raw.getMessage());
+            assertEquals(-22, d.await(ring, 1).res(5));
+            // A ring uses IO_DRAIN or zero-copy sends, not both (the kernel's drain accounting
+            // does not expect zero-copy notifications): Java and the native validator refuse.
+            IllegalArgumentException later = assertThrows(IllegalArgumentException.class, () -> ring.nop(SqeFlags.IO_DRAIN, 6));
+            assertTrue(later.getMessage().contains("has used zero-copy sends"), later.getMessage());
+            ring.stageUnchecked(Opcode.NOP, SqeFlags.IO_DRAIN, -1, 0, 0, 0, 0, 7);
+            assertThrows(UringException.class, ring::submit);
+            assertEquals(-22, d.await(ring, 2).res(7));
+            try (Ring drained = TestSupport.open()) {
+                drained.nop(SqeFlags.IO_DRAIN, 1);
+                IllegalArgumentException zc = assertThrows(IllegalArgumentException.class,
+                        () -> drained.sendZc(pair[0], src, 0, 1, 0, 0, 2));
+                assertTrue(zc.getMessage().contains("has used IO_DRAIN"), zc.getMessage());
+                drained.submit();
+                Collector e2 = new Collector();
+                drained.stageUnchecked(Opcode.SEND_ZC, 0, pair[0], 0, Memory.address(src), 1, 0, 3);
+                assertThrows(UringException.class, drained::submit);
+                assertEquals(-22, e2.await(drained, 2).res(3));
+            }
             // Raw records the Java API never writes: the native validator checks the range itself.
             Collector c = new Collector();
             ring.stageUnchecked(Opcode.SEND_ZC, 4 << 16, pair[0], 0, Memory.address(src) + 200_000, 100_000, 0, 4);
