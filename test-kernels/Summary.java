@@ -24,6 +24,7 @@ public class Summary {
         boolean finished, timedOut;
         final List<Case> cases = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        final List<String> retryNotes = new ArrayList<>();
 
         long count(String outcome) {
             return cases.stream().filter(c -> c.outcome.equals(outcome)).count();
@@ -39,7 +40,7 @@ public class Summary {
         for (int i = 3; i < args.length; i++) {
             Kernel k = read(results.resolve(args[i]), args[i], junit);
             kernels.add(k);
-            bad |= !k.status.equals("ok");
+            bad |= !k.status.startsWith("ok");
         }
         String text = render(kernels, junit, total, false);
         System.out.print(text);
@@ -80,6 +81,19 @@ public class Summary {
         k.status = !k.finished ? (k.timedOut ? "TIMEOUT" : "NOT FINISHED")
                 : k.count("failed") > 0 ? "FAILED"
                 : !k.notes.isEmpty() ? "ERROR" : "ok";
+        // run retried the guest (a stalled boot, or failed tests run once more): say so, and
+        // what failed the first time, so that a flaky pass is never silent.
+        String retried = run.get("retried");
+        if (retried != null) {
+            if (k.status.equals("ok")) k.status = "ok (retried)";
+            k.retryNotes.add("retried: " + retried.trim());
+            if (junit && Files.isDirectory(dir.resolve("first-run/junit"))) {
+                Kernel first = new Kernel();
+                readProgress(dir.resolve("first-run/junit"), first);
+                first.cases.stream().filter(c -> c.outcome.equals("failed"))
+                        .forEach(c -> k.retryNotes.add("first run FAILED " + c.cls + "." + c.name + ": " + c.message));
+            }
+        }
         return k;
     }
 
@@ -215,10 +229,11 @@ public class Summary {
         for (Kernel k : ks) {
             List<Case> fails = k.cases.stream().filter(c -> c.outcome.equals("failed")).toList();
             List<Case> skips = k.cases.stream().filter(c -> c.outcome.equals("skipped")).toList();
-            if (fails.isEmpty() && skips.isEmpty() && k.notes.isEmpty()) continue;
+            if (fails.isEmpty() && skips.isEmpty() && k.notes.isEmpty() && k.retryNotes.isEmpty()) continue;
             p.println(md ? "## " + k.name + " (" + k.uname + ")" : "\n" + k.name + " (" + k.uname + "):");
             if (md) p.println();
             for (String n : k.notes) p.println((md ? "- **" : "  ! ") + n + (md ? "**" : ""));
+            for (String n : k.retryNotes) p.println((md ? "- **" : "  ! ") + cut(n, md) + (md ? "**" : ""));
             for (Case c : fails) p.println((md ? "- FAILED `" : "  FAILED  ") + c.cls + "." + c.name + (md ? "`: " : ": ") + cut(c.message, md));
             // Skips grouped by class, method (parameterized invocations together) and reason.
             Map<String, Integer> grouped = new LinkedHashMap<>();

@@ -592,19 +592,25 @@ public final class Ring implements AutoCloseable {
     /** Prepares send of {@code src[index, index+length)} with MSG_* flags (e.g. {@link Linux#MSG_NOSIGNAL}). */
     public long send(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {
-        checkUsable(sqeFlags);
-        long address = bufferRange("send", src, index, length, false);
-        checkFd("send", fd, sqeFlags);
-        return stage(Opcode.SEND, sqeFlags, fd, 0, address, length, msgFlags, tag, src);
+        return transfer(Opcode.SEND, "send", fd, src, index, length, msgFlags, sqeFlags, tag);
     }
 
     /** Prepares recv into {@code dst[index, index+length)}; 0 means the peer closed its side. */
     public long recv(int fd, ByteBuffer dst, int index, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {
+        return transfer(Opcode.RECV, "recv", fd, dst, index, length, msgFlags, sqeFlags, tag);
+    }
+
+    /** SEND, RECV and SEND_ZC on a caller buffer: the checks, then the record referencing the buffer. */
+    private long transfer(int opcode, String op, int fd, ByteBuffer buffer, int index, int length, int msgFlags,
+                          int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
-        long address = bufferRange("recv", dst, index, length, true);
-        checkFd("recv", fd, sqeFlags);
-        return stage(Opcode.RECV, sqeFlags, fd, 0, address, length, msgFlags, tag, dst);
+        if (opcode == Opcode.SEND_ZC) {
+            noDrain(op, sqeFlags);
+        }
+        long address = bufferRange(op, buffer, index, length, opcode == Opcode.RECV);
+        checkFd(op, fd, sqeFlags);
+        return stage(opcode, sqeFlags, fd, 0, address, length, msgFlags, tag, buffer);
     }
 
     /**
@@ -677,11 +683,7 @@ public final class Ring implements AutoCloseable {
      */
     public long sendZc(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {
-        checkUsable(sqeFlags);
-        noDrain("sendZc", sqeFlags);
-        long address = bufferRange("sendZc", src, index, length, false);
-        checkFd("sendZc", fd, sqeFlags);
-        return stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, src);
+        return transfer(Opcode.SEND_ZC, "sendZc", fd, src, index, length, msgFlags, sqeFlags, tag);
     }
 
     /** As {@link #sendZc}, from registered buffer {@code bufIndex} at {@code [bufOffset, bufOffset+length)}. */
