@@ -171,6 +171,13 @@ public final class EchoServer implements AutoCloseable {
         return echoed.get();
     }
 
+    /** How the server accepts, and why: one multishot accept (5.19+) or single accepts re-armed. */
+    public String acceptModeReason() {
+        return multishotAccept ? "one multishot accept"
+                : "single accepts, re-armed after each (multishot accept needs Linux 5.19; the probe found no "
+                        + "IORING_OP_SOCKET, which came with it)";
+    }
+
     /** Connections that ended with an error such as ECONNRESET. */
     public long connectionErrors() {
         return resets.get();

@@ -87,6 +87,8 @@ class EchoServerTest {
              EchoServer auto = EchoServer.start(loop, ANY_LOOPBACK_PORT, 4096);
              EchoServer single = EchoServer.start(loop, ANY_LOOPBACK_PORT, 4096, ReceiveMode.SINGLE_SHOT)) {
             assertEquals(ReceiveMode.SINGLE_SHOT, single.receiveMode());
+            assertTrue(auto.acceptModeReason().startsWith(UringSupport.get().isOpcodeSupported(Opcode.SOCKET)
+                    ? "one multishot accept" : "single accepts"), auto.acceptModeReason());
             if (kernelHasMultishotRecv()) {
                 assertEquals(ReceiveMode.MULTISHOT_PROVIDED_BUFFERS, auto.receiveMode(), auto.receiveModeReason());
                 assertTrue(auto.receiveModeReason().contains("provided buffers of 4096 bytes"), auto.receiveModeReason());

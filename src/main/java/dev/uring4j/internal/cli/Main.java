@@ -90,6 +90,7 @@ public final class Main {
         dev.uring4j.async.EchoServer server = dev.uring4j.async.EchoServer.start(loop,
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 16 * 1024);
         System.out.println("echo server on " + server.address() + " (" + loop.describe().replace("\n", " ") + "); Ctrl-C stops it");
+        System.out.println("accepts: " + server.acceptModeReason());
         System.out.println("receives: " + server.receiveMode() + ": " + server.receiveModeReason());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
