@@ -11,6 +11,12 @@
 
 static void put_s32(void *base, int off, int32_t v) { memcpy((char *)base + off, &v, 4); }
 
+/* The full validator, kept out of the copy loop so that the fast path stays small. */
+static __attribute__((noinline)) int validate_slow(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail)
+{
+	return u4j_validate_inline(r, sqe, detail);
+}
+
 static int validate_all(struct u4j_ring *r, const char *staging, unsigned count, void *hdr)
 {
 	for (unsigned i = 0; i < count; i++) {
@@ -168,7 +174,7 @@ static int validate_and_queue(struct u4j_ring *r, const char *staging, unsigned 
 		const struct io_uring_sqe *rec = (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size);
 		struct io_uring_sqe *sqe;
 		int detail = 0;
-		int rc = u4j_validate_fast(r, rec) ? U4J_OK : u4j_validate_inline(r, rec, &detail);
+		int rc = u4j_validate_fast(r, rec) ? U4J_OK : validate_slow(r, rec, &detail);
 
 		if (rc != U4J_OK) {
 			r->ring.sq.sqe_tail = start;

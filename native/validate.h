@@ -30,8 +30,10 @@ static inline int u4j_is_zero_copy(int op) { return op == IORING_OP_SEND_ZC || o
 /* What a queued record commits the ring to (see the IO_DRAIN rule in u4j_validate_inline). */
 static inline void u4j_note_queued(struct u4j_ring *r, const struct io_uring_sqe *sqe)
 {
-	r->zc_used |= u4j_is_zero_copy(sqe->opcode);
-	r->drain_used |= !!(sqe->flags & IOSQE_IO_DRAIN);
+	if (__builtin_expect(sqe->flags & IOSQE_IO_DRAIN, 0))
+		r->drain_used = 1;
+	if (__builtin_expect(u4j_is_zero_copy(sqe->opcode), 0))
+		r->zc_used = 1;
 }
 /* With IOSQE_FIXED_FILE the fd is a slot, checked by check_fixed_file. */
 static int need_fd_or_fixed(const struct io_uring_sqe *sqe)
@@ -358,14 +360,13 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
  */
 static inline int u4j_validate_fast(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
 {
+	/* IO_DRAIN records take the full validator (rare, and they have a ring-wide rule). */
 	uint64_t reserved = (uint64_t)sqe->ioprio | sqe->personality | sqe->addr3 | sqe->__pad2[0] |
-			    (sqe->flags & ~(IOSQE_IO_DRAIN | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)) |
+			    (sqe->flags & ~(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)) |
 			    sqe->buf_index | sqe->file_index;
 
 	if (reserved || sqe->user_data == LIBURING_UDATA_TIMEOUT || r->sqe_size != 64)
 		return 0;
-	if (sqe->flags & IOSQE_IO_DRAIN && r->zc_used)
-		return 0; /* the full validator names the reason */
 	if (r->last_op >= 0 && !r->ops[sqe->opcode])
 		return 0;
 	switch (sqe->opcode) {
