@@ -67,6 +67,8 @@ public final class EchoServer implements AutoCloseable {
     // Loop-thread state.
     private final Set<Connection> connections = new HashSet<>();
     private final ProvidedBuffers buffers;
+    /** A full-size view of each provided buffer, made once: sends take a range of it (no allocation per send). */
+    private final ByteBuffer[] views;
     /** Connections whose multishot receive ended with -ENOBUFS, waiting for a buffer. */
     private final ArrayDeque<MultishotConnection> starved = new ArrayDeque<>();
     private int buffersOut;
@@ -78,6 +80,10 @@ public final class EchoServer implements AutoCloseable {
         this.address = address;
         this.bufferSize = bufferSize;
         this.buffers = buffers;
+        this.views = new ByteBuffer[buffers != null ? buffers.count() : 0];
+        for (int bid = 0; bid < views.length; bid++) {
+            views[bid] = buffers.buffer(bid, buffers.size());
+        }
         this.mode = buffers != null ? ReceiveMode.MULTISHOT_PROVIDED_BUFFERS : ReceiveMode.SINGLE_SHOT;
         this.modeReason = modeReason;
         this.multishotAccept = UringSupport.get().isOpcodeSupported(Opcode.SOCKET); // SOCKET and multishot accept: 5.19
@@ -400,7 +406,7 @@ public final class EchoServer implements AutoCloseable {
         void sendHead() {
             int[] chunk = chunks.peek();
             sending = true;
-            ByteBuffer data = buffers.buffer(chunk[0], chunk[1]);
+            ByteBuffer data = views[chunk[0]];
             loop.submit((ring, tag) -> ring.send(fd, data, sentOfHead, chunk[1] - sentOfHead, Linux.MSG_NOSIGNAL, 0, tag),
                     this::onSend);
         }
