@@ -89,8 +89,40 @@ public final class Matrix {
             Matcher m = Pattern.compile("\"id\": \"" + issue + "\",\\s*\"affected\": (true|false)").matcher(json);
             c.put("known issue " + issue, m.find() ? (m.group(1).equals("true") ? "AFFECTED" : "not affected") : "");
         }
+        c.put("sockets through the ring (SOCKET)", hasOp(json, "SOCKET") ? "supported"
+                : "syscall instead (Sockets.open)");
+        c.put("sendmsg / recvmsg", hasOp(json, "SENDMSG") && hasOp(json, "RECVMSG") ? "supported" : "refused");
+        c.put("zero-copy send (SEND_ZC / SENDMSG_ZC)", (hasOp(json, "SEND_ZC") ? "SEND_ZC" : "no SEND_ZC")
+                + (hasOp(json, "SENDMSG_ZC") ? ", SENDMSG_ZC" : ", no SENDMSG_ZC"));
+        c.put("EchoServer receives (tested)", echoMode(junitResults));
         c.put("kernel tests passed / failed / skipped", tests(junitResults));
         return c;
+    }
+
+    /** Whether the doctor's opcode probe lists {@code name}. */
+    private static boolean hasOp(String json, String name) {
+        Matcher m = Pattern.compile("\"opcodes\":\\s*\\[([^\\]]*)\\]").matcher(json);
+        return m.find() && m.group(1).contains("\"" + name + "\"");
+    }
+
+    /** What EchoServerTest saw: multishot receives into provided buffers ran, or were skipped (step-down). */
+    private static String echoMode(Path k) throws IOException {
+        Path junit = k.resolve("junit");
+        if (!Files.isDirectory(junit)) {
+            return "";
+        }
+        try (Stream<Path> s = Files.list(junit)) {
+            for (Path p : (Iterable<Path>) s.filter(p -> p.getFileName().toString().matches("progress-\\d+\\.tsv"))::iterator) {
+                for (String line : Files.readAllLines(p)) {
+                    String[] f = line.split("\t");
+                    if (f.length > 5 && f[0].equals("E") && f[3].startsWith("providedBufferExhaustionLosesNoByte")) {
+                        return f[5].equals("SUCCESSFUL") ? "multishot into provided buffers"
+                                : f[5].equals("ABORTED") ? "single-shot (stepped down)" : "test " + f[5];
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     private static String tests(Path k) throws IOException {
