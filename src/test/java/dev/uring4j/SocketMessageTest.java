@@ -271,9 +271,10 @@ class SocketMessageTest {
     }
 
     /** The send result with CQE_F_MORE, then the notification with CQE_F_NOTIF and without CQE_F_MORE. */
+    /** @param bytes what was asked for: a stream socket may take less (a short send), never more or none */
     private static void assertZeroCopyPair(List<long[]> cqes, int bytes) {
         assertEquals(2, cqes.size(), "two completions for a zero-copy send");
-        assertEquals(bytes, cqes.get(0)[1], "bytes sent");
+        assertTrue(cqes.get(0)[1] > 0 && cqes.get(0)[1] <= bytes, "bytes sent: " + cqes.get(0)[1] + " of " + bytes);
         assertEquals(Linux.CQE_F_MORE, cqes.get(0)[2] & (Linux.CQE_F_MORE | Linux.CQE_F_NOTIF), "first: F_MORE");
         assertEquals(Linux.CQE_F_NOTIF, cqes.get(1)[2] & (Linux.CQE_F_MORE | Linux.CQE_F_NOTIF), "then: F_NOTIF only");
     }
@@ -311,7 +312,8 @@ class SocketMessageTest {
             // Until the notification the operation, and the buffer with it, stay in flight. The
             // notification may wait for the reader (6.1 over loopback does), so read first.
             assertEquals(h.of(1).size() < 2 ? 1 : 0, ring.inFlight(), "in flight until the notification");
-            assertArrayEquals(java.util.Arrays.copyOf(data, 100_000), drain(ring, h, pair[1], 100_000));
+            int first = (int) h.of(1).get(0)[1]; // a stream socket may take less than asked (short send)
+            assertArrayEquals(java.util.Arrays.copyOf(data, first), drain(ring, h, pair[1], first));
             h.awaitTag(ring, 1, 2);
             assertZeroCopyPair(h.of(1), 100_000);
             assertEquals(0, ring.inFlight());
@@ -319,10 +321,11 @@ class SocketMessageTest {
             // From a registered buffer; more than the socket buffers take at once, so the
             // notification waits until the reader has drained what the kernel still holds.
             ring.fixedBuffers().register(new ByteBuffer[] {src});
-            int rest = data.length - 100_000;
-            ring.sendZcFixed(pair[0], 0, 100_000, rest, Linux.MSG_NOSIGNAL, 0, 2);
+            int rest = data.length - first;
+            ring.sendZcFixed(pair[0], 0, first, rest, Linux.MSG_NOSIGNAL, 0, 2);
             h.awaitTag(ring, 2, 1);
-            assertArrayEquals(java.util.Arrays.copyOfRange(data, 100_000, data.length), drain(ring, h, pair[1], rest));
+            int second = (int) h.of(2).get(0)[1]; // seen short on 7.3 under QEMU: read only what was sent
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, first, first + second), drain(ring, h, pair[1], second));
             h.awaitTag(ring, 2, 2);
             assertZeroCopyPair(h.of(2), rest);
             assertThrows(IndexOutOfBoundsException.class, () -> ring.sendZcFixed(pair[0], 0, 200_000, 100_000, 0, 0, 3));
