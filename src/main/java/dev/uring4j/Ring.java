@@ -710,11 +710,16 @@ public final class Ring implements AutoCloseable {
      */
     private void noDrain(String op, int sqeFlags) {
         if ((sqeFlags & SqeFlags.IO_DRAIN) != 0 || usedDrain) {
-            throw new IllegalArgumentException(op + ": a ring uses SqeFlags.IO_DRAIN or zero-copy sends, not both, and this "
-                    + ((sqeFlags & SqeFlags.IO_DRAIN) != 0 ? "send asks for IO_DRAIN" : "ring has used IO_DRAIN")
-                    + " (drained operations then never run: the kernel's drain accounting does not expect zero-copy"
-                    + " notifications); order with IO_LINK, or use a ring of its own for zero-copy sends");
+            throw drainOrZeroCopy(op + ": ", (sqeFlags & SqeFlags.IO_DRAIN) != 0 ? "send asks for IO_DRAIN"
+                    : "ring has used IO_DRAIN");
         }
+    }
+
+    /** The one refusal of the IO_DRAIN / zero-copy rule (see noDrain), naming what this ring did. */
+    private static IllegalArgumentException drainOrZeroCopy(String prefix, String what) {
+        return new IllegalArgumentException(prefix + "a ring uses SqeFlags.IO_DRAIN or zero-copy sends, not both, and this "
+                + what + " (drained operations then never run: the kernel's drain accounting does not expect zero-copy"
+                + " notifications); order with IO_LINK, or use a ring of its own for the other");
     }
 
     /**
@@ -1127,9 +1132,7 @@ public final class Ring implements AutoCloseable {
         }
         if ((sqeFlags & SqeFlags.IO_DRAIN) != 0) {
             if (usedZeroCopy) {
-                throw new IllegalArgumentException("a ring uses SqeFlags.IO_DRAIN or zero-copy sends, not both, and this ring"
-                        + " has used zero-copy sends (drained operations then never run: the kernel's drain accounting"
-                        + " does not expect zero-copy notifications); order with IO_LINK, or use another ring");
+                throw drainOrZeroCopy("", "ring has used zero-copy sends");
             }
         }
     }
