@@ -157,6 +157,20 @@ static jint ftruncate_(JNIEnv *env, jclass c, jint fd, jlong length)
 	return length < 0 ? -EINVAL : u4j_ftruncate(fd, length);
 }
 
+static jint fstat_(JNIEnv *env, jclass c, jint fd, jlong out)
+{
+	(void)env; (void)c;
+	if (fd < 0)
+		return -EBADF;
+	return out ? u4j_fstat(fd, PTR(out)) : -EINVAL;
+}
+
+static jint open_(JNIEnv *env, jclass c, jlong path, jint flags, jint mode)
+{
+	(void)env; (void)c;
+	return path ? u4j_open(PTR(path), flags, mode) : -EINVAL;
+}
+
 static jint close_(JNIEnv *env, jclass c, jint fd)
 {
 	(void)env; (void)c;
@@ -232,36 +246,38 @@ static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 }
 
 static const JNINativeMethod methods[] = {
-	{"abiVersion", "()I", (void *)abi_version},
-	{"liburingVersion", "()I", (void *)liburing_version},
-	{"pageSize", "()I", (void *)page_size},
-	{"ringCreate", "(IIIIIIJJZJ)J", (void *)ring_create},
-	{"ringDestroy", "(JZ)V", (void *)ring_destroy},
-	{"submitAndReap", "(JJIIJJJI)I", (void *)submit_and_reap},
-	{"registerIowqMaxWorkers", "(JJ)I", (void *)register_iowq_max_workers},
-	{"sqFlags", "(J)I", (void *)sq_flags},
-	{"registerFiles", "(JJI)I", (void *)register_files},
-	{"registerFilesSparse", "(JI)I", (void *)register_files_sparse},
-	{"updateFiles", "(JIJI)I", (void *)update_files},
-	{"unregisterFiles", "(J)I", (void *)unregister_files},
-	{"registerBuffers", "(JJI)I", (void *)register_buffers},
-	{"unregisterBuffers", "(J)I", (void *)unregister_buffers},
-	{"memMap", "(JZ)J", (void *)mem_map},
-	{"memUnmap", "(JJ)I", (void *)mem_unmap},
-	{"eventfd", "()I", (void *)eventfd_create},
-	{"eventfdSignal", "(I)I", (void *)eventfd_signal},
-	{"gettid", "()I", (void *)gettid_},
-	{"ftruncate", "(IJ)I", (void *)ftruncate_},
-	{"close", "(I)I", (void *)close_},
-	{"syncCancelAll", "(JI)I", (void *)sync_cancel_all},
-	{"socketBind", "(IJI)I", (void *)socket_bind},
-	{"socketOpen", "(III)I", (void *)socket_open},
-	{"socketSetInt", "(IIII)I", (void *)socket_set_int},
-	{"socketListen", "(II)I", (void *)socket_listen},
-	{"socketName", "(IJI)I", (void *)socket_name},
-	{"pbufRegister", "(JII)J", (void *)pbuf_register},
-	{"pbufUnregister", "(JIJI)I", (void *)pbuf_unregister},
-	{"directBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
+	{"nAbiVersion", "()I", (void *)abi_version},
+	{"nLiburingVersion", "()I", (void *)liburing_version},
+	{"nPageSize", "()I", (void *)page_size},
+	{"nRingCreate", "(IIIIIIJJZJ)J", (void *)ring_create},
+	{"nRingDestroy", "(JZ)V", (void *)ring_destroy},
+	{"nSubmitAndReap", "(JJIIJJJI)I", (void *)submit_and_reap},
+	{"nRegisterIowqMaxWorkers", "(JJ)I", (void *)register_iowq_max_workers},
+	{"nSqFlags", "(J)I", (void *)sq_flags},
+	{"nRegisterFiles", "(JJI)I", (void *)register_files},
+	{"nRegisterFilesSparse", "(JI)I", (void *)register_files_sparse},
+	{"nUpdateFiles", "(JIJI)I", (void *)update_files},
+	{"nUnregisterFiles", "(J)I", (void *)unregister_files},
+	{"nRegisterBuffers", "(JJI)I", (void *)register_buffers},
+	{"nUnregisterBuffers", "(J)I", (void *)unregister_buffers},
+	{"nMemMap", "(JZ)J", (void *)mem_map},
+	{"nMemUnmap", "(JJ)I", (void *)mem_unmap},
+	{"nEventfd", "()I", (void *)eventfd_create},
+	{"nEventfdSignal", "(I)I", (void *)eventfd_signal},
+	{"nGettid", "()I", (void *)gettid_},
+	{"nFtruncate", "(IJ)I", (void *)ftruncate_},
+	{"nClose", "(I)I", (void *)close_},
+	{"nFstat", "(IJ)I", (void *)fstat_},
+	{"nOpen", "(JII)I", (void *)open_},
+	{"nSyncCancelAll", "(JI)I", (void *)sync_cancel_all},
+	{"nSocketBind", "(IJI)I", (void *)socket_bind},
+	{"nSocketOpen", "(III)I", (void *)socket_open},
+	{"nSocketSetInt", "(IIII)I", (void *)socket_set_int},
+	{"nSocketListen", "(II)I", (void *)socket_listen},
+	{"nSocketName", "(IJI)I", (void *)socket_name},
+	{"nPbufRegister", "(JII)J", (void *)pbuf_register},
+	{"nPbufUnregister", "(JIJI)I", (void *)pbuf_unregister},
+	{"nDirectBufferAddress", "(Ljava/nio/ByteBuffer;)J", (void *)direct_buffer_address},
 };
 
 EXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "u4j.h"
 
@@ -37,6 +40,37 @@ int u4j_gettid(void)
 int u4j_ftruncate(int fd, int64_t length)
 {
 	return ftruncate(fd, (off_t)length) ? -errno : 0;
+}
+
+/* fstat into U4J_STAT_* (size, block size, mode): the calling thread's own syscall, so
+ * AsyncFile.size() needs no event loop (and cannot wait on one from its callback). */
+int u4j_fstat(int fd, void *out)
+{
+	struct stat st;
+	uint64_t size;
+	uint32_t blksize, mode;
+
+	if (fstat(fd, &st))
+		return -errno;
+	size = (uint64_t)st.st_size;
+	blksize = (uint32_t)st.st_blksize;
+	mode = (uint32_t)st.st_mode;
+	memcpy((char *)out + U4J_STAT_SIZE, &size, 8);
+	memcpy((char *)out + U4J_STAT_BLKSIZE, &blksize, 4);
+	memcpy((char *)out + U4J_STAT_MODE, &mode, 4);
+	return 0;
+}
+
+/* open(2) on the calling thread, as FileChannel.open does (a FIFO without a reader blocks
+ * here, as it does for NIO; io_uring's OPENAT tries non-blocking first and gives ENXIO). */
+int u4j_open(const char *path, int flags, int mode)
+{
+	int fd;
+
+	do {
+		fd = open(path, flags, (mode_t)mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -errno : fd;
 }
 
 int u4j_close(int fd)

@@ -119,6 +119,13 @@ int u4j_eventfd_signal(int fd);
 int u4j_gettid(void);
 int u4j_ftruncate(int fd, int64_t length);
 int u4j_close(int fd);
+/* u4j_fstat's output: u64 st_size, u32 st_blksize, u32 st_mode. */
+#define U4J_STAT_SIZE     0
+#define U4J_STAT_BLKSIZE  8
+#define U4J_STAT_MODE    12
+#define U4J_STAT_BYTES   16
+int u4j_fstat(int fd, void *out);
+int u4j_open(const char *path, int flags, int mode);
 int u4j_bind(int fd, const void *addr, int len);
 int u4j_listen(int fd, int backlog);
 int u4j_sockname(int fd, void *addr, int cap);

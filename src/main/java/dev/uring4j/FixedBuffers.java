@@ -14,6 +14,7 @@ import java.util.Objects;
  * numbers. Registered buffers stay referenced by the ring until unregistered.
  */
 public final class FixedBuffers {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** IORING_MAX_REG_BUFFERS. */
     public static final int MAX_BUFFERS = 1 << 14;
     /** The kernel's per-buffer limit (1 GiB). */
@@ -57,7 +58,7 @@ public final class FixedBuffers {
             throw new UringMemlockException("io_uring_register(BUFFERS)", report, need,
                     "registering " + copy.length + " buffer(s)");
         }
-        int r = Native.registerBuffers(ring.handle(), Memory.address(iov), copy.length);
+        int r = NATIVE.registerBuffers(ring.handle(), Memory.address(iov), copy.length);
         if (r == -Errno.ENOMEM) {
             throw new UringMemlockException("io_uring_register(BUFFERS)", MemlockReport.current(), need,
                     "registering " + copy.length + " buffer(s) (refused by the kernel: other processes of this user "
@@ -77,7 +78,7 @@ public final class FixedBuffers {
             throw new IllegalStateException("unregister: no buffers are registered");
         }
         ring.checkTableIdle(false);
-        int r = Native.unregisterBuffers(ring.handle());
+        int r = NATIVE.unregisterBuffers(ring.handle());
         if (r < 0) {
             throw new UringException("io_uring_unregister(BUFFERS)", -r, null);
         }

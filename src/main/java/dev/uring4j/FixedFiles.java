@@ -13,6 +13,7 @@ import java.util.Objects;
  * and used on the ring's thread.
  */
 public final class FixedFiles {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** Slot value for {@link Ring#openatDirect}: let the kernel pick a free slot (5.19+). */
     public static final int ALLOC = -1;
 
@@ -37,7 +38,7 @@ public final class FixedFiles {
             }
         }
         ByteBuffer b = ints(fds);
-        check(Native.registerFiles(ring.handle(), Memory.address(b), fds.length), "io_uring_register(FILES)", fds.length);
+        check(NATIVE.registerFiles(ring.handle(), Memory.address(b), fds.length), "io_uring_register(FILES)", fds.length);
         size = fds.length;
     }
 
@@ -48,7 +49,7 @@ public final class FixedFiles {
         if (count <= 0) {
             throw new IllegalArgumentException("count must be > 0, got " + count);
         }
-        check(Native.registerFilesSparse(ring.handle(), count), "io_uring_register(FILES sparse)", count);
+        check(NATIVE.registerFilesSparse(ring.handle(), count), "io_uring_register(FILES sparse)", count);
         size = count;
     }
 
@@ -62,7 +63,7 @@ public final class FixedFiles {
                     + ") are outside the registered table of " + size + " slots");
         }
         ByteBuffer b = ints(fds);
-        int r = Native.updateFiles(ring.handle(), offset, Memory.address(b), fds.length);
+        int r = NATIVE.updateFiles(ring.handle(), offset, Memory.address(b), fds.length);
         check(r, "io_uring_register(FILES_UPDATE)", fds.length);
         if (r != fds.length) {
             throw new UringException("io_uring_register(FILES_UPDATE)", 0, "only " + r + " of " + fds.length + " slots updated");
@@ -74,7 +75,7 @@ public final class FixedFiles {
         ring.checkOwner();
         checkRegistered("unregister");
         ring.checkTableIdle(true);
-        check(Native.unregisterFiles(ring.handle()), "io_uring_unregister(FILES)", size);
+        check(NATIVE.unregisterFiles(ring.handle()), "io_uring_unregister(FILES)", size);
         size = 0;
     }
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * this process, so "available" is an upper bound.
  */
 public final class MemlockReport {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     private final long softLimit;
     private final long hardLimit;
     private final long vmLck;
@@ -50,7 +51,7 @@ public final class MemlockReport {
     }
 
     static int systemPageSize() {
-        return NativeLoader.isLoaded() ? Native.pageSize() : 4096;
+        return NativeLoader.isLoaded() ? NATIVE.pageSize() : 4096;
     }
 
     /** Soft RLIMIT_MEMLOCK in bytes, -1 for unlimited. */

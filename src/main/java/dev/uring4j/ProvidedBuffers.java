@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
  * re-arm; no data is lost, it stays in the socket. Owned by its ring's thread.
  */
 public final class ProvidedBuffers implements AutoCloseable {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final dev.uring4j.internal.Memory MEM = dev.uring4j.internal.Memory.raw();
     /** IORING_CQE_F_BUFFER and IORING_CQE_BUFFER_SHIFT. */
     private static final int CQE_F_BUFFER = 1;
     private static final int BUFFER_SHIFT = 16;
@@ -49,7 +51,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         this.size = size;
         this.slab = Memory.allocate(count * size);
         this.slabAddress = Memory.address(slab);
-        long br = Native.pbufRegister(ring.handle(), groupId, count);
+        long br = NATIVE.pbufRegister(ring.handle(), groupId, count);
         if (br < 0) {
             throw new UringException("io_uring_register(PBUF_RING)", (int) -br, "group " + groupId + ", " + count
                     + " buffers" + (br == -22 ? " (provided-buffer rings need Linux 5.19)" : ""));
@@ -124,16 +126,16 @@ public final class ProvidedBuffers implements AutoCloseable {
 
     private void add(int bid) {
         long e = ringAddress + (long) (tail & (count - 1)) * 16;
-        Memory.putLong(e, slabAddress + (long) bid * size);
-        Memory.putInt(e + 8, size);
-        Memory.putShort(e + 12, (short) bid);
+        MEM.putLong(e, slabAddress + (long) bid * size);
+        MEM.putInt(e + 8, size);
+        MEM.putShort(e + 12, (short) bid);
         withKernel[bid] = true;
         tail++;
     }
 
     private void publish() {
         VarHandle.releaseFence(); // entries before the tail the kernel reads
-        Memory.putShort(ringAddress + 14, tail);
+        MEM.putShort(ringAddress + 14, tail);
     }
 
     /**
@@ -152,7 +154,7 @@ public final class ProvidedBuffers implements AutoCloseable {
             throw new IllegalStateException("operations of the ring still receive into group " + groupId
                     + ": cancel them and reap their final completions first");
         }
-        int r = Native.pbufUnregister(ring.handle(), groupId, ringAddress, count);
+        int r = NATIVE.pbufUnregister(ring.handle(), groupId, ringAddress, count);
         if (r < 0) {
             throw new UringException("io_uring_unregister(PBUF_RING)", -r, "group " + groupId);
         }

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * close it.
  */
 public final class Ring implements AutoCloseable {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final dev.uring4j.internal.Memory MEM = dev.uring4j.internal.Memory.raw();
     /** user_data of the cancellations close() sends; never a slot's user_data. */
     private static final long CLOSE_CANCEL_USER_DATA = -2L;
     private static final int MAX_RW = 0x7ffff000;
@@ -189,6 +191,22 @@ public final class Ring implements AutoCloseable {
         return inFlight.active();
     }
 
+    /**
+     * The tag an operation of this ring was prepared with, while it is in flight (an
+     * {@code EventLoop} checks with it that a RingOp used the tag it was given).
+     *
+     * @throws IllegalArgumentException if {@code operationId} names no operation of this ring in flight
+     */
+    public long tagOf(long operationId) {
+        checkOwner();
+        int slot = inFlight.slotOf(operationId);
+        if (slot < 0) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(operationId)
+                    + " names no operation of this ring in flight (an id returned by one of its operations, not a tag)");
+        }
+        return inFlight.tag(slot);
+    }
+
     /** Records staged and not yet submitted. */
     public int staged() {
         return staged;
@@ -229,7 +247,7 @@ public final class Ring implements AutoCloseable {
      */
     public boolean isSqThreadSleeping() {
         checkOwner();
-        return (Native.sqFlags(handle) & 1) != 0;
+        return (NATIVE.sqFlags(handle) & 1) != 0;
     }
 
     long handle() {
@@ -811,7 +829,7 @@ public final class Ring implements AutoCloseable {
         checkIowqGuard(UringSupport.kernelVersionOrNull(), setupReport.applied().contains(SetupFlag.SQPOLL), force);
         ByteBuffer values = Memory.allocate(8);
         values.putInt(0, bounded).putInt(4, unbounded);
-        int r = Native.registerIowqMaxWorkers(handle, Memory.address(values));
+        int r = NATIVE.registerIowqMaxWorkers(handle, Memory.address(values));
         if (r < 0) {
             throw new UringException("io_uring_register(IOWQ_MAX_WORKERS)", -r, "bounded " + bounded + ", unbounded " + unbounded);
         }
@@ -898,7 +916,7 @@ public final class Ring implements AutoCloseable {
         compactPending();
         crossings++;
         int capacity = completionCapacity - pendingCount;
-        int r = Native.submitAndReap(handle, stagingAddress, count, waitNr, timeoutNanos, headerAddress,
+        int r = NATIVE.submitAndReap(handle, stagingAddress, count, waitNr, timeoutNanos, headerAddress,
                 completionsAddress + (long) pendingCount * cqeSize, capacity);
         if (r >= 0) {
             pendingCount += r;
@@ -967,9 +985,9 @@ public final class Ring implements AutoCloseable {
             int flags;
             if (RAW) {
                 long a = completionsAddress + off; // off < completionCapacity * cqeSize
-                ud = Memory.getLong(a);
-                res = Memory.getInt(a + 8);
-                flags = Memory.getInt(a + 12);
+                ud = MEM.getLong(a);
+                res = MEM.getInt(a + 8);
+                flags = MEM.getInt(a + 12);
             } else {
                 ud = completions.getLong(off);
                 res = completions.getInt(off + 8);
@@ -1047,25 +1065,26 @@ public final class Ring implements AutoCloseable {
         // bits 16..31 of sqeFlags carry ioprio (per-op flags of network ops), set only internally
         long w0 = (opcode & 0xffL) | ((sqeFlags & 0xffL) << 8) | (((sqeFlags >>> 16) & 0xffffL) << 16) | ((long) fd << 32);
         long w3 = (len & 0xffffffffL) | ((long) opFlags << 32);
-        int base = staged * sqeSize;
-        if (RAW) {
-            // staged < stagingCapacity (checked above): the record lies inside the staging buffer.
-            long a = stagingAddress + base;
-            Memory.putLong(a, w0);
-            Memory.putLong(a + 8, off);
-            Memory.putLong(a + 16, addr);
-            Memory.putLong(a + 24, w3);
-            Memory.putLong(a + 32, userData);
-            Memory.putLong(a + 40, word40);
-            // Bytes 48..63 (addr3, pad) are never written: zero since allocation.
-
-        } else {
-            ByteBuffer s = staging;
-            s.putLong(base, w0).putLong(base + 8, off).putLong(base + 16, addr).putLong(base + 24, w3)
-                    .putLong(base + 32, userData).putLong(base + 40, word40);
-        }
+        writeRecord(staged * sqeSize, w0, off, addr, w3, userData, word40);
         staged++;
         return userData;
+    }
+
+    /** Bytes 0..47 of the record at {@code base} of the staging buffer; 48..63 (addr3, pad) stay zero. */
+    private void writeRecord(int base, long w0, long off, long addr, long w3, long userData, long word40) {
+        if (RAW) {
+            // base < stagingCapacity * sqeSize (checked by the caller): the record lies inside the staging buffer.
+            long a = stagingAddress + base;
+            MEM.putLong(a, w0);
+            MEM.putLong(a + 8, off);
+            MEM.putLong(a + 16, addr);
+            MEM.putLong(a + 24, w3);
+            MEM.putLong(a + 32, userData);
+            MEM.putLong(a + 40, word40);
+        } else {
+            staging.putLong(base, w0).putLong(base + 8, off).putLong(base + 16, addr).putLong(base + 24, w3)
+                    .putLong(base + 32, userData).putLong(base + 40, word40);
+        }
     }
 
     private long vectored(int opcode, String op, int fd, ByteBuffer[] buffers, long offset, int sqeFlags, long tag)
@@ -1268,7 +1287,7 @@ public final class Ring implements AutoCloseable {
                 }
             }
         }
-        Native.ringDestroy(handle, fdStillNamesARing());
+        NATIVE.ringDestroy(handle, fdStillNamesARing());
         handle = 0;
         releaseRingMemory(drained);
         OPEN.remove(this);
@@ -1307,7 +1326,7 @@ public final class Ring implements AutoCloseable {
                 LEAKED.add(new long[] {mappedAddress, mappedSize});
             }
         } else if (mappedAddress != 0) {
-            Native.memUnmap(mappedAddress, mappedSize);
+            NATIVE.memUnmap(mappedAddress, mappedSize);
         }
         callerMemory = null;
         mappedAddress = 0;
@@ -1339,7 +1358,7 @@ public final class Ring implements AutoCloseable {
                 }
                 if (syncCancel) {
                     // Bypasses the SQ: cancellations cannot be held up behind an IO_DRAIN record.
-                    int r = Native.syncCancelAll(handle, (int) Math.max(1, Math.min(100, left / 1_000_000)));
+                    int r = NATIVE.syncCancelAll(handle, (int) Math.max(1, Math.min(100, left / 1_000_000)));
                     syncCancel = r != -Errno.EINVAL && r != -Errno.EOPNOTSUPP;
                 }
                 if (!syncCancel) {

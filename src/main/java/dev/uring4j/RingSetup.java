@@ -18,6 +18,7 @@ import java.util.Map;
  * first, and recording why; in strict mode, names the refused flag instead.
  */
 final class RingSetup {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** Optional flags, newest first: the order in which they are dropped. */
     private static final List<SetupFlag> STEP_DOWN_ORDER = List.of(SetupFlag.NO_SQARRAY, SetupFlag.DEFER_TASKRUN,
             SetupFlag.SINGLE_ISSUER, SetupFlag.TASKRUN_FLAG, SetupFlag.COOP_TASKRUN, SetupFlag.SUBMIT_ALL);
@@ -53,7 +54,7 @@ final class RingSetup {
 
         void release() {
             if (mappedAddress != 0) {
-                Native.memUnmap(mappedAddress, mappedSize);
+                NATIVE.memUnmap(mappedAddress, mappedSize);
             }
             mappedAddress = 0;
             mappedSize = 0;
@@ -109,14 +110,14 @@ final class RingSetup {
         if (m.kind == RingMemory.Kind.KERNEL) {
             a.memoryNote = "kernel-mapped";
             a.noMmap = false;
-            return Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
+            return NATIVE.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
                     wq, 0, 0, o.registerRingFd(), infoAddress);
         }
-        int page = Native.pageSize();
+        int page = NATIVE.pageSize();
         // Size for the larger layout (with the SQ array) in case NO_SQARRAY is not applied.
         long need = RingLayout.of(o.entries(), o.cqEntries(), flags & ~RingLayout.SETUP_NO_SQARRAY, page).pinnedBytes();
         String what = provide(m, need, page, o.strict(), a);
-        long h = Native.ringCreate(o.entries(), o.cqEntries(), flags | NO_MMAP, o.sqThreadCpu(),
+        long h = NATIVE.ringCreate(o.entries(), o.cqEntries(), flags | NO_MMAP, o.sqThreadCpu(),
                 (int) o.sqThreadIdle().toMillis(), wq, memoryAddress(a), a.callerMemory != null
                         ? a.callerMemory.capacity() : a.mappedSize, o.registerRingFd(), infoAddress);
         if (h > 0) {
@@ -140,7 +141,7 @@ final class RingSetup {
         }
         a.release();
         a.noMmap = false;
-        long k = Native.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
+        long k = NATIVE.ringCreate(o.entries(), o.cqEntries(), flags, o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(),
                 wq, 0, 0, o.registerRingFd(), infoAddress);
         a.memoryNote = "kernel-mapped: " + why + "; fell back to kernel-mapped rings";
         return k;
@@ -176,7 +177,7 @@ final class RingSetup {
         }
         if (m.kind == RingMemory.Kind.HUGE_PAGE) {
             long size = (need + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-            long addr = Native.memMap(size, true);
+            long addr = NATIVE.memMap(size, true);
             if (addr > 0) {
                 a.mappedAddress = addr;
                 a.mappedSize = size;
@@ -186,7 +187,7 @@ final class RingSetup {
                 throw new UringException("mmap(MAP_HUGETLB)", (int) -addr, "strict mode: no huge page for the ring "
                         + "(reserve some with sysctl vm.nr_hugepages)");
             }
-            long plain = Native.memMap(need, false);
+            long plain = NATIVE.memMap(need, false);
             if (plain < 0) {
                 throw new UringException("mmap", (int) -plain, need + " bytes of ring memory");
             }
@@ -195,7 +196,7 @@ final class RingSetup {
             return "uring4j-mapped memory (" + need + " bytes; no huge page: " + Errno.name((int) -addr)
                     + ", reserve some with sysctl vm.nr_hugepages)";
         }
-        long addr = Native.memMap(need, false);
+        long addr = NATIVE.memMap(need, false);
         if (addr < 0) {
             throw new UringException("mmap", (int) -addr, need + " bytes of ring memory");
         }
@@ -283,10 +284,10 @@ final class RingSetup {
     /** Tries a 2-entry ring with exactly {@code flags}; true if the kernel accepts them. */
     private static boolean accepts(RingOptions o, EnumSet<SetupFlag> flags) {
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        long h = Native.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0, false,
+        long h = NATIVE.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0, false,
                 Memory.address(info));
         if (h > 0) {
-            Native.ringDestroy(h, true);
+            NATIVE.ringDestroy(h, true);
             return true;
         }
         return false;

@@ -14,6 +14,7 @@ import java.util.Objects;
  * address, and close. The sockets work with every {@link Ring} socket operation.
  */
 public final class Sockets {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** SOL_SOCKET, for {@link #setOption}. */
     public static final int SOL_SOCKET = 1;
     /** SO_REUSEADDR (level SOL_SOCKET). */
@@ -45,7 +46,7 @@ public final class Sockets {
      */
     public static int open(int domain, int type, int protocol) throws UringException {
         needNative();
-        int r = Native.socketOpen(domain, type, protocol);
+        int r = NATIVE.socketOpen(domain, type, protocol);
         if (r < 0) {
             throw new UringException("socket", -r, "domain " + domain + ", type 0x" + Integer.toHexString(type)
                     + ", protocol " + protocol);
@@ -56,7 +57,7 @@ public final class Sockets {
     /** setsockopt(fd, level, name) with an int value, e.g. {@code (fd, Linux.IPPROTO_TCP, TCP_NODELAY, 1)}. */
     public static void setOption(int fd, int level, int name, int value) throws UringException {
         needNative();
-        int r = Native.socketSetInt(fd, level, name, value);
+        int r = NATIVE.socketSetInt(fd, level, name, value);
         if (r < 0) {
             throw new UringException("setsockopt", -r, "fd " + fd + ", level " + level + ", option " + name);
         }
@@ -68,7 +69,7 @@ public final class Sockets {
         if (fd < 0) {
             throw new IllegalArgumentException("file descriptor must be >= 0, got " + fd);
         }
-        int r = Native.close(fd);
+        int r = NATIVE.close(fd);
         if (r < 0) {
             throw new UringException("close", -r, "fd " + fd);
         }
@@ -79,7 +80,7 @@ public final class Sockets {
         Objects.requireNonNull(address, "address");
         ByteBuffer sa = Memory.allocate(SockAddr.MAX);
         int len = SockAddr.encode(address, sa);
-        int r = Native.socketBind(fd, Memory.address(sa), len);
+        int r = NATIVE.socketBind(fd, Memory.address(sa), len);
         if (r < 0) {
             throw new UringException("bind " + address, -r, "fd " + fd);
         }
@@ -87,7 +88,7 @@ public final class Sockets {
 
     public static void listen(int fd, int backlog) throws UringException {
         needNative();
-        int r = Native.socketListen(fd, backlog);
+        int r = NATIVE.socketListen(fd, backlog);
         if (r < 0) {
             throw new UringException("listen", -r, "fd " + fd);
         }
@@ -97,7 +98,7 @@ public final class Sockets {
     public static InetSocketAddress localAddress(int fd) throws UringException {
         needNative();
         ByteBuffer sa = Memory.allocate(SockAddr.MAX);
-        int r = Native.socketName(fd, Memory.address(sa), SockAddr.MAX);
+        int r = NATIVE.socketName(fd, Memory.address(sa), SockAddr.MAX);
         if (r < 0) {
             throw new UringException("getsockname", -r, "fd " + fd);
         }

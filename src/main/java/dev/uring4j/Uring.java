@@ -13,6 +13,7 @@ import java.util.List;
  * (load the native library, then set up and tear down a 2-entry ring) and cached.
  */
 public final class Uring {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     private Uring() {}
 
     private static final class Probe {
@@ -25,14 +26,14 @@ public final class Uring {
             if (loadFailure != null) {
                 return loadFailure;
             }
-            liburingVersion = Native.liburingVersion();
+            liburingVersion = NATIVE.liburingVersion();
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-            long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
+            long ring = NATIVE.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring < 0) {
                 return SetupRefusal.classify((int) -ring, HostFacts.read(),
                         List.of("native library loaded from " + NativeLoader.loadedFrom()));
             }
-            Native.ringDestroy(ring, true);
+            NATIVE.ringDestroy(ring, true);
             return null;
         }
     }

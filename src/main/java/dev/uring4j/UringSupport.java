@@ -21,6 +21,7 @@ import java.util.Optional;
  * Nothing here is inferred from the kernel's version string except known-bug ranges.
  */
 public final class UringSupport {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** Names of IORING_FEAT_* bits 0..17. */
     private static final String[] FEATURE_NAMES = {"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS",
             "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS",
@@ -73,11 +74,11 @@ public final class UringSupport {
         boolean sync = false;
         if (cause == null) {
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-            long ring = Native.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
+            long ring = NATIVE.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring > 0) {
-                int r = Native.syncCancelAll(ring, 0); // nothing to cancel: ENOENT where it exists, EINVAL before 6.0
+                int r = NATIVE.syncCancelAll(ring, 0); // nothing to cancel: ENOENT where it exists, EINVAL before 6.0
                 sync = r != -Errno.EINVAL && r != -Errno.EOPNOTSUPP;
-                Native.ringDestroy(ring, true);
+                NATIVE.ringDestroy(ring, true);
                 feat = info.getInt(Native.INFO_FEATURES);
                 last = info.getInt(Native.INFO_LAST_OP);
                 for (int op = 0; op < 256; op++) {
@@ -142,14 +143,14 @@ public final class UringSupport {
         long memAddress = 0;
         long memSize = 0;
         if ((bits & NO_MMAP) != 0) {
-            int page = Native.pageSize();
+            int page = NATIVE.pageSize();
             mem = ByteBuffer.allocateDirect(64 * 1024 + page).alignedSlice(page);
             memAddress = Memory.address(mem);
             memSize = mem.capacity();
         }
-        long ring = Native.ringCreate(2, 0, bits, -1, 10, -1, memAddress, memSize, false, Memory.address(info));
+        long ring = NATIVE.ringCreate(2, 0, bits, -1, 10, -1, memAddress, memSize, false, Memory.address(info));
         if (ring > 0) {
-            Native.ringDestroy(ring, true);
+            NATIVE.ringDestroy(ring, true);
         }
         out.put(name, new FlagSupport(name, ring > 0, ring > 0 ? "" : Errno.name((int) -ring)));
         java.lang.ref.Reference.reachabilityFence(mem);

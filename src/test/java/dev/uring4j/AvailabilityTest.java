@@ -70,7 +70,7 @@ class AvailabilityTest {
                 "JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *r) {",
                 "  JNIEnv *env; (*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8);",
                 "  jclass cls = (*env)->FindClass(env, \"dev/uring4j/internal/Native\");",
-                "  JNINativeMethod m = {\"abiVersion\", \"()I\", (void *)abi};",
+                "  JNINativeMethod m = {\"nAbiVersion\", \"()I\", (void *)abi};",
                 "  (*env)->RegisterNatives(env, cls, &m, 1);",
                 "  return JNI_VERSION_1_8; }", ""));
         String inc = Path.of(System.getProperty("java.home"), "include").toString();

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** uring4j's own ring-size computation, checked against what io_uring_queue_init_mem really uses. */
 @Tag("kernel")
 class MemlockReportTest {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     private static final int NO_MMAP = 1 << 14;
 
     @ParameterizedTest(name = "entries {0}, cq {1}, flags 0x{2}")
@@ -28,12 +29,12 @@ class MemlockReportTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(UringSupport.get().isNoMmapSupported(),
                 "kernel lacks IORING_SETUP_NO_MMAP (Linux 6.5+), needed to read the layout back");
         int flags = Integer.parseInt(hexFlags, 16);
-        int page = Native.pageSize();
+        int page = NATIVE.pageSize();
         RingLayout requested = RingLayout.of(entries, cq, flags, page);
         // Give liburing generous memory and let it report what it used.
         ByteBuffer mem = ByteBuffer.allocateDirect((int) requested.pinnedBytes() * 2 + 8 * page).alignedSlice(page);
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        long ring = Native.ringCreate(entries, cq, flags | NO_MMAP, -1, 0, -1, Memory.address(mem), mem.capacity(), false,
+        long ring = NATIVE.ringCreate(entries, cq, flags | NO_MMAP, -1, 0, -1, Memory.address(mem), mem.capacity(), false,
                 Memory.address(info));
         assertTrue(ring > 0, "NO_MMAP setup failed: " + ring);
         try {
@@ -45,7 +46,7 @@ class MemlockReportTest {
             assertEquals(layout.pinnedBytes(), info.getLong(Native.INFO_MEM_USED),
                     "bytes io_uring_queue_init_mem used vs uring4j's computation");
         } finally {
-            Native.ringDestroy(ring, true);
+            NATIVE.ringDestroy(ring, true);
         }
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Fault injection: each fault gives a clear error and loses nothing. */
 @Tag("kernel")
 class ReliabilityTest {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     @TempDir
     Path dir;
 
@@ -51,7 +52,7 @@ class ReliabilityTest {
         Ring helper = ringHelper();
         Ring ring = TestSupport.open(RingOptions.builder().entries(8).registerRingFd(false).build());
         int fd = ring.fd();
-        assertEquals(0, dev.uring4j.internal.Native.close(fd));
+        assertEquals(0, NATIVE.close(fd));
         Path other = dir.resolve("other");
         Files.write(other, new byte[] {42});
         // The next open in this process reuses the lowest free number: the one the ring had.
@@ -240,7 +241,7 @@ class ReliabilityTest {
             System.out.printf("stress: %d operations from 8 threads through one EventLoop: %d completed (data verified), "
                     + "%d cancelled, %d lost%n", accepted.get(), completed.get(), cancelled.get(),
                     accepted.get() - completed.get() - cancelled.get());
-            dev.uring4j.internal.Native.close(fd);
+            NATIVE.close(fd);
         }
     }
 }

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code java -jar uring4j-<v>-linux-x86_64.jar echo-server}).
  */
 public final class EchoServer implements AutoCloseable {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** How the server's connections receive. */
     public enum ReceiveMode {
         /** One multishot receive per connection into a shared provided-buffer ring (Linux 6.0+). */
@@ -149,7 +150,7 @@ public final class EchoServer implements AutoCloseable {
             Sockets.bind(fd, bind);
             Sockets.listen(fd, 1024);
         } catch (UringException e) {
-            dev.uring4j.internal.Native.close(fd);
+            NATIVE.close(fd);
             throw e;
         }
         return fd;
@@ -228,7 +229,7 @@ public final class EchoServer implements AutoCloseable {
         try {
             loop.submit((ring, tag) -> ring.closeFd(fd, 0, tag), (res, flags) -> { });
         } catch (RejectedExecutionException e) {
-            dev.uring4j.internal.Native.close(fd);
+            NATIVE.close(fd);
         }
     }
 
@@ -508,7 +509,7 @@ public final class EchoServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "echo server close: " + e);
             if (!done.isDone()) {
-                dev.uring4j.internal.Native.close(listenFd);
+                NATIVE.close(listenFd);
             }
         }
     }

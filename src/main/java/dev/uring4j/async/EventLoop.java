@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * platform logger), with its kernel state and any matching known kernel bug.
  */
 public final class EventLoop implements AutoCloseable {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     /** Prepares exactly one operation on the loop's ring with the given tag; returns its id. */
     @FunctionalInterface
     public interface RingOp {
@@ -300,7 +301,7 @@ public final class EventLoop implements AutoCloseable {
     private void wake() {
         int fd = eventFd;
         if (fd >= 0) {
-            Native.eventfdSignal(fd);
+            NATIVE.eventfdSignal(fd);
         }
     }
 
@@ -308,10 +309,10 @@ public final class EventLoop implements AutoCloseable {
 
     private void run() {
         try {
-            tid = Native.gettid();
+            tid = NATIVE.gettid();
             ring = Ring.open(options.ring());
             sqPoll = ring.setupReport().applied().contains(dev.uring4j.SetupFlag.SQPOLL);
-            int fd = Native.eventfd();
+            int fd = NATIVE.eventfd();
             if (fd < 0) {
                 ring.close();
                 throw new UringException("eventfd", -fd, "the event loop's wake-up descriptor");
@@ -528,7 +529,7 @@ public final class EventLoop implements AutoCloseable {
             int fd = eventFd;
             eventFd = -1;
             if (fd >= 0) {
-                Native.close(fd);
+                NATIVE.close(fd);
             }
             failLeftovers();
             for (int i = 0; i < used; i++) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 
 /** AsyncFile on io_uring: every operation is one ring operation on an event loop. */
 final class UringAsyncFile extends AsyncFile {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     private static final int O_SYNC = 04010000;
     private static final int O_DSYNC = 010000;
     private static final int DIRECT_ALIGNMENT = 4096;
@@ -331,7 +332,7 @@ final class UringAsyncFile extends AsyncFile {
 
     @Override
     void doTruncate(long size) throws IOException {
-        int r = Native.ftruncate(fd, size);
+        int r = NATIVE.ftruncate(fd, size);
         if (r < 0) {
             throw new UringException("ftruncate " + name, -r, "to " + size + " bytes");
         }
@@ -354,7 +355,7 @@ final class UringAsyncFile extends AsyncFile {
                 }
             }
         }
-        int r = Native.close(fd);
+        int r = NATIVE.close(fd);
         if (r < 0) {
             throw new UringException("close " + name, -r, null);
         }

@@ -66,7 +66,19 @@ public final class Memory {
         PUT_SHORT_RAW = putShortRaw;
     }
 
+    private static final Memory RAW = new Memory();
+    private static final Native NATIVE = Native.access();
+
     private Memory() {}
+
+    /**
+     * Raw loads and stores at any address, for uring4j's own classes only (each keeps the
+     * answer in a static final field); any other caller gets {@link IllegalCallerException}.
+     */
+    public static Memory raw() {
+        LibraryAccess.checkCaller("dev.uring4j.internal.Memory.raw()");
+        return RAW;
+    }
 
     /** Base address of a direct buffer (ignoring its position). Requires {@code isDirect()}. */
     public static long address(ByteBuffer buffer) {
@@ -77,7 +89,7 @@ public final class Memory {
                 throw new IllegalStateException("reading a direct buffer address failed", t);
             }
         }
-        return Native.directBufferAddress(buffer);
+        return NATIVE.directBufferAddress(buffer);
     }
 
     /** Whether raw access is available; without it callers use their ByteBuffer views. */
@@ -89,7 +101,7 @@ public final class Memory {
      * Stores into native memory uring4j allocated itself (staging records). The caller
      * guarantees the address lies inside a buffer it owns and keeps referenced.
      */
-    public static void putLong(long address, long value) {
+    public void putLong(long address, long value) {
         try {
             PUT_LONG_RAW.invokeExact(address, value);
         } catch (Throwable t) {
@@ -98,7 +110,7 @@ public final class Memory {
     }
 
     /** Loads from native memory uring4j owns (completion entries). */
-    public static long getLong(long address) {
+    public long getLong(long address) {
         try {
             return (long) GET_LONG_RAW.invokeExact(address);
         } catch (Throwable t) {
@@ -107,7 +119,7 @@ public final class Memory {
     }
 
     /** Loads from native memory uring4j owns (completion entries). */
-    public static int getInt(long address) {
+    public int getInt(long address) {
         try {
             return (int) GET_INT_RAW.invokeExact(address);
         } catch (Throwable t) {
@@ -116,7 +128,7 @@ public final class Memory {
     }
 
     /** Stores into native memory uring4j owns (provided-buffer ring entries). */
-    public static void putInt(long address, int value) {
+    public void putInt(long address, int value) {
         try {
             PUT_INT_RAW.invokeExact(address, value);
         } catch (Throwable t) {
@@ -125,7 +137,7 @@ public final class Memory {
     }
 
     /** Stores into native memory uring4j owns (provided-buffer ring entries and tail). */
-    public static void putShort(long address, short value) {
+    public void putShort(long address, short value) {
         try {
             PUT_SHORT_RAW.invokeExact(address, value);
         } catch (Throwable t) {

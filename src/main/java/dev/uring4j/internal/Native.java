@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * The whole JNI surface of uring4j, and nothing else. Bound by {@code RegisterNatives}
  * in the shim's {@code JNI_OnLoad}. Natives take primitives and addresses, return
- * {@code -errno} on failure, and never call back into Java.
+ * {@code -errno} on failure, and never call back into Java. The natives themselves are
+ * private; the public methods are instance methods of the one object
+ * {@link #access()} hands to uring4j's own classes, so no other code on the class path
+ * can pass them an address.
  *
  * <p>Callers must check {@link NativeLoader#isLoaded()} first: calling a native before
  * the library is loaded throws {@link UnsatisfiedLinkError}.
@@ -36,14 +39,37 @@ public final class Native {
     public static final int HDR_DETAIL = 20;
     public static final int HDR_SIZE = 32;
 
+    private static final Native INSTANCE = new Native();
+
     private Native() {}
 
-    public static native int abiVersion();
+    /**
+     * The natives, for uring4j's own classes only: each keeps the answer in a static
+     * final field. Any other caller gets {@link IllegalCallerException}.
+     */
+    public static Native access() {
+        LibraryAccess.checkCaller("dev.uring4j.internal.Native");
+        return INSTANCE;
+    }
+
+    public int abiVersion() {
+        return nAbiVersion();
+    }
+
+    private static native int nAbiVersion();
 
     /** liburing version linked into the shim, as {@code major << 16 | minor}. */
-    public static native int liburingVersion();
+    public int liburingVersion() {
+        return nLiburingVersion();
+    }
 
-    public static native int pageSize();
+    private static native int nLiburingVersion();
+
+    public int pageSize() {
+        return nPageSize();
+    }
+
+    private static native int nPageSize();
 
     /**
      * Creates a ring with exactly these setup flags (no step-down here).
@@ -52,12 +78,18 @@ public final class Native {
      * @param memAddress    NO_MMAP: page-aligned zeroed memory for the rings, or 0
      * @return a ring handle (&gt; 0) or {@code -errno}
      */
-    public static native long ringCreate(int entries, int cqEntries, int flags, int sqThreadCpu,
-                                         int sqThreadIdleMillis, int wqFd, long memAddress, long memSize,
-                                         boolean registerRingFd, long infoAddress);
+    public long ringCreate(int entries, int cqEntries, int flags, int sqThreadCpu, int sqThreadIdleMillis, int wqFd, long memAddress, long memSize, boolean registerRingFd, long infoAddress) {
+        return nRingCreate(entries, cqEntries, flags, sqThreadCpu, sqThreadIdleMillis, wqFd, memAddress, memSize, registerRingFd, infoAddress);
+    }
+
+    private static native long nRingCreate(int entries, int cqEntries, int flags, int sqThreadCpu, int sqThreadIdleMillis, int wqFd, long memAddress, long memSize, boolean registerRingFd, long infoAddress);
 
     /** @param closeFd false when the fd number no longer names this ring (closed behind our back) */
-    public static native void ringDestroy(long ring, boolean closeFd);
+    public void ringDestroy(long ring, boolean closeFd) {
+        nRingDestroy(ring, closeFd);
+    }
+
+    private static native void nRingDestroy(long ring, boolean closeFd);
 
     /**
      * Validates {@code count} staged records, queues and submits them, optionally waits
@@ -66,71 +98,189 @@ public final class Native {
      *
      * @return completions copied, or {@code -errno}; details in the header
      */
-    public static native int submitAndReap(long ring, long stagingAddress, int count, int waitNr,
-                                           long timeoutNanos, long headerAddress, long entriesAddress,
-                                           int capacity);
+    public int submitAndReap(long ring, long stagingAddress, int count, int waitNr, long timeoutNanos, long headerAddress, long entriesAddress, int capacity) {
+        return nSubmitAndReap(ring, stagingAddress, count, waitNr, timeoutNanos, headerAddress, entriesAddress, capacity);
+    }
+
+    private static native int nSubmitAndReap(long ring, long stagingAddress, int count, int waitNr, long timeoutNanos, long headerAddress, long entriesAddress, int capacity);
 
     /** io_uring_register_iowq_max_workers: two u32 in/out at {@code valuesAddress}. */
-    public static native int registerIowqMaxWorkers(long ring, long valuesAddress);
+    public int registerIowqMaxWorkers(long ring, long valuesAddress) {
+        return nRegisterIowqMaxWorkers(ring, valuesAddress);
+    }
+
+    private static native int nRegisterIowqMaxWorkers(long ring, long valuesAddress);
 
     /** The SQ ring's flags word (IORING_SQ_NEED_WAKEUP, IORING_SQ_CQ_OVERFLOW, IORING_SQ_TASKRUN). */
-    public static native int sqFlags(long ring);
+    public int sqFlags(long ring) {
+        return nSqFlags(ring);
+    }
+
+    private static native int nSqFlags(long ring);
 
     /** Registers {@code count} fds (s32 array at {@code fdsAddress}; -1 for an empty slot). */
-    public static native int registerFiles(long ring, long fdsAddress, int count);
+    public int registerFiles(long ring, long fdsAddress, int count) {
+        return nRegisterFiles(ring, fdsAddress, count);
+    }
 
-    public static native int registerFilesSparse(long ring, int count);
+    private static native int nRegisterFiles(long ring, long fdsAddress, int count);
+
+    public int registerFilesSparse(long ring, int count) {
+        return nRegisterFilesSparse(ring, count);
+    }
+
+    private static native int nRegisterFilesSparse(long ring, int count);
 
     /** @return the number of slots updated, or -errno */
-    public static native int updateFiles(long ring, int offset, long fdsAddress, int count);
+    public int updateFiles(long ring, int offset, long fdsAddress, int count) {
+        return nUpdateFiles(ring, offset, fdsAddress, count);
+    }
 
-    public static native int unregisterFiles(long ring);
+    private static native int nUpdateFiles(long ring, int offset, long fdsAddress, int count);
+
+    public int unregisterFiles(long ring) {
+        return nUnregisterFiles(ring);
+    }
+
+    private static native int nUnregisterFiles(long ring);
 
     /** Registers {@code count} buffers described by a struct iovec array. */
-    public static native int registerBuffers(long ring, long iovecsAddress, int count);
+    public int registerBuffers(long ring, long iovecsAddress, int count) {
+        return nRegisterBuffers(ring, iovecsAddress, count);
+    }
 
-    public static native int unregisterBuffers(long ring);
+    private static native int nRegisterBuffers(long ring, long iovecsAddress, int count);
+
+    public int unregisterBuffers(long ring) {
+        return nUnregisterBuffers(ring);
+    }
+
+    private static native int nUnregisterBuffers(long ring);
 
     /** Page-aligned zeroed anonymous memory (MAP_HUGETLB if {@code huge}); address or -errno. */
-    public static native long memMap(long size, boolean huge);
+    public long memMap(long size, boolean huge) {
+        return nMemMap(size, huge);
+    }
 
-    public static native int memUnmap(long address, long size);
+    private static native long nMemMap(long size, boolean huge);
+
+    public int memUnmap(long address, long size) {
+        return nMemUnmap(address, size);
+    }
+
+    private static native int nMemUnmap(long address, long size);
 
     /** A non-blocking, close-on-exec eventfd (the event loop's wake-up), or -errno. */
-    public static native int eventfd();
+    public int eventfd() {
+        return nEventfd();
+    }
+
+    private static native int nEventfd();
 
     /** Adds 1 to an eventfd, waking a read pending on it. */
-    public static native int eventfdSignal(int fd);
+    public int eventfdSignal(int fd) {
+        return nEventfdSignal(fd);
+    }
+
+    private static native int nEventfdSignal(int fd);
 
     /** The calling thread's kernel thread id (for /proc/self/task/TID). */
-    public static native int gettid();
+    public int gettid() {
+        return nGettid();
+    }
 
-    public static native int ftruncate(int fd, long length);
+    private static native int nGettid();
 
-    public static native int close(int fd);
+    public int ftruncate(int fd, long length) {
+        return nFtruncate(fd, length);
+    }
+
+    private static native int nFtruncate(int fd, long length);
+
+    // fstat output layout (U4J_STAT_* in u4j.h).
+    public static final int STAT_SIZE = 0;
+    public static final int STAT_BLKSIZE = 8;
+    public static final int STAT_MODE = 12;
+    public static final int STAT_BYTES = 16;
+
+    /** fstat(2) on the calling thread into {@link #STAT_BYTES} bytes at {@code outAddress}; 0 or -errno. */
+    public int fstat(int fd, long outAddress) {
+        return nFstat(fd, outAddress);
+    }
+
+    private static native int nFstat(int fd, long outAddress);
+
+    /** open(2) on the calling thread of the NUL-terminated path at {@code pathAddress}: the fd or -errno (EINTR retried). */
+    public int open(long pathAddress, int flags, int mode) {
+        return nOpen(pathAddress, flags, mode);
+    }
+
+    private static native int nOpen(long pathAddress, int flags, int mode);
+
+    public int close(int fd) {
+        return nClose(fd);
+    }
+
+    private static native int nClose(int fd);
 
     /** Cancels every request of the ring via IORING_REGISTER_SYNC_CANCEL (6.0+); 0 or -errno. */
-    public static native int syncCancelAll(long ring, int timeoutMillis);
+    public int syncCancelAll(long ring, int timeoutMillis) {
+        return nSyncCancelAll(ring, timeoutMillis);
+    }
+
+    private static native int nSyncCancelAll(long ring, int timeoutMillis);
 
     /** bind(2) with a sockaddr of {@code length} bytes at {@code address}. */
-    public static native int socketBind(int fd, long address, int length);
+    public int socketBind(int fd, long address, int length) {
+        return nSocketBind(fd, address, length);
+    }
+
+    private static native int nSocketBind(int fd, long address, int length);
 
     /** socket(domain, type, protocol): the fd or -errno. */
-    public static native int socketOpen(int domain, int type, int protocol);
+    public int socketOpen(int domain, int type, int protocol) {
+        return nSocketOpen(domain, type, protocol);
+    }
+
+    private static native int nSocketOpen(int domain, int type, int protocol);
 
     /** setsockopt(fd, level, name, &amp;value, sizeof(int)): 0 or -errno. */
-    public static native int socketSetInt(int fd, int level, int name, int value);
+    public int socketSetInt(int fd, int level, int name, int value) {
+        return nSocketSetInt(fd, level, name, value);
+    }
 
-    public static native int socketListen(int fd, int backlog);
+    private static native int nSocketSetInt(int fd, int level, int name, int value);
+
+    public int socketListen(int fd, int backlog) {
+        return nSocketListen(fd, backlog);
+    }
+
+    private static native int nSocketListen(int fd, int backlog);
 
     /** getsockname(2) into {@code capacity} bytes; returns the address length or -errno. */
-    public static native int socketName(int fd, long address, int capacity);
+    public int socketName(int fd, long address, int capacity) {
+        return nSocketName(fd, address, capacity);
+    }
+
+    private static native int nSocketName(int fd, long address, int capacity);
 
     /** Maps and registers a provided-buffer ring of {@code entries} (a power of two); its address or -errno. */
-    public static native long pbufRegister(long ring, int groupId, int entries);
+    public long pbufRegister(long ring, int groupId, int entries) {
+        return nPbufRegister(ring, groupId, entries);
+    }
 
-    public static native int pbufUnregister(long ring, int groupId, long bufRing, int entries);
+    private static native long nPbufRegister(long ring, int groupId, int entries);
+
+    public int pbufUnregister(long ring, int groupId, long bufRing, int entries) {
+        return nPbufUnregister(ring, groupId, bufRing, entries);
+    }
+
+    private static native int nPbufUnregister(long ring, int groupId, long bufRing, int entries);
 
     /** JNI fallback for {@link Memory#address}; 0 for a heap buffer. */
-    static native long directBufferAddress(ByteBuffer buffer);
+    public long directBufferAddress(ByteBuffer buffer) {
+        return nDirectBufferAddress(buffer);
+    }
+
+    private static native long nDirectBufferAddress(ByteBuffer buffer);
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
  * outcome is kept, so an unavailability cause explains the whole search.
  */
 public final class NativeLoader {
+    private static final Native NATIVE = Native.access();
     public static final String LIBRARY_FILE = "liburing4j.so";
     public static final String PROP_NO_NATIVE = "uring4j.noNative";
     public static final String PROP_LIBRARY_PATH = "uring4j.library.path";
@@ -186,7 +187,7 @@ public final class NativeLoader {
     private static UringUnavailableException checkAbi(String from, List<String> attempts) {
         int abi;
         try {
-            abi = Native.abiVersion();
+            abi = NATIVE.abiVersion();
         } catch (LinkageError e) {
             attempts.add(from + ": does not bind dev.uring4j.internal.Native: " + e.getMessage());
             return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Tag("kernel")
 class EventLoopTest {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     @TempDir
     Path dir;
 
@@ -138,7 +139,7 @@ class EventLoopTest {
         });
         assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(loop.name())),
                 "the loop thread has ended");
-        dev.uring4j.internal.Native.close(fd);
+        NATIVE.close(fd);
     }
 
     @Test
