@@ -46,6 +46,7 @@ public final class FixedBuffers {
             if (!b.isDirect() || b.isReadOnly()) {
                 throw new IllegalArgumentException("buffers[" + i + "] must be a writable direct ByteBuffer (the kernel pins it)");
             }
+            dev.uring4j.internal.BufferLifetime.check("register buffers[" + i + "]", b);
             if (b.capacity() == 0 || b.capacity() > MAX_BUFFER_BYTES) {
                 throw new IllegalArgumentException("buffers[" + i + "] has " + b.capacity() + " bytes; each must hold 1 byte to 1 GiB");
             }

@@ -1,5 +1,6 @@
 package dev.uring4j;
 
+import dev.uring4j.internal.BufferLifetime;
 import dev.uring4j.internal.Errno;
 import dev.uring4j.internal.InFlight;
 import dev.uring4j.internal.Memory;
@@ -1171,6 +1172,7 @@ public final class Ring implements AutoCloseable {
         if (kernelWrites && b.isReadOnly()) {
             throw new IllegalArgumentException(op + " would write into a read-only buffer");
         }
+        BufferLifetime.check(op, b); // memory an Arena can free under the kernel is refused
         if (index < 0 || length < 0 || index > b.capacity() - length) {
             throw new IndexOutOfBoundsException(op + ": range [" + index + ", " + index + " + " + length
                     + ") is outside the buffer's capacity " + b.capacity());

@@ -1,0 +1,129 @@
+package dev.uring4j.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+
+/**
+ * Whether uring4j can keep a buffer's memory alive until the kernel is done with it.
+ *
+ * <p>A buffer from {@code ByteBuffer.allocateDirect}, {@code FileChannel.map(mode, pos, len)},
+ * a slice or duplicate of one, or a view of an {@code Arena.ofAuto()} / {@code Arena.global()}
+ * segment is freed only by the garbage collector (or never): the ring references it until
+ * the operation's last completion, and that is enough. A view of an {@code Arena.ofConfined()}
+ * or {@code Arena.ofShared()} segment (also {@code FileChannel.map(mode, pos, len, arena)}
+ * with such an arena) can be freed by {@code arena.close()} at any moment, whatever the
+ * ring references, and the kernel would then write into memory that belongs to someone
+ * else. Java offers no public way to hold such an arena open, so those buffers are refused
+ * up front; a buffer whose arena is already closed is refused as the JDK's channels refuse
+ * it. On JDK 17-21, a buffer over an incubator or preview segment is refused too: its scope
+ * cannot be checked there.
+ *
+ * <p>The common case costs one field load: only a buffer that views a memory segment
+ * (java.nio.Buffer's {@code segment} field is set) is looked at further.
+ */
+public final class BufferLifetime {
+    private static final MethodHandle SEGMENT_FIELD = segmentField();
+    /** MemorySegment.ofBuffer(Buffer), without a field reader (no Unsafe): JDK 22+. */
+    private static final MethodHandle OF_BUFFER;
+    private static final MethodHandle SCOPE;
+    private static final MethodHandle IS_ALIVE;
+
+    static {
+        MethodHandle ofBuffer = null, scope = null, isAlive = null;
+        try {
+            Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
+            Class<?> scopeClass = Class.forName("java.lang.foreign.MemorySegment$Scope");
+            MethodHandles.Lookup l = MethodHandles.publicLookup();
+            ofBuffer = l.findStatic(segment, "ofBuffer", MethodType.methodType(segment, Buffer.class))
+                    .asType(MethodType.methodType(Object.class, Buffer.class));
+            scope = l.findVirtual(segment, "scope", MethodType.methodType(scopeClass))
+                    .asType(MethodType.methodType(Object.class, Object.class));
+            isAlive = l.findVirtual(scopeClass, "isAlive", MethodType.methodType(boolean.class))
+                    .asType(MethodType.methodType(boolean.class, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            ofBuffer = scope = isAlive = null; // JDK 17-21: no final FFM API
+        }
+        OF_BUFFER = ofBuffer;
+        SCOPE = scope;
+        IS_ALIVE = isAlive;
+    }
+
+    private BufferLifetime() {}
+
+    /** Reads java.nio.Buffer.segment through sun.misc.Unsafe where it is available; else null. */
+    private static MethodHandle segmentField() {
+        try {
+            Class<?> c = Class.forName("sun.misc.Unsafe");
+            Field f = c.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            Field segment = Buffer.class.getDeclaredField("segment");
+            long offset = (long) c.getMethod("objectFieldOffset", Field.class).invoke(unsafe, segment);
+            MethodHandle getObject = MethodHandles.lookup()
+                    .findVirtual(c, "getObject", MethodType.methodType(Object.class, Object.class, long.class))
+                    .bindTo(unsafe);
+            return MethodHandles.insertArguments(getObject, 1, offset)
+                    .asType(MethodType.methodType(Object.class, ByteBuffer.class));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null; // no Buffer.segment field (or no Unsafe): MemorySegment.ofBuffer decides below
+        }
+    }
+
+    /**
+     * Throws unless the memory of {@code buffer} stays alive while {@code buffer} is referenced.
+     *
+     * @throws IllegalStateException    if the buffer's arena is already closed (as FileChannel throws)
+     * @throws IllegalArgumentException if its arena can be closed while the kernel uses it
+     */
+    public static void check(String op, ByteBuffer buffer) {
+        Object segment;
+        try {
+            if (SEGMENT_FIELD != null) {
+                segment = (Object) SEGMENT_FIELD.invokeExact(buffer);
+                if (segment == null) {
+                    return; // not a view of a memory segment: the GC frees it, and the ring holds it
+                }
+            } else if (OF_BUFFER != null) {
+                segment = (Object) OF_BUFFER.invokeExact((Buffer) buffer);
+            } else {
+                return; // JDK 17-21 without a readable segment field: no arena-backed buffers to see
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("reading the memory segment of a buffer failed", t);
+        }
+        if (SCOPE == null) {
+            throw new IllegalArgumentException(op + ": this buffer views a memory segment (jdk.incubator.foreign or a "
+                    + "preview java.lang.foreign) whose lifetime uring4j cannot check on this JDK; the segment could be "
+                    + "freed while the kernel uses it. Use ByteBuffer.allocateDirect");
+        }
+        Object scope;
+        boolean alive;
+        try {
+            scope = (Object) SCOPE.invokeExact(segment);
+            alive = (boolean) IS_ALIVE.invokeExact(scope);
+        } catch (Throwable t) {
+            throw new IllegalStateException("reading the scope of a buffer's memory segment failed", t);
+        }
+        if (!alive) {
+            throw new IllegalStateException(op + ": Already closed (the Arena of this buffer's memory segment is closed; "
+                    + "its memory may already belong to someone else)");
+        }
+        if (isCloseable(scope)) {
+            throw new IllegalArgumentException(op + ": this buffer views memory of an Arena that can be closed at any "
+                    + "moment (Arena.ofConfined or Arena.ofShared, also FileChannel.map with such an arena); closing it "
+                    + "while the kernel still reads or writes the memory would let the kernel touch memory that belongs "
+                    + "to someone else, and uring4j cannot hold the arena open. Use ByteBuffer.allocateDirect, a buffer "
+                    + "of Arena.ofAuto() or Arena.global(), or FileChannel.map without an arena");
+        }
+    }
+
+    /** ConfinedSession and SharedSession can be closed explicitly; GlobalSession (and its heap form) and ImplicitSession cannot. */
+    private static boolean isCloseable(Object scope) {
+        String n = scope.getClass().getName();
+        return !(n.startsWith("jdk.internal.foreign.GlobalSession") || n.equals("jdk.internal.foreign.ImplicitSession"));
+    }
+}
