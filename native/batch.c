@@ -193,11 +193,26 @@ static int validate_and_queue(struct u4j_ring *r, const char *staging, unsigned 
 	return (int)count;
 }
 
-int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
-			unsigned wait_nr, int64_t timeout_ns, void *reap_buf, void *entries, unsigned reap_cap)
+int u4j_reap_only(struct u4j_ring *r, unsigned first, unsigned cap)
+{
+	if (!r->header || first > r->cqes_cap || cap > r->cqes_cap - first)
+		return -EINVAL;
+	return (int)reap(r, r->cqes_out + (size_t)first * r->cqe_size, cap);
+}
+
+int u4j_submit_and_reap(struct u4j_ring *r, unsigned count, unsigned wait_nr, int64_t timeout_ns,
+			unsigned first, unsigned reap_cap)
 {
 	int err = 0, ret;
 	unsigned queued, n;
+	const char *staging = r->staging;
+	void *reap_buf = r->header;
+	char *entries;
+
+	/* Bounds of the memory Java attached: counts from Java never reach past it. */
+	if (!reap_buf || count > r->staging_records || first > r->cqes_cap || reap_cap > r->cqes_cap - first)
+		return -EINVAL;
+	entries = r->cqes_out + (size_t)first * r->cqe_size;
 
 	put_s32(reap_buf, U4J_REAP_SUBMITTED, 0);
 	put_s32(reap_buf, U4J_REAP_COUNT, 0);
@@ -226,7 +241,7 @@ int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
 	} else if (ret < 0) {
 		return ret;
 	}
-	n = reap(r, (char *)entries, reap_cap);
+	n = reap(r, entries, reap_cap);
 	put_s32(reap_buf, U4J_REAP_COUNT, (int32_t)n);
 	return (int)n;
 }

@@ -14,6 +14,9 @@
 #define EXPORT __attribute__((visibility("default")))
 #define PTR(x) ((void *)(uintptr_t)(x))
 #define NATIVE_CLASS "dev/uring4j/internal/Native"
+/* Every native that takes a ring handle resolves it first: an unknown or destroyed handle is -EBADF. */
+#define RING_OF(h) u4j_handle_get((int64_t)(h))
+#define NEED_RING(h) struct u4j_ring *r_ = RING_OF(h); if (!r_) return -EBADF
 
 static jint abi_version(JNIEnv *env, jclass c) { (void)env; (void)c; return U4J_ABI_VERSION; }
 
@@ -41,82 +44,117 @@ static jlong ring_create(JNIEnv *env, jclass c, jint entries, jint cq_entries, j
 	if (entries <= 0 || cq_entries < 0 || sq_idle_ms < 0 || !info || mem_size < 0 || (mem && !mem_size))
 		return -EINVAL;
 	ret = u4j_ring_create(&r, &cfg, PTR(info));
-	return ret < 0 ? (jlong)ret : (jlong)(uintptr_t)r;
+	if (ret < 0)
+		return (jlong)ret;
+	int64_t h = u4j_handle_add(r);
+	if (h < 0)
+		u4j_ring_destroy(r, 1);
+	return (jlong)h;
 }
 
 static void ring_destroy(JNIEnv *env, jclass c, jlong ring, jboolean close_fd)
 {
+	struct u4j_ring *r = u4j_handle_take((int64_t)ring); /* one winner: a second destroy finds nothing */
+
 	(void)env; (void)c;
-	if (ring)
-		u4j_ring_destroy(PTR(ring), close_fd);
+	if (r)
+		u4j_ring_destroy(r, close_fd);
 }
 
-static jint submit_and_reap(JNIEnv *env, jclass c, jlong ring, jlong staging, jint count,
-			    jint wait_nr, jlong timeout_ns, jlong header, jlong entries, jint cap)
+static jint ring_attach(JNIEnv *env, jclass c, jlong ring, jlong staging, jlong staging_bytes, jlong header,
+		       jlong header_bytes, jlong cqes, jlong cqes_bytes)
 {
 	(void)env; (void)c;
-	if (!ring || !header || count < 0 || wait_nr < 0 || cap < 0 || (count && !staging) || (cap && !entries))
+	NEED_RING(ring);
+	if (staging_bytes <= 0 || header_bytes <= 0 || cqes_bytes <= 0)
 		return -EINVAL;
-	return u4j_submit_and_reap(PTR(ring), PTR(staging), (unsigned)count, (unsigned)wait_nr,
-				   timeout_ns, PTR(header), PTR(entries), (unsigned)cap);
+	return u4j_ring_attach(r_, PTR(staging), (size_t)staging_bytes, PTR(header), (size_t)header_bytes, PTR(cqes),
+			       (size_t)cqes_bytes);
+}
+
+static jint submit_and_reap(JNIEnv *env, jclass c, jlong ring, jint count, jint wait_nr, jlong timeout_ns,
+			    jint first, jint cap)
+{
+	(void)env; (void)c;
+	NEED_RING(ring);
+	if (count < 0 || wait_nr < 0 || cap < 0 || first < 0)
+		return -EINVAL;
+	return u4j_submit_and_reap(r_, (unsigned)count, (unsigned)wait_nr, timeout_ns, (unsigned)first, (unsigned)cap);
+}
+
+static jint reap_only(JNIEnv *env, jclass c, jlong ring, jint first, jint cap)
+{
+	(void)env; (void)c;
+	NEED_RING(ring);
+	if (cap < 0 || first < 0)
+		return -EINVAL;
+	return u4j_reap_only(r_, (unsigned)first, (unsigned)cap);
 }
 
 static jint register_iowq_max_workers(JNIEnv *env, jclass c, jlong ring, jlong values)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || !values)
 		return -EINVAL;
-	return u4j_register_iowq_max_workers(PTR(ring), PTR(values));
+	return u4j_register_iowq_max_workers(r_, PTR(values));
 }
 
 static jint sq_flags(JNIEnv *env, jclass c, jlong ring)
 {
 	(void)env; (void)c;
-	return ring ? (jint)u4j_sq_flags(PTR(ring)) : -EINVAL;
+	NEED_RING(ring);
+	return ring ? (jint)u4j_sq_flags(r_) : -EINVAL;
 }
 
 static jint register_files(JNIEnv *env, jclass c, jlong ring, jlong fds, jint n)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || !fds || n <= 0)
 		return -EINVAL;
-	return u4j_register_files(PTR(ring), PTR(fds), (unsigned)n);
+	return u4j_register_files(r_, PTR(fds), (unsigned)n);
 }
 
 static jint register_files_sparse(JNIEnv *env, jclass c, jlong ring, jint n)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || n <= 0)
 		return -EINVAL;
-	return u4j_register_files_sparse(PTR(ring), (unsigned)n);
+	return u4j_register_files_sparse(r_, (unsigned)n);
 }
 
 static jint update_files(JNIEnv *env, jclass c, jlong ring, jint offset, jlong fds, jint n)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || !fds || n <= 0 || offset < 0)
 		return -EINVAL;
-	return u4j_update_files(PTR(ring), (unsigned)offset, PTR(fds), (unsigned)n);
+	return u4j_update_files(r_, (unsigned)offset, PTR(fds), (unsigned)n);
 }
 
 static jint unregister_files(JNIEnv *env, jclass c, jlong ring)
 {
 	(void)env; (void)c;
-	return ring ? u4j_unregister_files(PTR(ring)) : -EINVAL;
+	NEED_RING(ring);
+	return ring ? u4j_unregister_files(r_) : -EINVAL;
 }
 
 static jint register_buffers(JNIEnv *env, jclass c, jlong ring, jlong iovs, jint n)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || !iovs || n <= 0 || n > (1 << 14)) /* IORING_MAX_REG_BUFFERS; also bounds the copy */
 		return -EINVAL;
-	return u4j_register_buffers(PTR(ring), PTR(iovs), (unsigned)n);
+	return u4j_register_buffers(r_, PTR(iovs), (unsigned)n);
 }
 
 static jint unregister_buffers(JNIEnv *env, jclass c, jlong ring)
 {
 	(void)env; (void)c;
-	return ring ? u4j_unregister_buffers(PTR(ring)) : -EINVAL;
+	NEED_RING(ring);
+	return ring ? u4j_unregister_buffers(r_) : -EINVAL;
 }
 
 static jlong mem_map(JNIEnv *env, jclass c, jlong size, jboolean huge)
@@ -180,9 +218,10 @@ static jint close_(JNIEnv *env, jclass c, jint fd)
 static jint sync_cancel_all(JNIEnv *env, jclass c, jlong ring, jint timeout_ms)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || timeout_ms < 0)
 		return -EINVAL;
-	return u4j_sync_cancel_all(PTR(ring), timeout_ms);
+	return u4j_sync_cancel_all(r_, timeout_ms);
 }
 
 static jint socket_bind(JNIEnv *env, jclass c, jint fd, jlong addr, jint len)
@@ -225,18 +264,20 @@ static jlong pbuf_register(JNIEnv *env, jclass c, jlong ring, jint bgid, jint en
 	void *br;
 
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || bgid < 0 || bgid > 0xffff || entries <= 0 || entries > 32768 || (entries & (entries - 1)))
 		return -EINVAL;
-	br = u4j_pbuf_register(PTR(ring), bgid, (unsigned)entries, &err);
+	br = u4j_pbuf_register(r_, bgid, (unsigned)entries, &err);
 	return br ? (jlong)(uintptr_t)br : (jlong)err;
 }
 
 static jint pbuf_unregister(JNIEnv *env, jclass c, jlong ring, jint bgid, jlong br, jint entries)
 {
 	(void)env; (void)c;
+	NEED_RING(ring);
 	if (!ring || !br || entries <= 0)
 		return -EINVAL;
-	return u4j_pbuf_unregister(PTR(ring), bgid, PTR(br), (unsigned)entries);
+	return u4j_pbuf_unregister(r_, bgid, PTR(br), (unsigned)entries);
 }
 
 static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
@@ -251,7 +292,9 @@ static const JNINativeMethod methods[] = {
 	{"nPageSize", "()I", (void *)page_size},
 	{"nRingCreate", "(IIIIIIJJZJ)J", (void *)ring_create},
 	{"nRingDestroy", "(JZ)V", (void *)ring_destroy},
-	{"nSubmitAndReap", "(JJIIJJJI)I", (void *)submit_and_reap},
+	{"nRingAttach", "(JJJJJJJ)I", (void *)ring_attach},
+	{"nSubmitAndReap", "(JIIJII)I", (void *)submit_and_reap},
+	{"nReapOnly", "(JII)I", (void *)reap_only},
 	{"nRegisterIowqMaxWorkers", "(JJ)I", (void *)register_iowq_max_workers},
 	{"nSqFlags", "(J)I", (void *)sq_flags},
 	{"nRegisterFiles", "(JJI)I", (void *)register_files},

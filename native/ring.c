@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "u4j.h"
 
 static void put_u32(void *base, int off, uint32_t v) { memcpy((char *)base + off, &v, 4); }
@@ -78,6 +80,7 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 	}
 	r->sqe_size = (r->ring.flags & IORING_SETUP_SQE128) ? 128 : 64;
 	r->cqe_size = (r->ring.flags & IORING_SETUP_CQE32) ? 32 : 16;
+	r->creator_tid = (int)syscall(SYS_gettid);
 	probe_ops(r);
 	fill_info(r, mem_used, info);
 	if (cfg->register_ring_fd) {
@@ -91,10 +94,36 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 	return 0;
 }
 
+/* liburing's private int_flags bits (src/int_flags.h, 2.9): the ring fd is registered in
+ * the creating thread's table (REG_RING), and only registered (REG_REG_RING). */
+#define LIBURING_INT_FLAG_REG_RING 1
+#define LIBURING_INT_FLAG_REG_REG_RING 2
+
+int u4j_ring_attach(struct u4j_ring *r, void *staging, size_t staging_bytes, void *header, size_t header_bytes,
+		    void *cqes, size_t cqes_bytes)
+{
+	if (r->header || !staging || !header || !cqes || header_bytes < U4J_REAP_HEADER ||
+	    staging_bytes < r->sqe_size || cqes_bytes < r->cqe_size)
+		return -EINVAL;
+	r->staging = staging;
+	r->staging_records = (unsigned)(staging_bytes / r->sqe_size);
+	r->header = header;
+	r->cqes_out = cqes;
+	r->cqes_cap = (unsigned)(cqes_bytes / r->cqe_size);
+	return 0;
+}
+
 void u4j_ring_destroy(struct u4j_ring *r, int close_fd)
 {
 	if (!close_fd)
 		r->ring.ring_fd = -1; /* io_uring_queue_exit then closes nothing */
+	if ((int)syscall(SYS_gettid) != r->creator_tid) {
+		/* The registered ring fd is an index into the creator's table (gone with that
+		 * thread). Unregistering it from here would unregister whatever ring of *this*
+		 * thread has that index: enter and close through the real fd instead. */
+		r->ring.int_flags &= (uint8_t)~(LIBURING_INT_FLAG_REG_RING | LIBURING_INT_FLAG_REG_REG_RING);
+		r->ring.enter_ring_fd = r->ring.ring_fd;
+	}
 	io_uring_queue_exit(&r->ring);
 	free(r->bufs);
 	free(r);

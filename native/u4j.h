@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 8
+#define U4J_ABI_VERSION 9
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -49,20 +49,10 @@ enum u4j_reject {
 	U4J_REJECT_FD = 6,              /* negative fd where a real one is needed */
 	U4J_REJECT_USER_DATA = 7,       /* user_data reserved by liburing */
 	U4J_REJECT_RESERVED = 8,        /* a field uring4j does not use is not zero */
-	U4J_REJECT_IOVEC = 9,           /* an iovec entry is invalid (detail = index) */
 	U4J_REJECT_FIXED_FILE = 10,     /* fixed-file index outside the registered table */
 	U4J_REJECT_BUF_INDEX = 11,      /* buf_index outside the registered buffers */
 	U4J_REJECT_BUF_RANGE = 12,      /* address range outside its registered buffer */
 	U4J_REJECT_BUF_GROUP = 13,      /* buffer select with no such provided-buffer group */
-	U4J_REJECT_MSGHDR = 14,         /* a struct msghdr field is invalid (detail = which, U4J_MSGHDR_*) */
-};
-
-/* The msghdr field a U4J_REJECT_MSGHDR names (detail); iovec faults use U4J_REJECT_IOVEC. */
-enum u4j_msghdr_field {
-	U4J_MSGHDR_NAME = 1,    /* msg_name null with a length, or msg_namelen over 128 */
-	U4J_MSGHDR_IOVLEN = 2,  /* msg_iovlen over 1024 (UIO_MAXIOV) or msg_iov null with entries */
-	U4J_MSGHDR_CONTROL = 3, /* msg_control null with a length, or msg_controllen over 64 KiB */
-	U4J_MSGHDR_FLAGS = 4,   /* msg_flags not zero on submission */
 };
 
 #define U4J_MAX_PBUF_GROUPS 16
@@ -80,7 +70,20 @@ struct u4j_ring {
 	unsigned nr_pbuf_groups;
 	int zc_used;              /* a zero-copy send was queued: IO_DRAIN is refused from then on */
 	int drain_used;           /* an IO_DRAIN record was queued: zero-copy sends are refused from then on */
+	int creator_tid;          /* the thread that set it up: its registered ring fd lives in that thread's table */
+	/* Java's staging, header and completion memory, attached once (u4j_ring_attach): the
+	 * batch call then takes counts, never addresses. */
+	const char *staging;
+	unsigned staging_records;
+	void *header;
+	char *cqes_out;
+	unsigned cqes_cap;
 };
+
+/* handles.c: Java holds rings by handle; an unknown or destroyed handle gives NULL. */
+int64_t u4j_handle_add(struct u4j_ring *r);
+struct u4j_ring *u4j_handle_get(int64_t h);
+struct u4j_ring *u4j_handle_take(int64_t h); /* removes it: a second take finds nothing */
 
 /* ring.c */
 struct u4j_ring_config {
@@ -99,6 +102,9 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 /* close_fd = 0 leaves the fd number alone: it no longer names this ring (closed behind our
  * back, maybe reused), and closing it would close someone else's file. */
 void u4j_ring_destroy(struct u4j_ring *r, int close_fd);
+/* Attaches Java's staging, header and completion buffers (once): sizes bound every batch. */
+int u4j_ring_attach(struct u4j_ring *r, void *staging, size_t staging_bytes, void *header, size_t header_bytes,
+		    void *cqes, size_t cqes_bytes);
 
 /* diag.c */
 int u4j_register_iowq_max_workers(struct u4j_ring *r, unsigned values[2]);
@@ -150,12 +156,16 @@ void *u4j_mem_map(size_t size, int huge, int *err);
 int u4j_mem_unmap(void *addr, size_t size);
 
 /* validate.c: checks one staged record; returns U4J_OK or a U4J_REJECT_* code and
- * sets *detail for codes that carry one. Reads only the record (and, for vectored
- * ops, the iovec array it points to). */
+ * sets *detail for codes that carry one. Reads only the record: never an address
+ * in it (iovec arrays and msghdrs are checked by the kernel, which answers -EFAULT). */
 int u4j_validate(const struct u4j_ring *r, const struct io_uring_sqe *sqe, int *detail);
 
-/* batch.c */
-int u4j_submit_and_reap(struct u4j_ring *r, const void *staging, unsigned count,
-			unsigned wait_nr, int64_t timeout_ns, void *header, void *entries, unsigned cap);
+/* batch.c: records come from r->staging, completions go to r->cqes_out[first, first + cap). */
+int u4j_submit_and_reap(struct u4j_ring *r, unsigned count, unsigned wait_nr, int64_t timeout_ns,
+			unsigned first, unsigned cap);
+/* Copies completions already in the CQ without entering the kernel (a ring whose owner
+ * thread has died: entering it from another thread is refused or, with a registered ring
+ * fd, would name a ring of the calling thread). */
+int u4j_reap_only(struct u4j_ring *r, unsigned first, unsigned cap);
 
 #endif

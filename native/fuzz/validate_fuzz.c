@@ -5,11 +5,9 @@
  * records. Every record must be accepted or rejected without reading or writing out of
  * bounds (ASan), and the fast path may only accept what the full validator accepts.
  *
- * The validator trusts exactly one thing Java guarantees and it cannot check: an address
- * it reads through points at memory of the right size: a READV/WRITEV iovec array
- * holding as many iovecs as the record's length says, and a SENDMSG/RECVMSG msghdr.
- * Here those addresses point at a fuzz-filled msghdr and at a fuzz-filled array of the
- * maximum size (1024 entries), so any length the validator accepts is in bounds.
+ * The validator reads only the record: addresses in it (iovec arrays, msghdrs, buffers)
+ * are fuzzed too and never dereferenced, which ASan proves here: a read through one
+ * faults or is reported.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,9 +30,7 @@ static size_t take(const uint8_t **data, size_t *size, void *out, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct iovec iovs[1024];
 	static struct iovec bufs[MAX_BUFS];
-	static struct msghdr msg;
 	struct u4j_ring r;
 	uint8_t cfg[4];
 	uint8_t ops[32];
@@ -55,10 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.drain_used = (cfg[0] >> 3) & 1;
 	for (unsigned i = 0; i < r.nr_pbuf_groups; i++)
 		r.pbuf_groups[i] = ops[i];
-	memset(iovs, 0, sizeof(iovs));
-	take(&data, &size, iovs, 16 * sizeof(struct iovec)); /* the first 16 from the input, the rest zero */
-	take(&data, &size, &msg, sizeof(msg));
-	msg.msg_iov = msg.msg_iov ? iovs : NULL; /* msg_iovlen, namelen, controllen stay fuzzed */
 
 	while (size > 0) {
 		uint8_t rec[128] __attribute__((aligned(64)));
@@ -66,16 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int detail, full, fast;
 
 		take(&data, &size, rec, r.sqe_size);
-		if (sqe->opcode == IORING_OP_READV || sqe->opcode == IORING_OP_WRITEV)
-			sqe->addr = sqe->addr ? (uint64_t)(uintptr_t)iovs : 0;
-		if (sqe->opcode == IORING_OP_SENDMSG || sqe->opcode == IORING_OP_RECVMSG ||
-		    sqe->opcode == IORING_OP_SENDMSG_ZC)
-			sqe->addr = sqe->addr ? (uint64_t)(uintptr_t)&msg : 0;
 		full = u4j_validate_inline(&r, sqe, &detail);
 		fast = u4j_validate_fast(&r, sqe);
 		if (fast && full != U4J_OK)
 			abort(); /* the fast path accepted a record the full validator refuses */
-		if (full < U4J_OK || full > U4J_REJECT_MSGHDR)
+		if (full < U4J_OK || full > U4J_REJECT_BUF_GROUP)
 			abort(); /* an unknown rejection code would reach Java */
 	}
 	return 0;

@@ -15,24 +15,11 @@ final class NativeReject {
             case 6: return "the file descriptor is negative";
             case 7: return "user_data -1 is reserved by liburing";
             case 8: return "a field uring4j does not use is not zero";
-            case 9: return "iovec " + detail + " is invalid (null base with a length, or too long)";
             case 10: return "the fixed file index is outside the registered table";
             case 11: return "buf_index is outside the registered buffers";
             case 12: return "the address range is outside its registered buffer";
             case 13: return "buffer select names no registered provided-buffer group";
-            case 14: return "the struct msghdr is invalid: " + msghdrField(detail);
             default: return "reason " + reason;
-        }
-    }
-
-    /** U4J_MSGHDR_* in native/u4j.h. */
-    private static String msghdrField(int detail) {
-        switch (detail) {
-            case 1: return "msg_name is null with a length, or msg_namelen is over 128";
-            case 2: return "msg_iovlen is over 1024 (UIO_MAXIOV), or msg_iov is null with entries";
-            case 3: return "msg_control is null with a length, or msg_controllen is over 65536";
-            case 4: return "msg_flags is not 0";
-            default: return "field " + detail;
         }
     }
 }

@@ -136,6 +136,12 @@ public final class Ring implements AutoCloseable {
         this.completions = Memory.allocate(completionCapacity * cqeSize);
         this.completionsAddress = Memory.address(completions);
         this.inFlight = new InFlight(sqEntries + cqEntries);
+        int attached = NATIVE.ringAttach(handle, stagingAddress, staging.capacity(), headerAddress, header.capacity(),
+                completionsAddress, completions.capacity());
+        if (attached < 0) {
+            NATIVE.ringDestroy(handle, true);
+            throw new IllegalStateException("attaching the ring's staging memory failed: errno " + -attached);
+        }
         this.callerMemory = setup.callerMemory;
         this.mappedAddress = setup.mappedAddress;
         this.mappedSize = setup.mappedSize;
@@ -917,8 +923,7 @@ public final class Ring implements AutoCloseable {
         compactPending();
         crossings++;
         int capacity = completionCapacity - pendingCount;
-        int r = NATIVE.submitAndReap(handle, stagingAddress, count, waitNr, timeoutNanos, headerAddress,
-                completionsAddress + (long) pendingCount * cqeSize, capacity);
+        int r = NATIVE.submitAndReap(handle, count, waitNr, timeoutNanos, pendingCount, capacity);
         if (r >= 0) {
             pendingCount += r;
             lastEnterError = header.getInt(Native.HDR_ENTER_ERR);

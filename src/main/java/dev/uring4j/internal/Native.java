@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  */
 public final class Native {
     /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 8;
+    public static final int ABI_VERSION = 9;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -92,17 +92,42 @@ public final class Native {
     private static native void nRingDestroy(long ring, boolean closeFd);
 
     /**
-     * Validates {@code count} staged records, queues and submits them, optionally waits
-     * for {@code waitNr} completions ({@code timeoutNanos < 0}: no deadline), and copies
-     * up to {@code capacity} completions to {@code entriesAddress}.
-     *
-     * @return completions copied, or {@code -errno}; details in the header
+     * Attaches the ring's staging, batch-header and completion memory (once, right after
+     * {@link #ringCreate}): the batch calls then take counts that the native side bounds by
+     * these sizes, never addresses.
      */
-    public int submitAndReap(long ring, long stagingAddress, int count, int waitNr, long timeoutNanos, long headerAddress, long entriesAddress, int capacity) {
-        return nSubmitAndReap(ring, stagingAddress, count, waitNr, timeoutNanos, headerAddress, entriesAddress, capacity);
+    public int ringAttach(long ring, long stagingAddress, long stagingBytes, long headerAddress, long headerBytes,
+                          long completionsAddress, long completionsBytes) {
+        return nRingAttach(ring, stagingAddress, stagingBytes, headerAddress, headerBytes, completionsAddress,
+                completionsBytes);
     }
 
-    private static native int nSubmitAndReap(long ring, long stagingAddress, int count, int waitNr, long timeoutNanos, long headerAddress, long entriesAddress, int capacity);
+    private static native int nRingAttach(long ring, long stagingAddress, long stagingBytes, long headerAddress,
+                                          long headerBytes, long completionsAddress, long completionsBytes);
+
+    /**
+     * Validates the first {@code count} staged records, queues and submits them, optionally
+     * waits for {@code waitNr} completions ({@code timeoutNanos < 0}: no deadline), and copies
+     * up to {@code capacity} completions to the attached completion memory from entry
+     * {@code first} on.
+     *
+     * @return completions copied, or {@code -errno} (-EBADF for a handle that names no ring); details in the header
+     */
+    public int submitAndReap(long ring, int count, int waitNr, long timeoutNanos, int first, int capacity) {
+        return nSubmitAndReap(ring, count, waitNr, timeoutNanos, first, capacity);
+    }
+
+    private static native int nSubmitAndReap(long ring, int count, int waitNr, long timeoutNanos, int first, int capacity);
+
+    /**
+     * Copies completions already posted to the CQ, without entering the kernel (for a ring
+     * whose owner thread has ended).
+     */
+    public int reapOnly(long ring, int first, int capacity) {
+        return nReapOnly(ring, first, capacity);
+    }
+
+    private static native int nReapOnly(long ring, int first, int capacity);
 
     /** io_uring_register_iowq_max_workers: two u32 in/out at {@code valuesAddress}. */
     public int registerIowqMaxWorkers(long ring, long valuesAddress) {
