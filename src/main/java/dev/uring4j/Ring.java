@@ -6,6 +6,7 @@ import dev.uring4j.internal.InFlight;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.Opcode;
+import dev.uring4j.internal.VirtualThreads;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -64,12 +65,18 @@ public final class Ring implements AutoCloseable {
 
     /** Open rings are strongly reachable: an abandoned ring must not free memory under the kernel. */
     private static final Set<Ring> OPEN = ConcurrentHashMap.newKeySet();
-    /** Buffers of operations the kernel did not complete before close's deadline: never freed. */
-    private static final List<Object> LEAKED = Collections.synchronizedList(new ArrayList<>());
+    /** Buffers of operations the kernel did not complete before close's deadline: never freed (each counted once). */
+    private static final Set<Object> LEAKED = Collections.synchronizedSet(
+            Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
     private final Thread owner;
+    /** The owner's kernel thread id: after it dies, close waits for the kernel to finish with the task. */
+    private final int ownerTid;
     private long handle;
+    /** Read on every call by the owner; written once, by close's winner. */
     private boolean closed;
+    /** One winner per close, also when threads race to close a ring whose owner has ended. */
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SetupReport setupReport;
     private final int sqEntries;
     private final int cqEntries;
@@ -114,6 +121,7 @@ public final class Ring implements AutoCloseable {
 
     private Ring(RingSetup setup, ByteBuffer info) {
         this.owner = Thread.currentThread();
+        this.ownerTid = NATIVE.gettid();
         this.handle = setup.handle;
         this.setupReport = setup.report;
         this.features = info.getInt(Native.INFO_FEATURES);
@@ -155,6 +163,13 @@ public final class Ring implements AutoCloseable {
      */
     public static Ring open(RingOptions options) throws UringException {
         Objects.requireNonNull(options, "options");
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            throw new IllegalStateException("a Ring cannot be opened on a virtual thread: its owner must be an OS thread "
+                    + "(SINGLE_ISSUER, DEFER_TASKRUN and the registered ring fd belong to the carrier thread the kernel "
+                    + "sees, and a virtual thread moves between carriers: submits would fail with EBADF and completions "
+                    + "would be lost). Use dev.uring4j.async.EventLoop or AsyncFile from virtual threads, or open the Ring "
+                    + "on a platform thread");
+        }
         Uring.ensureAvailable();
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
         RingSetup setup = RingSetup.create(options, info);
@@ -490,8 +505,9 @@ public final class Ring implements AutoCloseable {
     public long cancel(long operationId, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
         noFixedFile("cancel", sqeFlags);
-        if (operationId == -1L || operationId == CLOSE_CANCEL_USER_DATA) {
-            throw new IllegalArgumentException("not an operation id: " + operationId);
+        if (!inFlight.isOwnId(operationId)) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(operationId) + " is not an operation id of this "
+                    + "ring (the value an operation method returned; not a tag, nor another ring's id)");
         }
         return stage(Opcode.ASYNC_CANCEL, sqeFlags, -1, 0, operationId, 0, 0, tag, null);
     }
@@ -546,8 +562,8 @@ public final class Ring implements AutoCloseable {
             throw new IllegalArgumentException(op + ": group " + buffers.groupId() + " is not registered with this ring");
         }
         checkFd(op, fd, sqeFlags);
-        return stage(Opcode.RECV, sqeFlags | BUFFER_SELECT, fd, 0, 0, 0, 0, tag, buffers, multishot ? 2L : 0L,
-                buffers.groupId() & 0xffffL);
+        return completesMoreThanOnce(multishot, stage(Opcode.RECV, sqeFlags | BUFFER_SELECT, fd, 0, 0, 0, 0, tag, buffers, multishot ? 2L : 0L,
+                buffers.groupId() & 0xffffL));
     }
 
     /** Prepares socket(domain, type, protocol) (5.19+); the result is the new fd. */
@@ -587,7 +603,7 @@ public final class Ring implements AutoCloseable {
     public long accept(int fd, int flags, boolean multishot, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
         checkFd("accept", fd, sqeFlags);
-        return stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, 0L);
+        return completesMoreThanOnce(multishot, stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, 0L));
     }
 
     /**
@@ -611,7 +627,7 @@ public final class Ring implements AutoCloseable {
             fixedFiles.checkSlot("acceptDirect", 0);
         }
         long fileIndex = slot == FixedFiles.ALLOC ? 0xffffffffL : slot + 1L;
-        return stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, fileIndex << 32);
+        return completesMoreThanOnce(multishot, stage(Opcode.ACCEPT, sqeFlags, fd, 0, 0, 0, flags, tag, null, multishot ? 1L : 0L, fileIndex << 32));
     }
 
     /** Prepares send of {@code src[index, index+length)} with MSG_* flags (e.g. {@link Linux#MSG_NOSIGNAL}). */
@@ -663,7 +679,7 @@ public final class Ring implements AutoCloseable {
      * {@code msg} in use, until then.
      */
     public long sendmsgZc(int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag) throws UringException {
-        return message(Opcode.SENDMSG_ZC, "sendmsgZc", fd, msg, msgFlags, sqeFlags, tag);
+        return completesMoreThanOnce(true, message(Opcode.SENDMSG_ZC, "sendmsgZc", fd, msg, msgFlags, sqeFlags, tag));
     }
 
     private long message(int opcode, String op, int fd, SocketMessage msg, int msgFlags, int sqeFlags, long tag)
@@ -708,7 +724,7 @@ public final class Ring implements AutoCloseable {
      */
     public long sendZc(int fd, ByteBuffer src, int index, int length, int msgFlags, int sqeFlags, long tag)
             throws UringException {
-        return transfer(Opcode.SEND_ZC, "sendZc", fd, src, index, length, msgFlags, sqeFlags, tag);
+        return completesMoreThanOnce(true, transfer(Opcode.SEND_ZC, "sendZc", fd, src, index, length, msgFlags, sqeFlags, tag));
     }
 
     /** As {@link #sendZc}, from registered buffer {@code bufIndex} at {@code [bufOffset, bufOffset+length)}. */
@@ -718,8 +734,8 @@ public final class Ring implements AutoCloseable {
         noDrain("sendZcFixed", sqeFlags);
         long address = fixedBuffers.address("sendZcFixed", bufIndex, bufOffset, length);
         checkFd("sendZcFixed", fd, sqeFlags);
-        return stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, fixedBuffers.buffer(bufIndex),
-                SEND_ZC_FIXED_BUF, bufIndex & 0xffffL);
+        return completesMoreThanOnce(true, stage(Opcode.SEND_ZC, sqeFlags, fd, 0, address, length, msgFlags, tag, fixedBuffers.buffer(bufIndex),
+                SEND_ZC_FIXED_BUF, bufIndex & 0xffffL));
     }
 
     /** What the ring has used of IO_DRAIN and zero-copy sends: it uses one or the other (see noDrain). */
@@ -764,6 +780,14 @@ public final class Ring implements AutoCloseable {
         }
     }
 
+    /** Marks an operation that may complete more than once (multishot, zero-copy notification) for the wait check. */
+    private long completesMoreThanOnce(boolean more, long userData) {
+        if (more) {
+            inFlight.markUses(inFlight.slotOf(userData), InFlight.COMPLETES_MORE_THAN_ONCE);
+        }
+        return userData;
+    }
+
     /** IORING_RECVSEND_FIXED_BUF (an ioprio flag of SEND_ZC). */
     private static final long SEND_ZC_FIXED_BUF = 1L << 2;
 
@@ -789,7 +813,7 @@ public final class Ring implements AutoCloseable {
     public long pollAdd(int fd, int events, boolean multishot, int sqeFlags, long tag) throws UringException {
         checkUsable(sqeFlags);
         checkFd("pollAdd", fd, sqeFlags);
-        return stage(Opcode.POLL_ADD, sqeFlags, fd, 0, 0, multishot ? 1 : 0, events, tag, null);
+        return completesMoreThanOnce(multishot, stage(Opcode.POLL_ADD, sqeFlags, fd, 0, 0, multishot ? 1 : 0, events, tag, null));
     }
 
     /**
@@ -872,7 +896,51 @@ public final class Ring implements AutoCloseable {
      */
     public int submitAndWait(int minCompletions, long timeout, TimeUnit unit) throws UringException {
         checkUsable(0);
-        return cross(waitCount(minCompletions), timeout < 0 ? -1 : unit.toNanos(timeout));
+        Objects.requireNonNull(unit, "unit");
+        int need = waitCount(minCompletions);
+        if (need == 0 || timeout == 0) {
+            return cross(need, 0);
+        }
+        checkWaitCanEnd(minCompletions);
+        // The kernel's wait is not interruptible by Thread.interrupt(): wait in slices and
+        // look at the interrupt status between them, as the JDK's interruptible channels react.
+        long total = timeout < 0 ? Long.MAX_VALUE : unit.toNanos(timeout);
+        long deadline = System.nanoTime() + Math.min(total, Long.MAX_VALUE / 4);
+        checkInterrupt();
+        int submitted = cross(need, Math.min(total, WAIT_SLICE_NANOS));
+        while ((need = waitCount(minCompletions)) > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            checkInterrupt();
+            crossNative(0, need, Math.min(left, WAIT_SLICE_NANOS));
+        }
+        return submitted;
+    }
+
+    /** How long one kernel wait lasts at most before the interrupt status is looked at. */
+    private static final long WAIT_SLICE_NANOS = 50_000_000L;
+
+    private static void checkInterrupt() throws UringException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new UringException("io_uring_enter", Errno.EINTR, "the waiting thread was interrupted (its interrupt "
+                    + "status stays set); the operations in flight go on: reap them later, or cancel them");
+        }
+    }
+
+    /**
+     * A wait for more completions than the operations in flight can ever deliver would
+     * only end at its timeout (or never): refused at once, naming the numbers.
+     */
+    private void checkWaitCanEnd(int minCompletions) {
+        int active = inFlight.active();
+        if (minCompletions > active && inFlight.multiCompletionUsers() == 0) {
+            throw new IllegalStateException("waiting for " + minCompletions + " completion(s), but only " + active
+                    + " operation(s) are in flight (" + staged + " staged, "
+                    + ((pendingCount - pendingHead) + (syntheticCount - syntheticHead)) + " completed and not yet "
+                    + "dispatched) and none of them completes more than once: the wait could never be satisfied");
+        }
     }
 
     /**
@@ -1054,7 +1122,7 @@ public final class Ring implements AutoCloseable {
                            long word40) throws UringException {
         if (staged == stagingCapacity) {
             try {
-                cross(0, 0);
+                flushForRoom();
             } catch (UringException | RuntimeException e) {
                 inFlight.release(slot); // never staged: nothing to deliver
                 throw e;
@@ -1075,6 +1143,38 @@ public final class Ring implements AutoCloseable {
         staged++;
         return userData;
     }
+
+    /**
+     * Staging is full: submits what is staged, except an open linked chain (records with
+     * IO_LINK or IO_HARDLINK at the end), which moves to the front so that it reaches the
+     * kernel in one piece with the record being staged. A chain as long as the staging
+     * area cannot be submitted whole and is refused.
+     */
+    private void flushForRoom() throws UringException {
+        int chainStart = staged;
+        while (chainStart > 0 && (staging.get((chainStart - 1) * sqeSize + 1) & CHAIN_FLAGS) != 0) {
+            chainStart--;
+        }
+        if (chainStart == staged) {
+            cross(0, 0);
+            return;
+        }
+        if (chainStart == 0) {
+            throw new IllegalStateException("a linked chain (IO_LINK/IO_HARDLINK) of more than " + stagingCapacity
+                    + " operations cannot reach the kernel in one piece (the ring has " + stagingCapacity
+                    + " SQ entries): submit shorter chains, or open the ring with more entries");
+        }
+        int chain = staged - chainStart;
+        staged = 0;
+        try {
+            crossNative(chainStart, 0, 0);
+        } finally {
+            staging.put(0, staging, chainStart * sqeSize, chain * sqeSize);
+            staged = chain;
+        }
+    }
+
+    private static final int CHAIN_FLAGS = SqeFlags.IO_LINK | SqeFlags.IO_HARDLINK;
 
     /** Bytes 0..47 of the record at {@code base} of the staging buffer; 48..63 (addr3, pad) stay zero. */
     private void writeRecord(int base, long w0, long off, long addr, long w3, long userData, long word40) {
@@ -1253,7 +1353,7 @@ public final class Ring implements AutoCloseable {
      */
     public void close(Duration drainTimeout, CompletionHandler handler) {
         Objects.requireNonNull(drainTimeout, "drainTimeout");
-        if (closed) {
+        if (closed || closing.get()) {
             return;
         }
         boolean ownerAlive = owner.isAlive();
@@ -1261,31 +1361,26 @@ public final class Ring implements AutoCloseable {
             throw new IllegalStateException("close() must run on the ring's owner thread '" + owner.getName()
                     + "' (called from '" + Thread.currentThread().getName() + "')");
         }
+        if (!closing.compareAndSet(false, true)) {
+            return; // another thread (the owner having ended) is closing it
+        }
         closed = true;
         CompletionHandler h = handler != null ? handler : lastHandler != null ? lastHandler : DISCARD;
-        RuntimeException handlerFailure = null;
-        for (int i = 0; i < staged; i++) {
-            synthesize(recordUserData(i), -Errno.ECANCELED);
+        Throwable failure = null;
+        try {
+            for (int i = 0; i < staged; i++) {
+                synthesize(recordUserData(i), -Errno.ECANCELED);
+            }
+            staged = 0;
+            failure = dispatchAll(h, failure);
+            long deadline = System.nanoTime() + drainTimeout.toNanos();
+            failure = ownerAlive ? cancelAndDrain(h, deadline, failure) : drainAfterOwnerEnded(h, deadline, failure);
+        } catch (Throwable t) { // our own failure (e.g. out of memory): the ring is still torn down below
+            failure = addFailure(failure, t);
         }
-        staged = 0;
-        handlerFailure = dispatchAll(h, handlerFailure);
-        if (ownerAlive) {
-            handlerFailure = cancelAndDrain(h, System.nanoTime() + drainTimeout.toNanos(), handlerFailure);
-        }
-        if (inFlight.active() > 0) {
-            leakedAtClose = true;
-            int kept = inFlight.active();
-            inFlight.forEachActive(slot -> {
-                LEAKED.add(inFlight.reference(slot));
-                LEAKED.add(inFlight.scratchIfAny(slot)); // not scratch(): that would allocate one to leak
-                synthesize(inFlight.userData(slot), -Errno.ECANCELED);
-            });
-            LOG.log(System.Logger.Level.WARNING, "io_uring ring closed with " + kept + " operation(s) the kernel had "
-                    + "not completed within " + drainTimeout + "; their buffers are kept, never freed");
-            handlerFailure = dispatchAll(h, handlerFailure);
-        }
+        failure = leakWhatTheKernelHolds(h, drainTimeout, failure);
         boolean drained = inFlight.active() == 0 && !leakedAtClose;
-        if (drained) {
+        if (drained && ownerAlive) {
             for (ProvidedBuffers pb : new ArrayList<>(providedBuffers)) {
                 try {
                     pb.close(); // unmaps the buffer ring liburing mapped
@@ -1298,9 +1393,82 @@ public final class Ring implements AutoCloseable {
         handle = 0;
         releaseRingMemory(drained);
         OPEN.remove(this);
-        if (handlerFailure != null) {
-            throw handlerFailure;
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
         }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+    }
+
+    /**
+     * Operations the kernel had not completed by close's deadline complete with -ECANCELED,
+     * but their memory (buffers, scratch) is kept for ever: the kernel may still write it.
+     */
+    private Throwable leakWhatTheKernelHolds(CompletionHandler h, Duration drainTimeout, Throwable failure) {
+        if (inFlight.active() == 0) {
+            return failure;
+        }
+        leakedAtClose = true;
+        int kept = inFlight.active();
+        inFlight.forEachActive(slot -> {
+            leak(inFlight.reference(slot));
+            leak(inFlight.scratchIfAny(slot)); // not scratch(): that would allocate one to leak
+            synthesize(inFlight.userData(slot), -Errno.ECANCELED);
+        });
+        LOG.log(System.Logger.Level.WARNING, "io_uring ring closed with " + kept + " operation(s) the kernel had "
+                + "not completed within " + drainTimeout + "; their buffers are kept, never freed");
+        return dispatchAll(h, failure);
+    }
+
+    private static void leak(Object memory) {
+        if (memory != null) {
+            LEAKED.add(memory);
+        }
+    }
+
+    private static Throwable addFailure(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (first != next) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    /**
+     * The owner thread has ended: the kernel cancels and waits for every request that task
+     * issued while the task exits, so once it is gone from /proc the kernel holds none of
+     * this ring's memory (except on SQPOLL rings, whose kernel thread submitted them). Entering
+     * the ring from this thread is refused (SINGLE_ISSUER) or, through a registered ring fd,
+     * would name a ring of this thread: completions are only read from the CQ.
+     */
+    private Throwable drainAfterOwnerEnded(CompletionHandler h, long deadline, Throwable failure) {
+        java.nio.file.Path task = java.nio.file.Path.of("/proc/self/task", String.valueOf(ownerTid));
+        while (java.nio.file.Files.exists(task) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean kernelDone = !java.nio.file.Files.exists(task) && !setupReport.applied().contains(SetupFlag.SQPOLL);
+        int n;
+        do {
+            compactPending();
+            n = NATIVE.reapOnly(handle, pendingCount, completionCapacity - pendingCount);
+            if (n > 0) {
+                pendingCount += n;
+            }
+            failure = dispatchAll(h, failure);
+        } while (n > 0);
+        if (kernelDone) {
+            inFlight.forEachActive(slot -> synthesize(inFlight.userData(slot), -Errno.ECANCELED));
+            failure = dispatchAll(h, failure);
+        }
+        return failure;
     }
 
     /**
@@ -1340,29 +1508,24 @@ public final class Ring implements AutoCloseable {
         mappedSize = 0;
     }
 
-    private RuntimeException dispatchAll(CompletionHandler h, RuntimeException failure) {
+    /** Dispatches every ready completion; what a handler throws (an Error too) is kept and the rest still run. */
+    private Throwable dispatchAll(CompletionHandler h, Throwable failure) {
         while (pendingHead < pendingCount || syntheticHead < syntheticCount) {
             try {
                 dispatch(h);
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+            } catch (Throwable e) {
+                failure = addFailure(failure, e);
             }
         }
         return failure;
     }
 
-    private RuntimeException cancelAndDrain(CompletionHandler h, long deadline, RuntimeException failure) {
+    /** Cancels everything in flight (at least once, also with a zero timeout) and reaps until the deadline. */
+    private Throwable cancelAndDrain(CompletionHandler h, long deadline, Throwable failure) {
         boolean syncCancel = true;
         try {
             while (inFlight.active() > 0) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
                 if (syncCancel) {
                     // Bypasses the SQ: cancellations cannot be held up behind an IO_DRAIN record.
                     int r = NATIVE.syncCancelAll(handle, (int) Math.max(1, Math.min(100, left / 1_000_000)));
@@ -1371,9 +1534,12 @@ public final class Ring implements AutoCloseable {
                 if (!syncCancel) {
                     stageCancels(); // kernels before 6.0: one ASYNC_CANCEL per operation
                 }
-                crossNative(staged, 1, Math.min(left, 100_000_000L));
+                crossNative(staged, left > 0 ? 1 : 0, Math.max(0, Math.min(left, 100_000_000L)));
                 staged = 0;
                 failure = dispatchAll(h, failure);
+                if (left <= 0) {
+                    break;
+                }
             }
         } catch (UringException | UncheckedUringException e) {
             LOG.log(System.Logger.Level.WARNING, "cancelling in-flight operations at close failed: " + e.getMessage());

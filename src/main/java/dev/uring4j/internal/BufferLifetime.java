@@ -26,13 +26,31 @@ import java.nio.ByteBuffer;
  * (java.nio.Buffer's {@code segment} field is set) is looked at further.
  */
 public final class BufferLifetime {
-    private static final MethodHandle SEGMENT_FIELD = segmentField();
+    /** Unsafe.getObject(Object, long) bound to the Unsafe, and Buffer.segment's offset; null without Unsafe. */
+    private static final MethodHandle GET_OBJECT;
+    private static final long SEGMENT_OFFSET;
     /** MemorySegment.ofBuffer(Buffer), without a field reader (no Unsafe): JDK 22+. */
     private static final MethodHandle OF_BUFFER;
     private static final MethodHandle SCOPE;
     private static final MethodHandle IS_ALIVE;
 
     static {
+        MethodHandle getObject = null;
+        long offset = -1;
+        try {
+            Class<?> c = Class.forName("sun.misc.Unsafe");
+            Field f = c.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            offset = (long) c.getMethod("objectFieldOffset", Field.class).invoke(unsafe, Buffer.class.getDeclaredField("segment"));
+            getObject = MethodHandles.lookup()
+                    .findVirtual(c, "getObject", MethodType.methodType(Object.class, Object.class, long.class))
+                    .bindTo(unsafe);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            getObject = null; // no Buffer.segment field (or no Unsafe): MemorySegment.ofBuffer decides below
+        }
+        GET_OBJECT = getObject;
+        SEGMENT_OFFSET = offset;
         MethodHandle ofBuffer = null, scope = null, isAlive = null;
         try {
             Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
@@ -54,25 +72,6 @@ public final class BufferLifetime {
 
     private BufferLifetime() {}
 
-    /** Reads java.nio.Buffer.segment through sun.misc.Unsafe where it is available; else null. */
-    private static MethodHandle segmentField() {
-        try {
-            Class<?> c = Class.forName("sun.misc.Unsafe");
-            Field f = c.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            Object unsafe = f.get(null);
-            Field segment = Buffer.class.getDeclaredField("segment");
-            long offset = (long) c.getMethod("objectFieldOffset", Field.class).invoke(unsafe, segment);
-            MethodHandle getObject = MethodHandles.lookup()
-                    .findVirtual(c, "getObject", MethodType.methodType(Object.class, Object.class, long.class))
-                    .bindTo(unsafe);
-            return MethodHandles.insertArguments(getObject, 1, offset)
-                    .asType(MethodType.methodType(Object.class, ByteBuffer.class));
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null; // no Buffer.segment field (or no Unsafe): MemorySegment.ofBuffer decides below
-        }
-    }
-
     /**
      * Throws unless the memory of {@code buffer} stays alive while {@code buffer} is referenced.
      *
@@ -82,8 +81,8 @@ public final class BufferLifetime {
     public static void check(String op, ByteBuffer buffer) {
         Object segment;
         try {
-            if (SEGMENT_FIELD != null) {
-                segment = (Object) SEGMENT_FIELD.invokeExact(buffer);
+            if (GET_OBJECT != null) {
+                segment = (Object) GET_OBJECT.invokeExact((Object) buffer, SEGMENT_OFFSET);
                 if (segment == null) {
                     return; // not a view of a memory segment: the GC frees it, and the ring holds it
                 }

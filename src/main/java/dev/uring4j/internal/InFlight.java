@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * The ring's table of operations the kernel may still be working on. user_data is
- * {@code generation << 32 | slot}: a late or duplicate completion carries a stale
- * generation and can never complete the slot's next occupant. Every buffer an
+ * {@code ring << 52 | generation << 32 | slot}: a late or duplicate completion carries a
+ * stale generation and can never complete the slot's next occupant, and an operation id
+ * of another ring (or a tag passed where an id belongs) names nothing here. Every buffer an
  * operation uses is referenced from its slot until its completion is dispatched.
  * Owned by one thread; no locking.
  */
@@ -19,11 +20,18 @@ public final class InFlight {
     private byte[] uses;
     private int fileTableUsers;
     private int bufferTableUsers;
+    private int multiUsers;
+    private final long ringBits;
     private int freeHead = -1;
     private int used;
     private int active;
 
+    /** Ring numbers: 12 bits, never 0 (small tags) nor 0xfff (liburing's and uring4j's reserved -1, -2). */
+    private static final java.util.concurrent.atomic.AtomicInteger RINGS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int GENERATION_MASK = 0xfffff;
+
     public InFlight(int initialCapacity) {
+        this.ringBits = (long) (1 + Math.floorMod(RINGS.getAndIncrement(), 0xffe)) << 52;
         tags = new long[initialCapacity];
         refs = new Object[initialCapacity];
         generations = new int[initialCapacity];
@@ -37,16 +45,27 @@ public final class InFlight {
     public static final int USES_FILE_TABLE = 1;
     /** The slot's operation uses the registered buffers. */
     public static final int USES_BUFFER_TABLE = 2;
+    /** The slot's operation may complete more than once (multishot, zero-copy notification). */
+    public static final int COMPLETES_MORE_THAN_ONCE = 4;
 
     /** Records which registration tables the slot's operation uses (until it is released). */
     public void markUses(int slot, int bits) {
-        uses[slot] = (byte) bits;
-        if ((bits & USES_FILE_TABLE) != 0) {
+        int added = bits & ~uses[slot];
+        uses[slot] |= (byte) bits;
+        if ((added & USES_FILE_TABLE) != 0) {
             fileTableUsers++;
         }
-        if ((bits & USES_BUFFER_TABLE) != 0) {
+        if ((added & USES_BUFFER_TABLE) != 0) {
             bufferTableUsers++;
         }
+        if ((added & COMPLETES_MORE_THAN_ONCE) != 0) {
+            multiUsers++;
+        }
+    }
+
+    /** Operations in flight that may complete more than once. */
+    public int multiCompletionUsers() {
+        return multiUsers;
     }
 
     /** Operations in flight that use the file table. */
@@ -78,7 +97,12 @@ public final class InFlight {
     }
 
     public long userData(int slot) {
-        return ((long) generations[slot] << 32) | slot;
+        return ringBits | ((long) generations[slot] << 32) | slot;
+    }
+
+    /** Whether {@code id} carries this table's ring number (it may have completed since). */
+    public boolean isOwnId(long id) {
+        return (id & (0xfffL << 52)) == ringBits;
     }
 
     public void reference(int slot, Object ref) {
@@ -89,8 +113,8 @@ public final class InFlight {
     public int slotOf(long userData) {
         int slot = (int) userData;
         // A released slot's generation has moved on, so a stale or duplicate completion
-        // (or one naming a free slot) never matches.
-        if (slot < 0 || slot >= used || generations[slot] != (int) (userData >>> 32)) {
+        // (or one naming a free slot, or another ring's) never matches.
+        if (slot < 0 || slot >= used || (userData & ~0xffffffffL) != (ringBits | (long) generations[slot] << 32)) {
             return -1;
         }
         return slot;
@@ -116,10 +140,13 @@ public final class InFlight {
             if ((uses[slot] & USES_BUFFER_TABLE) != 0) {
                 bufferTableUsers--;
             }
+            if ((uses[slot] & COMPLETES_MORE_THAN_ONCE) != 0) {
+                multiUsers--;
+            }
             uses[slot] = 0;
         }
-        int g = generations[slot] + 1;
-        generations[slot] = g == 0 || g == -1 ? 1 : g; // keep user_data away from reserved values
+        int g = (generations[slot] + 1) & GENERATION_MASK;
+        generations[slot] = g == 0 ? 1 : g;
         nextFree[slot] = freeHead;
         freeHead = slot;
         active--;
