@@ -69,6 +69,29 @@ public final class Ring implements AutoCloseable {
     private static final Set<Object> LEAKED = Collections.synchronizedSet(
             Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
+    /**
+     * Caller-provided ring memory (RingMemory.caller) in use by a ring, or kept after a close
+     * that could not drain: the kernel owns it, so no second ring may be set up in it.
+     */
+    private static final Set<ByteBuffer> RING_MEMORY_IN_USE = Collections.synchronizedSet(
+            Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+
+    private static void claimRingMemory(ByteBuffer memory) {
+        long start = Memory.address(memory);
+        long end = start + memory.capacity();
+        synchronized (RING_MEMORY_IN_USE) {
+            for (ByteBuffer b : RING_MEMORY_IN_USE) {
+                long s = Memory.address(b);
+                if (start < s + b.capacity() && s < end) {
+                    throw new IllegalStateException("this ring memory overlaps memory another ring uses (or kept after "
+                            + "a close the kernel had not finished): two rings in one region would overwrite each other's "
+                            + "queues. Give each ring its own buffer");
+                }
+            }
+            RING_MEMORY_IN_USE.add(memory);
+        }
+    }
+
     private final Thread owner;
     /** The owner's kernel thread id: after it dies, close waits for the kernel to finish with the task. */
     private final int ownerTid;
@@ -172,8 +195,22 @@ public final class Ring implements AutoCloseable {
         }
         Uring.ensureAvailable();
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        RingSetup setup = RingSetup.create(options, info);
-        Ring ring = new Ring(setup, info);
+        ByteBuffer callerMemory = options.memory().buffer;
+        if (callerMemory != null) {
+            claimRingMemory(callerMemory);
+        }
+        Ring ring;
+        try {
+            ring = new Ring(RingSetup.create(options, info), info);
+        } catch (Throwable t) {
+            if (callerMemory != null) {
+                RING_MEMORY_IN_USE.remove(callerMemory);
+            }
+            throw t;
+        }
+        if (callerMemory != null && ring.callerMemory != callerMemory) {
+            RING_MEMORY_IN_USE.remove(callerMemory); // set up in kernel memory after all (NO_MMAP refused)
+        }
         OPEN.add(ring);
         return ring;
     }
@@ -1500,8 +1537,13 @@ public final class Ring implements AutoCloseable {
             if (mappedAddress != 0) {
                 LEAKED.add(new long[] {mappedAddress, mappedSize});
             }
-        } else if (mappedAddress != 0) {
-            NATIVE.memUnmap(mappedAddress, mappedSize);
+        } else {
+            if (mappedAddress != 0) {
+                NATIVE.memUnmap(mappedAddress, mappedSize);
+            }
+            if (callerMemory != null) {
+                RING_MEMORY_IN_USE.remove(callerMemory);
+            }
         }
         callerMemory = null;
         mappedAddress = 0;

@@ -59,6 +59,7 @@ public final class RingMemory {
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("ring memory must be writable: the kernel writes completions into it");
         }
+        dev.uring4j.internal.BufferLifetime.check("ring memory", buffer);
         return new RingMemory(Kind.CALLER, buffer);
     }
 

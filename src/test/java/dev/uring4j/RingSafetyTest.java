@@ -269,4 +269,30 @@ class RingSafetyTest {
                 + "thread"), r.output);
         assertTrue(r.output.contains("platform thread ring: ok"), r.output);
     }
+
+    /** Two rings set up in one region of caller memory would overwrite each other's queues. */
+    @Test
+    void oneRegionOfCallerMemoryBacksOneRingAtATime() throws Exception {
+        TestSupport.requireAvailable();
+        MemlockReport m = MemlockReport.current();
+        int page = m.pageSize();
+        long need = m.ringBytes(RingOptions.builder().entries(64).flag(SetupFlag.NO_SQARRAY, false).build());
+        ByteBuffer mem = ByteBuffer.allocateDirect((int) need + 2 * page).alignedSlice(page);
+        RingOptions o = RingOptions.builder().entries(64).memory(RingMemory.caller(mem)).build();
+        try (Ring first = Ring.open(o)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(first.setupReport().noMmap(),
+                    "IORING_SETUP_NO_MMAP with caller memory (6.5+): " + first.setupReport().memory());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Ring.open(o));
+            assertTrue(e.getMessage().contains("overlaps memory another ring uses"), e.getMessage());
+            ByteBuffer overlapping = mem.duplicate().position(page).slice().alignedSlice(page);
+            assertThrows(IllegalStateException.class, () -> Ring.open(RingOptions.builder().entries(64)
+                    .memory(RingMemory.caller(overlapping)).build()));
+            Collector c = new Collector();
+            first.nop(0, 1);
+            assertEquals(0, c.await(first, 1).res(1), "the first ring is untouched");
+        }
+        try (Ring again = Ring.open(o)) { // free again once the first ring closed and drained
+            assertTrue(again.setupReport().noMmap());
+        }
+    }
 }
