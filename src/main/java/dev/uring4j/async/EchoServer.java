@@ -233,6 +233,18 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How many provided buffers one connection may hold (chunks received and not yet sent
+     * back); beyond that its data is copied out and the buffers go back at once: a peer that
+     * sends without reading must not take the buffers every other connection needs.
+     */
+    private int fairShare() {
+        return Math.max(2, buffers.count() / 8);
+    }
+
+    /** Unsent echo bytes one connection may keep in its own memory before its receive pauses. */
+    private static final int OVERFLOW_LIMIT = 256 << 10;
+
     /** Loop thread: a provided buffer came back; a receive that ran out of buffers may go on. */
     private void recycled(int bid) {
         buffers.recycle(bid);
@@ -325,6 +337,19 @@ public final class EchoServer implements AutoCloseable {
         boolean receivedAny;
         /** The receive side ended (end of stream, error or cancel) or a send failed. */
         boolean finished;
+        /** The armed receive's operation id (to pause it). */
+        long receiveId = -1;
+        /**
+         * The peer sends faster than it reads our echo: the receive was cancelled (the data
+         * waits in the socket and TCP slows the peer down); it is re-armed once all is sent.
+         */
+        boolean paused;
+        /**
+         * Bytes of a connection whose echoes back up, copied out of the shared buffers (which
+         * go back at once): [0, overflowEnd) holds the last chunk, marked with buffer id -1.
+         */
+        ByteBuffer overflow;
+        int overflowEnd;
 
         MultishotConnection(int fd) {
             super(fd);
@@ -337,7 +362,33 @@ public final class EchoServer implements AutoCloseable {
 
         void arm() {
             armed = true;
-            loop.submit((ring, tag) -> ring.recvMultishot(fd, buffers, 0, tag), this::onReceive);
+            paused = false;
+            loop.submit((ring, tag) -> receiveId = ring.recvMultishot(fd, buffers, 0, tag), this::onReceive);
+        }
+
+        void keepInOverflow(int bid, int length) {
+            if (overflow == null || overflow.capacity() - overflowEnd < length) {
+                ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(2 * (overflowEnd + length), 64 << 10));
+                if (overflow != null) {
+                    bigger.put(0, overflow, 0, overflowEnd); // an echo in flight keeps the old one referenced
+                }
+                overflow = bigger;
+            }
+            overflow.put(overflowEnd, views[bid], 0, length);
+            overflowEnd += length;
+            int[] last = chunks.peekLast();
+            if (last != null && last[0] < 0) {
+                last[1] += length;
+            } else {
+                chunks.add(new int[] {-1, length});
+            }
+        }
+
+        /** Stops the receive of a connection whose unsent echoes reached {@link #OVERFLOW_LIMIT}. */
+        void pause() {
+            paused = true;
+            long id = receiveId;
+            loop.submit((ring, tag) -> ring.cancel(id, 0, tag), (r, f) -> { });
         }
 
         void onReceive(int res, int flags) {
@@ -349,6 +400,17 @@ public final class EchoServer implements AutoCloseable {
                 int bid = buffers.bufferId(flags);
                 if (finished) {
                     recycled(bid);
+                } else if (overflowEnd > 0 || chunks.size() >= fairShare()) {
+                    // This peer does not read its echoes: keep its bytes in its own memory and give
+                    // the shared buffer back at once, so that the other connections never run out.
+                    keepInOverflow(bid, res);
+                    recycled(bid);
+                    if (more && !paused && overflowEnd >= OVERFLOW_LIMIT) {
+                        pause();
+                    }
+                    if (!sending) {
+                        sendHead();
+                    }
                 } else {
                     chunks.add(new int[] {bid, res});
                     if (!sending) {
@@ -358,7 +420,7 @@ public final class EchoServer implements AutoCloseable {
                 if (!more && !finished) {
                     if (closing) {
                         finished = true;
-                    } else {
+                    } else if (!paused) {
                         arm(); // the kernel ended the receive without an error (e.g. a full completion queue)
                     }
                 }
@@ -366,6 +428,10 @@ public final class EchoServer implements AutoCloseable {
                 buffersOut++; // not expected without data, but a buffer the kernel handed out goes back
                 recycled(buffers.bufferId(flags));
                 finished = true;
+            } else if (res == -Errno.ECANCELED && paused && !closing && !finished) {
+                if (chunks.isEmpty()) {
+                    arm(); // everything was sent while the cancel was on its way
+                }
             } else if (res == -Errno.ENOBUFS && !closing && !finished) {
                 if (buffersOut < buffers.count()) {
                     arm(); // buffers came back meanwhile
@@ -407,9 +473,10 @@ public final class EchoServer implements AutoCloseable {
         void sendHead() {
             int[] chunk = chunks.peek();
             sending = true;
-            ByteBuffer data = views[chunk[0]];
-            loop.submit((ring, tag) -> ring.send(fd, data, sentOfHead, chunk[1] - sentOfHead, Linux.MSG_NOSIGNAL, 0, tag),
-                    this::onSend);
+            ByteBuffer data = chunk[0] >= 0 ? views[chunk[0]] : overflow;
+            int from = sentOfHead;
+            int length = chunk[1] - sentOfHead; // the overflow chunk may grow (and move) before the send is prepared
+            loop.submit((ring, tag) -> ring.send(fd, data, from, length, Linux.MSG_NOSIGNAL, 0, tag), this::onSend);
         }
 
         void onSend(int res, int flags) {
@@ -418,8 +485,12 @@ public final class EchoServer implements AutoCloseable {
                 resets.incrementAndGet();
                 finished = true;
                 while (!chunks.isEmpty()) {
-                    recycled(chunks.poll()[0]);
+                    int bid = chunks.poll()[0];
+                    if (bid >= 0) {
+                        recycled(bid);
+                    }
                 }
+                overflowEnd = 0;
                 if (armed) {
                     // Ends the armed receive (it completes with 0 or an error), then the connection.
                     loop.submit((ring, tag) -> ring.shutdown(fd, Linux.SHUT_RDWR, 0, tag), (r, f) -> { });
@@ -433,10 +504,16 @@ public final class EchoServer implements AutoCloseable {
             if (sentOfHead == head[1]) {
                 chunks.poll();
                 sentOfHead = 0;
-                recycled(head[0]);
+                if (head[0] >= 0) {
+                    recycled(head[0]);
+                } else {
+                    overflowEnd = 0; // the overflow chunk is always the last one
+                }
             }
             if (!chunks.isEmpty()) {
                 sendHead();
+            } else if (paused && !armed && !finished && !closing) {
+                arm(); // the peer read its echo: receive again
             } else {
                 maybeEnd();
             }
@@ -450,7 +527,7 @@ public final class EchoServer implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "fd " + fd + (armed ? " receiving" : "") + (sending ? " sending" : "") + (finished ? " finished" : "")
+            return "fd " + fd + (armed ? " receiving" : "") + (paused ? " paused" : "") + (sending ? " sending" : "") + (finished ? " finished" : "")
                     + (starved.contains(this) ? " waiting for a buffer" : "") + ", " + chunks.size() + " chunks to send";
         }
     }

@@ -198,4 +198,35 @@ class EchoServerTest {
         assertTrue(loop.isTerminated());
         assertTrue(connected.get() > 0);
     }
+
+    /**
+     * One peer sends without reading its echo: it must not take every shared provided
+     * buffer and stall the other connections (their round trips stay fast).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPeerThatNeverReadsDoesNotStallTheOthers() throws Exception {
+        assumeNetwork();
+        assumeTrue(kernelHasMultishotRecv(), "multishot receive into provided buffers (Linux 6.0)");
+        try (EventLoop loop = EventLoop.open();
+             EchoServer server = EchoServer.start(loop, ANY_LOOPBACK_PORT, 4096, ReceiveMode.MULTISHOT_PROVIDED_BUFFERS, 64);
+             SocketChannel hog = SocketChannel.open(server.address())) {
+            hog.configureBlocking(false);
+            ByteBuffer junk = ByteBuffer.allocate(1 << 16);
+            long sent = 0;
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < end && sent < (64L << 20)) { // until the socket buffers on both sides are full
+                junk.clear();
+                int n = hog.write(junk);
+                if (n == 0) {
+                    Thread.sleep(5);
+                }
+                sent += n;
+            }
+            assertTrue(sent > 64 * 4096, "the hog sent " + sent + " bytes: more than all shared buffers hold");
+            EchoLoad.Result r = EchoLoad.run(server.address(), 8, 100, 1000, Duration.ofSeconds(20));
+            assertEquals(800, r.roundTrips(), "the other connections were stalled: " + r);
+            assertEquals(0, r.mismatches(), r.toString());
+        }
+    }
 }
