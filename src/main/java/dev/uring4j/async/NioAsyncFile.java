@@ -163,10 +163,28 @@ final class NioAsyncFile extends AsyncFile {
         });
     }
 
+    /**
+     * Runs a FileChannel call on the caller's thread with its interrupt status cleared, and
+     * restores it: FileChannel closes itself when a thread in one of its calls is interrupted
+     * (ClosedByInterruptException), while AsyncFile, like AsynchronousFileChannel, is not
+     * closed by interrupts. (An interrupt arriving during the call itself still closes the
+     * channel: FileChannel offers no way around that.)
+     */
+    private <T> T notInterruptible(Body<T> body) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return body.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Override
     public long size() throws IOException {
         ensureOpen();
-        return channel.size();
+        return notInterruptible(channel::size);
     }
 
     @Override
@@ -177,7 +195,7 @@ final class NioAsyncFile extends AsyncFile {
 
     @Override
     void doTruncate(long size) throws IOException {
-        channel.truncate(size);
+        notInterruptible(() -> channel.truncate(size));
     }
 
     @Override
