@@ -306,6 +306,9 @@ public final class EventLoop implements AutoCloseable {
             s.complete(null);
         } else {
             enqueue(s);
+            if (state.get() == TERMINATED) {
+                failLeftovers(); // the loop may have taken its last look at the queue before the enqueue
+            }
         }
         return s;
     }

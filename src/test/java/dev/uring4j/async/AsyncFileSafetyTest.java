@@ -468,6 +468,44 @@ class AsyncFileSafetyTest {
         }
     }
 
+    // ---------------------------------------------------------------- 6. buffers
+
+    @org.junit.jupiter.api.Test
+    void buffersOfArenasThatCanBeClosedAreRefusedUpFrontOnBothBackends() throws Exception {
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        assumeTrue(Files.isExecutable(jdk25), "needs a JDK 22+ (java.lang.foreign) at " + jdk25);
+        Path testClasses = Path.of(AsyncFileSafetyTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String classes = System.getProperty("uring4j.test.classesDir") != null ? System.getProperty("uring4j.test.classesDir")
+                : testClasses.resolveSibling("classes").toString();
+        Process p = new ProcessBuilder(jdk25.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
+                "-cp", testClasses + java.io.File.pathSeparator + classes,
+                BufferLifetimeMain.class.getName(), dir.resolve("data").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        for (String b : new String[] {"IOURING", "NIO"}) {
+            for (String op : new String[] {"read", "write", "readv"}) {
+                assertTrue(out.contains("ofConfined." + b + "." + op + "=IllegalArgumentException"), out);
+                assertTrue(out.contains("ofShared." + b + "." + op + "=IllegalArgumentException"), out);
+                assertTrue(out.contains("closed." + b + "." + op + "=IllegalStateException"), out);
+                assertTrue(out.contains("ofAuto." + b + "." + op + "=accepted"), out);
+            }
+            assertTrue(out.contains("heap." + b + ".read=accepted"), out);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AsyncFile.Backend.class)
+    void heapAndDirectBuffersPassTheLifetimeCheck(AsyncFile.Backend b) throws Exception {
+        try (AsyncFile f = open(b, fileOf("data", 64), RW)) {
+            assertEquals(64, f.read(ByteBuffer.allocate(64), 0).get(10, TimeUnit.SECONDS));
+            assertEquals(64, f.write(ByteBuffer.allocateDirect(64), 0).get(10, TimeUnit.SECONDS));
+            assertEquals(64L, f.read(new ByteBuffer[] {ByteBuffer.allocate(32), ByteBuffer.allocateDirect(32).slice()}, 0)
+                    .get(10, TimeUnit.SECONDS));
+        }
+    }
+
     // ---------------------------------------------------------------- 7. errors thrown by user code
 
     static final class CustomError extends Error {
