@@ -81,8 +81,8 @@ public abstract class AsyncFile implements AutoCloseable {
     private final boolean readable;
     private final boolean writable;
     private final boolean deleteOnClose;
-    /** How long close waits for the kernel to finish the operations it cancelled. */
-    static final int CLOSE_WAIT_SECONDS = 5;
+    /** How long close waits for the kernel to finish the operations it cancelled (tests shorten it). */
+    static volatile long closeWaitMillis = 5_000;
     private static final int CLOSED = Integer.MIN_VALUE;
     /** The sign bit: closed; the other bits: uses of the descriptor (operations and calls using it now). */
     private final java.util.concurrent.atomic.AtomicInteger uses = new java.util.concurrent.atomic.AtomicInteger();
@@ -329,9 +329,10 @@ public abstract class AsyncFile implements AutoCloseable {
                 failPending();
             } finally {
                 releaseUse();
+                long wait = closeWaitMillis;
                 if (!released.isDone()) {
-                    CompletableFuture.delayedExecutor(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
-                            .execute(this::warnIfStillOpen);
+                    CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS)
+                            .execute(() -> warnIfStillOpen(wait));
                 }
                 if (deleteOnClose) {
                     java.nio.file.Files.deleteIfExists(path);
@@ -342,7 +343,7 @@ public abstract class AsyncFile implements AutoCloseable {
             return; // never wait on a loop or pool thread: the last completion closes the descriptor
         }
         try {
-            released.get(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            released.get(closeWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the descriptor is closed when the last use ends
         } catch (java.util.concurrent.TimeoutException e) {
@@ -358,13 +359,18 @@ public abstract class AsyncFile implements AutoCloseable {
         }
     }
 
-    private void warnIfStillOpen() {
+    private void warnIfStillOpen(long waitedMillis) {
         if (!released.isDone()) {
-            LOG.log(System.Logger.Level.WARNING, "closing " + path + ": " + (uses.get() & ~CLOSED) + " operation(s) the "
-                    + "kernel was asked to cancel have not completed after " + CLOSE_WAIT_SECONDS + " s; the file "
+            LOG.log(System.Logger.Level.WARNING, "closing " + path + ": " + (uses.get() & ~CLOSED) + " operation(s) "
+                    + "using its descriptor (cancelled at close) have not completed after " + waitedMillis + " ms; the "
                     + "descriptor stays open until they do (leaked if they never do) rather than being closed under the "
                     + "kernel");
         }
+    }
+
+    /** Uses of the descriptor held now (tests and diagnostics). */
+    final int usesHeld() {
+        return uses.get() & ~CLOSED;
     }
 
     /**
