@@ -2,6 +2,7 @@ package dev.uring4j.async;
 
 import dev.uring4j.Uring;
 import dev.uring4j.UringUnavailableException;
+import dev.uring4j.internal.BufferLifetime;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,7 +36,39 @@ import java.util.concurrent.CompletableFuture;
  * {@link #defaultBackendReason()} say which and why (also logged once).
  *
  * <p>Cancelling a returned future cancels the operation (in the kernel, for io_uring);
- * the buffer stays referenced until the kernel is done with it.
+ * the buffer stays referenced until the kernel is done with it. Buffers whose memory can be
+ * freed behind uring4j's back (views of an {@code Arena.ofConfined()}/{@code ofShared()}
+ * segment) are refused up front, on both backends, as {@code BufferLifetime} describes.
+ *
+ * <p><b>Where callbacks run.</b> A returned future is completed, and the actions chained to
+ * it (thenApply, whenComplete...) run, on the thread that completes it: the event loop's
+ * thread for io_uring (with the default configuration one loop shared by every io_uring
+ * AsyncFile of the JVM, so a slow callback delays every such file; the loop's watchdog
+ * reports one that blocks, {@link EventLoop#stuckReports()}), a thread of the NIO pool for
+ * NIO, or the calling thread if the future is already done when the action is chained.
+ * {@link #open}, {@link #size()}, {@link #blockSize()} and {@link #truncate} run on the
+ * calling thread (open blocks as {@link java.nio.channels.FileChannel#open} does, e.g. for
+ * a FIFO without a peer); they and {@link #close()} may be called from a callback.
+ *
+ * <p><b>No blocking waits on loop or pool threads.</b> {@code join()}, {@code get()} and
+ * {@code get(timeout)} of a future from this class (or one derived from it) that is not
+ * done throw {@link IllegalStateException} at once when called on an event-loop thread or
+ * on a thread of the shared NIO pool: such a wait would wait on itself. Chain the next step
+ * with thenApply/thenCompose/whenComplete, or wait from another thread. (Threads of an
+ * executor you configure ({@link AsyncFileConfig.Builder#executor}) are not checked.)
+ *
+ * <p><b>Close.</b> {@link #close()} is one atomic transition: of concurrent calls exactly
+ * one closes the file, and no operation uses the descriptor once close may have released
+ * it. Every operation holds a use of the descriptor, from its start until its final
+ * completion; close marks the file closed (new operations fail with
+ * {@link ClosedChannelException}), completes every pending operation with
+ * {@link AsynchronousCloseException} (cancelling it in the kernel), and the descriptor is
+ * closed once, when the last use is released. Called from any other thread, close returns
+ * when the descriptor is closed, or after 5 s if the kernel still
+ * holds an operation (logged as a warning: the descriptor is then left open, leaked if the
+ * kernel never completes it, rather than closed under the kernel). Called on an event-loop
+ * or NIO pool thread, close does not wait: the descriptor is closed when the last
+ * operation's completion has been delivered.
  */
 public abstract class AsyncFile implements AutoCloseable {
     /** Where operations run. */
@@ -48,7 +81,13 @@ public abstract class AsyncFile implements AutoCloseable {
     private final boolean readable;
     private final boolean writable;
     private final boolean deleteOnClose;
-    private volatile boolean closed;
+    /** How long close waits for the kernel to finish the operations it cancelled (tests shorten it). */
+    static volatile long closeWaitMillis = 5_000;
+    private static final int CLOSED = Integer.MIN_VALUE;
+    /** The sign bit: closed; the other bits: uses of the descriptor (operations and calls using it now). */
+    private final java.util.concurrent.atomic.AtomicInteger uses = new java.util.concurrent.atomic.AtomicInteger();
+    /** Completes when the descriptor has been closed (exceptionally if closing it failed). */
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     AsyncFile(Path path, Set<? extends OpenOption> options) {
         this.path = path;
@@ -272,26 +311,101 @@ public abstract class AsyncFile implements AutoCloseable {
     }
 
     public final boolean isOpen() {
-        return !closed;
+        return uses.get() >= 0;
     }
 
     /**
-     * Closes the file. Operations still pending complete with {@link AsynchronousCloseException}
-     * (and are cancelled); their buffers stay referenced until the kernel releases them.
+     * Closes the file (see the class comment): one winner among concurrent calls; operations
+     * still pending complete with {@link AsynchronousCloseException} (and are cancelled);
+     * their buffers stay referenced until the kernel releases them, and the descriptor is
+     * closed when the last of them has completed. Safe to call from a callback.
      */
     @Override
     public final void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            doClose();
-        } finally {
-            if (deleteOnClose) {
-                java.nio.file.Files.deleteIfExists(path);
+        int before = uses.getAndUpdate(s -> s < 0 ? s : (s + 1) | CLOSED); // the closer holds a use too
+        boolean winner = before >= 0;
+        if (winner) {
+            try {
+                failPending();
+            } finally {
+                releaseUse();
+                long wait = closeWaitMillis;
+                if (!released.isDone()) {
+                    CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS)
+                            .execute(() -> warnIfStillOpen(wait));
+                }
+                if (deleteOnClose) {
+                    java.nio.file.Files.deleteIfExists(path);
+                }
             }
         }
+        if (UringThread.current()) {
+            return; // never wait on a loop or pool thread: the last completion closes the descriptor
+        }
+        try {
+            released.get(closeWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the descriptor is closed when the last use ends
+        } catch (java.util.concurrent.TimeoutException e) {
+            // warnIfStillOpen reports it
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (winner) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException) {
+                    throw (IOException) c;
+                }
+                throw new IOException("closing " + path + " failed", c);
+            }
+        }
+    }
+
+    private void warnIfStillOpen(long waitedMillis) {
+        if (!released.isDone()) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + path + ": " + (uses.get() & ~CLOSED) + " operation(s) "
+                    + "using its descriptor (cancelled at close) have not completed after " + waitedMillis + " ms; the "
+                    + "descriptor stays open until they do (leaked if they never do) rather than being closed under the "
+                    + "kernel");
+        }
+    }
+
+    /** Uses of the descriptor held now (tests and diagnostics). */
+    final int usesHeld() {
+        return uses.get() & ~CLOSED;
+    }
+
+    /**
+     * Takes a use of the descriptor: false (and nothing taken) if the file is closed. A use
+     * keeps the descriptor from being closed until {@link #releaseUse()}. One CAS when uncontended.
+     */
+    final boolean acquireUse() {
+        // Never add to a closed count: a transient add and undo after the last release would
+        // reach CLOSED again and close the descriptor twice.
+        int s;
+        do {
+            s = uses.get();
+            if (s < 0) {
+                return false;
+            }
+        } while (!uses.compareAndSet(s, s + 1));
+        return true;
+    }
+
+    /** Releases a use; the last one after close closes the descriptor (on this thread). */
+    final void releaseUse() {
+        if (uses.decrementAndGet() == CLOSED) {
+            try {
+                closeDescriptor();
+                released.complete(null);
+            } catch (Throwable t) {
+                released.completeExceptionally(t);
+                LOG.log(System.Logger.Level.WARNING, "closing the descriptor of " + path + " failed", t);
+            }
+        }
+    }
+
+    /** Whether the descriptor has been closed (tests). */
+    final boolean descriptorClosed() {
+        return released.isDone();
     }
 
     // ---------------------------------------------------------------- backend contract
@@ -310,23 +424,31 @@ public abstract class AsyncFile implements AutoCloseable {
 
     abstract void doTruncate(long size) throws IOException;
 
-    /** Completes every pending operation with AsynchronousCloseException (cancelling it), then closes the file. */
-    abstract void doClose() throws IOException;
+    /**
+     * Completes every pending operation with AsynchronousCloseException and cancels it;
+     * called once, by the winning close, after the file is marked closed. Must not wait on
+     * an event-loop or pool thread.
+     */
+    abstract void failPending() throws IOException;
+
+    /** Closes the descriptor: called exactly once, when the last use after close is released. */
+    abstract void closeDescriptor() throws IOException;
 
     // ---------------------------------------------------------------- shared checks and bookkeeping
 
     final boolean isClosed() {
-        return closed;
+        return uses.get() < 0;
     }
 
     final void ensureOpen() throws ClosedChannelException {
-        if (closed) {
+        if (isClosed()) {
             throw new ClosedChannelException();
         }
     }
 
     private void checkRead(ByteBuffer dst, long position) {
         Objects.requireNonNull(dst, "dst");
+        BufferLifetime.check("read", dst);
         if (position < 0) {
             throw new IllegalArgumentException("position must be >= 0, got " + position);
         }
@@ -340,6 +462,7 @@ public abstract class AsyncFile implements AutoCloseable {
 
     private void checkWrite(ByteBuffer src, long position) {
         Objects.requireNonNull(src, "src");
+        BufferLifetime.check("write", src);
         if (position < 0) {
             throw new IllegalArgumentException("position must be >= 0, got " + position);
         }
@@ -353,8 +476,8 @@ public abstract class AsyncFile implements AutoCloseable {
      * ClosedChannelException, as AsynchronousFileChannel gives).
      */
     final <T> CompletableFuture<T> track(java.util.function.Supplier<CompletableFuture<T>> start) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new ClosedChannelException());
+        if (isClosed()) {
+            return UringFuture.failed(new ClosedChannelException());
         }
         return start.get();
     }

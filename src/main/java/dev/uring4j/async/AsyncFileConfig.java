@@ -73,7 +73,11 @@ public final class AsyncFileConfig {
             return this;
         }
 
-        /** Run NIO operations on this executor (the file does not shut it down). */
+        /**
+         * Run NIO operations on this executor (the file does not shut it down). Callbacks then
+         * run on its threads, and a blocking wait there for a future it has yet to run is not
+         * detected (only the shared pool's threads and event-loop threads refuse such waits).
+         */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * event loop's kernel operation, or the NIO task), and a composite operation such as
  * readFully cancels the step in progress.
  */
-final class AsyncFuture<T> extends CompletableFuture<T> {
+final class AsyncFuture<T> extends UringFuture<T> {
     private volatile Runnable canceller;
 
     AsyncFuture(Runnable canceller) {
@@ -40,10 +40,5 @@ final class AsyncFuture<T> extends CompletableFuture<T> {
             cancelUnderlying();
         }
         return cancelled;
-    }
-
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CompletableFuture<>();
     }
 }

@@ -27,13 +27,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a sleeping loop is woken through an eventfd only when it actually sleeps.
  *
  * <p>Completions run on the loop thread: they complete a {@link CompletableFuture} (whose
- * dependent actions then run there too) or call a {@link Completion}. A callback that
- * throws is logged; the loop keeps running.
+ * dependent actions then run there too) or call a {@link Completion}. A callback, a
+ * {@link RingOp} or a {@link RingCall} that throws anything (an {@link Error} too) is
+ * logged or fails its own future; the loop keeps running and loses no other completion.
+ * A blocking wait ({@code join}, {@code get}) on a future of this loop that is not done
+ * throws {@link IllegalStateException} when called on a loop thread: it would wait on itself.
+ *
+ * <p>A {@link RingOp} must prepare exactly one operation with the tag it is given and
+ * return its id; the loop checks this after each prepare and fails the future at once
+ * ({@link IllegalStateException}) when it did not. Tags carry a generation, so a stale or
+ * made-up tag never completes another caller's future.
  *
  * <p>The loop never blocks without a deadline ({@link EventLoopOptions#maxWait()}); a
  * watchdog reports a loop thread that stays inside io_uring_enter past
- * {@link EventLoopOptions#watchdogThreshold()} ({@link #stuckReports()}, and the
- * platform logger), with its kernel state and any matching known kernel bug.
+ * {@link EventLoopOptions#watchdogThreshold()}, or that makes no progress outside it for
+ * that long (a callback that blocks), through {@link #stuckReports()} and the platform
+ * logger, with its kernel state, the top of its stack and any matching known kernel bug.
  */
 public final class EventLoop implements AutoCloseable {
     private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
@@ -61,7 +70,7 @@ public final class EventLoop implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final EventLoopOptions options;
-    private final Thread thread;
+    private final UringThread thread;
     private final ConcurrentLinkedQueue<LoopTask<?>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
@@ -73,12 +82,19 @@ public final class EventLoop implements AutoCloseable {
     private volatile int tid;
     private volatile int eventFd = -1;
     private volatile boolean sqPoll;
+    /** Advanced by the loop thread at each step (lazily published): the watchdog's measure of progress. */
+    private final java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+    /** What the loop thread is doing (PHASE_*), for the watchdog's report. */
+    private final AtomicInteger phase = new AtomicInteger();
+    static final int PHASE_IDLE = 0, PHASE_QUEUE = 1, PHASE_COMPLETIONS = 2, PHASE_ENTER = 3;
 
     // Loop-thread state.
     private Ring ring;
     private LoopTask<?>[] requests = new LoopTask<?>[256];
     private int nextFree = -1;
     private int[] freeList = new int[256];
+    /** Per slot: the generation of its current (or last) request, in [1, 2^31); tag = slot | generation << 32. */
+    private int[] generations = new int[256];
     private int used;
     private int inFlight;
     private boolean wakeArmed;
@@ -164,8 +180,7 @@ public final class EventLoop implements AutoCloseable {
 
     private EventLoop(EventLoopOptions options) {
         this.options = options;
-        this.thread = new Thread(this::run, options.name() + "-" + IDS.incrementAndGet());
-        this.thread.setDaemon(true);
+        this.thread = new UringThread(this::run, options.name() + "-" + IDS.incrementAndGet(), "event-loop");
     }
 
     /** Starts a loop with default options. */
@@ -268,7 +283,11 @@ public final class EventLoop implements AutoCloseable {
             if (r instanceof CloseSweep) {
                 r.complete(null);
             } else if (!(r instanceof CancelTask)) {
-                fail(r, new RejectedExecutionException("event loop " + thread.getName() + " is shut down"));
+                try {
+                    fail(r, new RejectedExecutionException("event loop " + thread.getName() + " is shut down"));
+                } finally {
+                    r.retire();
+                }
             }
         }
     }
@@ -287,6 +306,9 @@ public final class EventLoop implements AutoCloseable {
             s.complete(null);
         } else {
             enqueue(s);
+            if (state.get() == TERMINATED) {
+                failLeftovers(); // the loop may have taken its last look at the queue before the enqueue
+            }
         }
         return s;
     }
@@ -338,6 +360,8 @@ public final class EventLoop implements AutoCloseable {
         long maxWaitNanos = options.maxWait().toNanos();
         long spinNanos = options.spin().toNanos();
         while (true) {
+            step();
+            phase.lazySet(PHASE_QUEUE);
             drainQueue();
             int st = state.get();
             if (st != RUNNING && (inFlight == 0 || System.nanoTime() > shutdownDeadline)) {
@@ -351,9 +375,11 @@ public final class EventLoop implements AutoCloseable {
             }
             if (ring.staged() > wakeStaged || !queue.isEmpty()) {
                 // Work to hand over: submit it and take whatever is ready, without blocking.
+                phase.lazySet(PHASE_COMPLETIONS);
                 ring.submitAndReap(0, 0, TimeUnit.NANOSECONDS, handler);
                 continue;
             }
+            phase.lazySet(PHASE_IDLE);
             if (inFlight == 0 && spinNanos > 0 && spinForWork(spinNanos)) {
                 continue; // new submissions arrived while spinning: no eventfd round trip needed
             }
@@ -364,13 +390,16 @@ public final class EventLoop implements AutoCloseable {
             }
             long timeout = st == RUNNING ? maxWaitNanos
                     : Math.max(1, Math.min(maxWaitNanos, shutdownDeadline - System.nanoTime()));
+            phase.lazySet(PHASE_ENTER);
             enterSince = System.nanoTime();
             try {
                 ring.submitAndWait(wait, timeout, TimeUnit.NANOSECONDS);
             } finally {
                 enterSince = 0;
+                step();
                 sleeping.set(false);
             }
+            phase.lazySet(PHASE_COMPLETIONS);
             // Awake before the handlers run: work they hand to this loop (a send after a
             // receive) must not pay for an eventfd wake-up of a loop that is not asleep
             // (it did: one eventfd write and one extra completion per echo round trip).
@@ -416,19 +445,76 @@ public final class EventLoop implements AutoCloseable {
             } else if (t instanceof CallTask) {
                 ((CallTask<?>) t).run(ring);
             } else if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
-                if (!t.isDone()) {
-                    t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+                try {
+                    if (!t.isDone()) {
+                        t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+                    }
+                } finally {
+                    t.retire();
                 }
             } else {
-                int slot = acquire(t);
-                try {
-                    t.opId = t.prepare(ring, slot);
-                } catch (Throwable e) {
-                    release(slot);
-                    fail(t, e);
-                }
+                prepare(t);
             }
+            step();
         }
+    }
+
+    /**
+     * Prepares one task and checks that it staged exactly one operation, with its tag;
+     * otherwise (or if prepare throws anything) the task fails at once and leaves the loop.
+     */
+    private void prepare(LoopTask<?> t) {
+        int slot = acquire(t);
+        long tag = t.tag;
+        int before = ring.inFlight();
+        String misuse;
+        try {
+            long id = t.prepare(ring, tag);
+            int prepared = ring.inFlight() - before;
+            if (prepared != 1) {
+                misuse = "prepared " + prepared + " operations";
+            } else {
+                long used;
+                try {
+                    used = ring.tagOf(id);
+                } catch (IllegalArgumentException e) {
+                    used = tag;
+                    misuse = "returned 0x" + Long.toHexString(id) + ", which names no operation of the ring in flight";
+                    fail(slot, t, misuse);
+                    return;
+                }
+                if (used == tag) {
+                    t.opId = id;
+                    return;
+                }
+                misuse = "used tag " + used + " instead of " + tag;
+            }
+        } catch (Throwable e) {
+            release(slot);
+            try {
+                fail(t, e);
+            } finally {
+                t.retire();
+            }
+            return;
+        }
+        fail(slot, t, misuse);
+    }
+
+    private void fail(int slot, LoopTask<?> t, String misuse) {
+        // Whatever it staged completes later with a tag that names no live request: ignored.
+        release(slot);
+        try {
+            fail(t, new IllegalStateException("a RingOp must prepare exactly one operation, with the tag it is given, "
+                    + "and return the operation's id; this one " + misuse));
+        } finally {
+            t.retire();
+        }
+    }
+
+    /** Publishes progress for the watchdog (a plain store on x86). */
+    private void step() {
+        progress.lazySet(progress.get() + 1);
     }
 
     private void cancel(LoopTask<?> target) {
@@ -461,11 +547,18 @@ public final class EventLoop implements AutoCloseable {
             if (used == requests.length) {
                 requests = java.util.Arrays.copyOf(requests, used * 2);
                 freeList = java.util.Arrays.copyOf(freeList, used * 2);
+                generations = java.util.Arrays.copyOf(generations, used * 2);
             }
             slot = used++;
         }
+        int gen = generations[slot] + 1;
+        if (gen <= 0) {
+            gen = 1; // 0 is never used: a bare slot number is never a live tag
+        }
+        generations[slot] = gen;
         requests[slot] = r;
         r.slot = slot;
+        r.tag = slot | (long) gen << 32;
         inFlight++;
         return slot;
     }
@@ -486,20 +579,36 @@ public final class EventLoop implements AutoCloseable {
         if (tag == WAKE_TAG + 1) {
             return; // the result of a cancel request: the target reports its own outcome
         }
-        LoopTask<?> r = tag >= 0 && tag < used ? requests[(int) tag] : null;
-        if (r == null) {
-            // A RingOp that staged more than the one operation it was given a tag for.
-            LOG.log(System.Logger.Level.WARNING, "completion for unknown tag " + tag + " (res " + res + "): a RingOp must "
-                    + "prepare exactly one operation, with the tag it is given");
+        int slot = (int) tag;
+        LoopTask<?> r = tag > 0 && slot >= 0 && slot < used ? requests[slot] : null;
+        if (r == null || r.tag != tag) {
+            // An operation of a RingOp that was refused (it staged more than one, or used another
+            // tag), or a made-up tag: it names no live request, and must not complete one.
+            LOG.log(System.Logger.Level.DEBUG, () -> "ignored a completion whose tag " + tag + " names no live request (res "
+                    + res + ")");
             return;
         }
-        if ((flags & dev.uring4j.Linux.CQE_F_MORE) == 0) {
-            release((int) tag);
+        boolean last = (flags & dev.uring4j.Linux.CQE_F_MORE) == 0;
+        if (last) {
+            release(slot);
         }
         try {
             r.onResult(res, flags);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "a completion callback threw; the event loop continues", t);
+        } finally {
+            if (last) {
+                retire(r);
+            }
+            step();
+        }
+    }
+
+    private static void retire(LoopTask<?> r) {
+        try {
+            r.retire();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "releasing a finished operation failed; the event loop continues", t);
         }
     }
 
@@ -536,7 +645,11 @@ public final class EventLoop implements AutoCloseable {
                 if (requests[i] != null) {
                     LoopTask<?> left = requests[i];
                     requests[i] = null;
-                    fail(left, new CancellationException("event loop " + thread.getName() + " shut down"));
+                    try {
+                        fail(left, new CancellationException("event loop " + thread.getName() + " shut down"));
+                    } finally {
+                        retire(left);
+                    }
                 }
             }
             Watchdog.unregister(this);
@@ -619,6 +732,28 @@ public final class EventLoop implements AutoCloseable {
 
     int tid() {
         return tid;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    long progress() {
+        return progress.get();
+    }
+
+    /** What the loop thread is doing, in words, for a report. */
+    String doing() {
+        switch (phase.get()) {
+            case PHASE_QUEUE:
+                return "preparing queued operations (RingOp.prepare, RingCall) or failing those of closed files";
+            case PHASE_COMPLETIONS:
+                return "delivering completions (user callbacks and dependent futures run here)";
+            case PHASE_ENTER:
+                return "inside io_uring_enter";
+            default:
+                return "between steps of its loop";
+        }
     }
 
     boolean isSqPoll() {

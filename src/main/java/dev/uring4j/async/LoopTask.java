@@ -2,24 +2,41 @@ package dev.uring4j.async;
 
 import dev.uring4j.Ring;
 import dev.uring4j.UringException;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One operation handed to an {@link EventLoop}: the future the caller holds is the task
  * itself, so a request costs one object. The loop prepares it on its ring, then
  * delivers the result; cancelling the future cancels the operation in the kernel.
+ *
+ * <p>When the task leaves the loop for good (its final completion was delivered, or it was
+ * dropped or failed before or while being prepared) the loop calls {@link #retire()} once:
+ * a file operation releases its use of the file descriptor there.
  */
-abstract class LoopTask<T> extends CompletableFuture<T> {
-    /** Set by the loop: the ring slot (tag) while in flight, and the ring's operation id. */
+abstract class LoopTask<T> extends UringFuture<T> {
+    /** Set by the loop: the request slot while in flight, the tag (slot and generation), and the ring's operation id. */
     int slot = -1;
+    long tag;
     long opId = -1;
     volatile EventLoop loop;
+    private boolean retired;
 
     /** Stages exactly one operation with {@code tag}; returns the ring's operation id. */
     abstract long prepare(Ring ring, long tag) throws UringException;
 
     /** The operation's result, on the loop thread. */
     abstract void onResult(int res, int flags);
+
+    /** Called once when the task has left the loop for good (see the class comment). */
+    void onRetire() {
+    }
+
+    /** Runs {@link #onRetire()} the first time only. Each path that ends a task owns it exclusively. */
+    final void retire() {
+        if (!retired) {
+            retired = true;
+            onRetire();
+        }
+    }
 
     /** The file the operation belongs to (for close), or null. */
     AsyncFile owner() {
@@ -65,18 +82,15 @@ abstract class LoopTask<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
+        checkWait("join()");
         spinUntilDone();
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
+        checkWait("get()");
         spinUntilDone();
         return super.get();
-    }
-
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CompletableFuture<>();
     }
 }

@@ -50,7 +50,11 @@ final class NioAsyncFile extends AsyncFile {
         }
     }
 
-    /** The shared pool: bounded threads, idle threads exit. */
+    /**
+     * The shared pool: bounded threads, idle threads exit. Its threads are {@link UringThread}s:
+     * a blocking wait there for an uring4j future that is not done is refused, since the
+     * awaited task may be queued behind the waiting thread.
+     */
     private static final class Pool {
         static final ExecutorService EXECUTOR;
 
@@ -58,9 +62,7 @@ final class NioAsyncFile extends AsyncFile {
             int n = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             AtomicInteger ids = new AtomicInteger();
             ThreadPoolExecutor e = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "uring4j-nio-" + ids.incrementAndGet());
-                t.setDaemon(true);
-                return t;
+                return new UringThread(r, "uring4j-nio-" + ids.incrementAndGet(), "NIO pool");
             });
             e.allowCoreThreadTimeOut(true);
             EXECUTOR = e;
@@ -161,10 +163,28 @@ final class NioAsyncFile extends AsyncFile {
         });
     }
 
+    /**
+     * Runs a FileChannel call on the caller's thread with its interrupt status cleared, and
+     * restores it: FileChannel closes itself when a thread in one of its calls is interrupted
+     * (ClosedByInterruptException), while AsyncFile, like AsynchronousFileChannel, is not
+     * closed by interrupts. (An interrupt arriving during the call itself still closes the
+     * channel: FileChannel offers no way around that.)
+     */
+    private <T> T notInterruptible(Body<T> body) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return body.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Override
     public long size() throws IOException {
         ensureOpen();
-        return channel.size();
+        return notInterruptible(channel::size);
     }
 
     @Override
@@ -175,15 +195,20 @@ final class NioAsyncFile extends AsyncFile {
 
     @Override
     void doTruncate(long size) throws IOException {
-        channel.truncate(size);
+        notInterruptible(() -> channel.truncate(size));
     }
 
     @Override
-    void doClose() throws IOException {
+    void failPending() {
         for (AsyncFuture<?> f : pending) {
             f.completeExceptionally(new AsynchronousCloseException());
             f.cancelUnderlying();
         }
+    }
+
+    /** FileChannel keeps its own count of threads using the descriptor and closes it once. */
+    @Override
+    void closeDescriptor() throws IOException {
         channel.close();
     }
 

@@ -1,13 +1,14 @@
 package dev.uring4j.async;
 
 import dev.uring4j.Linux;
-import dev.uring4j.StatxBuffer;
 import dev.uring4j.UringException;
 import dev.uring4j.internal.Errno;
+import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -19,11 +20,16 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
-/** AsyncFile on io_uring: every operation is one ring operation on an event loop. */
+/**
+ * AsyncFile on io_uring: every read, write, force and allocate is one ring operation on an
+ * event loop, holding a use of the descriptor until its final completion; open, fstat and
+ * ftruncate are system calls on the calling thread, under a use (see AsyncFile on close).
+ */
 final class UringAsyncFile extends AsyncFile {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
+    /** fstat output, one per thread (size() and blockSize() allocate nothing). */
+    private static final ThreadLocal<ByteBuffer> STAT = ThreadLocal.withInitial(() -> Memory.allocate(Native.STAT_BYTES));
     private static final int O_SYNC = 04010000;
     private static final int O_DSYNC = 010000;
     private static final int DIRECT_ALIGNMENT = 4096;
@@ -31,27 +37,62 @@ final class UringAsyncFile extends AsyncFile {
     private final int fd;
     private final List<EventLoop> loops;
     private final boolean direct;
+    /** O_DIRECT: the alignment FileChannel enforces (the file store's block size); else 0. */
+    private final int alignment;
     private final String name;
 
-    private UringAsyncFile(Path path, Set<? extends OpenOption> options, int fd, List<EventLoop> loops) {
+    private UringAsyncFile(Path path, Set<? extends OpenOption> options, int fd, List<EventLoop> loops, int alignment) {
         super(path, options);
         this.fd = fd;
         this.loops = loops;
         this.direct = options.contains(UringOpenOption.DIRECT);
+        this.alignment = alignment;
         this.name = path.toString();
     }
 
+    /**
+     * Opens with open(2) on the calling thread, blocking as FileChannel.open does (a FIFO
+     * waits for its peer; io_uring's OPENAT would try non-blocking first and fail with
+     * ENXIO), with nothing asynchronous left to leak if the caller is interrupted.
+     */
     static UringAsyncFile openUring(Path path, Set<? extends OpenOption> options, AsyncFileConfig config) throws IOException {
         List<EventLoop> loops = config.loops() != null ? config.loops() : List.of(SharedLoop.get());
         int flags = openFlags(options);
-        String p = path.toString();
-        int fd;
-        try {
-            fd = await(loops.get(0).submit((ring, tag) -> ring.openat(Linux.AT_FDCWD, p, flags, 0666, 0, tag), "open " + p));
-        } catch (UringException e) {
-            throw openException(path, e);
+        byte[] bytes = pathBytes(path);
+        ByteBuffer p = ByteBuffer.allocateDirect(bytes.length + 1).put(bytes).put((byte) 0);
+        int fd = NATIVE.open(Memory.address(p), flags, 0666);
+        java.lang.ref.Reference.reachabilityFence(p);
+        if (fd < 0) {
+            throw openException(path, -fd);
         }
-        return new UringAsyncFile(path, options, fd, loops);
+        try {
+            int alignment = options.contains(UringOpenOption.DIRECT) ? directAlignment(path) : 0;
+            return new UringAsyncFile(path, options, fd, loops, alignment);
+        } catch (Throwable t) {
+            NATIVE.close(fd);
+            throw t;
+        }
+    }
+
+    /** The path's bytes as the JDK passes them to system calls (sun.jnu.encoding). */
+    private static byte[] pathBytes(Path path) {
+        String enc = System.getProperty("sun.jnu.encoding");
+        java.nio.charset.Charset cs;
+        try {
+            cs = enc != null ? java.nio.charset.Charset.forName(enc) : java.nio.charset.StandardCharsets.UTF_8;
+        } catch (RuntimeException e) {
+            cs = java.nio.charset.StandardCharsets.UTF_8;
+        }
+        return path.toString().getBytes(cs);
+    }
+
+    /** The alignment FileChannel uses for O_DIRECT: the file system's fundamental block size (statvfs f_frsize). */
+    private static int directAlignment(Path path) throws IOException {
+        long b = java.nio.file.Files.getFileStore(path).getBlockSize();
+        if (b <= 0 || b > (1 << 20) || Long.bitCount(b) != 1) {
+            throw new IOException("O_DIRECT on " + path + ": unusable block size " + b);
+        }
+        return (int) b;
     }
 
     private static int openFlags(Set<? extends OpenOption> options) {
@@ -81,9 +122,9 @@ final class UringAsyncFile extends AsyncFile {
     }
 
     /** The same exceptions FileChannel.open throws, so both backends look alike. */
-    private static IOException openException(Path path, UringException e) {
+    private static IOException openException(Path path, int errno) {
         String file = path.toString();
-        switch (e.errno()) {
+        switch (errno) {
             case Errno.ENOENT:
                 return new NoSuchFileException(file);
             case Errno.EEXIST:
@@ -92,7 +133,7 @@ final class UringAsyncFile extends AsyncFile {
             case Errno.EPERM:
                 return new AccessDeniedException(file);
             default:
-                return new FileSystemException(file, null, Errno.description(e.errno()) + " (" + e.errnoName() + ")");
+                return new FileSystemException(file, null, Errno.description(errno) + " (" + Errno.name(errno) + ")");
         }
     }
 
@@ -107,7 +148,43 @@ final class UringAsyncFile extends AsyncFile {
     }
 
     private ByteBuffer bounce(int size) {
-        return direct ? AlignedBuffers.allocate(size, DIRECT_ALIGNMENT) : ByteBuffer.allocateDirect(size);
+        return direct ? AlignedBuffers.allocate(size, Math.max(DIRECT_ALIGNMENT, alignment)) : ByteBuffer.allocateDirect(size);
+    }
+
+    // ---------------------------------------------------------------- O_DIRECT rules, as FileChannel states them
+
+    /** FileChannel's checks for one buffer at a channel position, in its order; null if aligned. */
+    private IOException misaligned(ByteBuffer b, long position) {
+        if (position % alignment != 0) {
+            return new IOException("Channel position (" + position + ") is not a multiple of the block size ("
+                    + alignment + ")");
+        }
+        int pos = b.position();
+        int rem = b.remaining();
+        if (b.isDirect() && b.alignmentOffset(pos, alignment) != 0) {
+            return new IOException("Current location of the bytebuffer (" + pos + ") is not a multiple of the block size ("
+                    + alignment + ")");
+        }
+        if (rem % alignment != 0) {
+            return new IOException("Number of remaining bytes (" + rem + ") is not a multiple of the block size ("
+                    + alignment + ")");
+        }
+        return null;
+    }
+
+    /** The vectored form: each buffer with bytes remaining, at the position where it starts. */
+    private IOException misaligned(ByteBuffer[] bs, long position) {
+        long at = position;
+        for (ByteBuffer b : bs) {
+            if (b.hasRemaining()) {
+                IOException e = misaligned(b, at);
+                if (e != null) {
+                    return e;
+                }
+                at += b.remaining();
+            }
+        }
+        return null;
     }
 
     /** One file operation: the future the caller holds, and the loop's task. */
@@ -121,6 +198,11 @@ final class UringAsyncFile extends AsyncFile {
         @Override
         AsyncFile owner() {
             return UringAsyncFile.this;
+        }
+
+        @Override
+        void onRetire() {
+            releaseUse(); // the last one after close closes the descriptor
         }
 
         @Override
@@ -140,9 +222,13 @@ final class UringAsyncFile extends AsyncFile {
         abstract T result(int res);
     }
 
+    /** Hands a task to the loop holding a use of the descriptor, which the loop releases when it retires the task. */
     private <T, F extends FileTask<T>> F start(F task) {
-        if (!loop().execute(task)) {
+        if (!acquireUse()) {
+            task.completeExceptionally(new ClosedChannelException());
+        } else if (!loop().execute(task)) {
             task.completeExceptionally(new AsynchronousCloseException());
+            task.retire();
         }
         return task;
     }
@@ -284,22 +370,26 @@ final class UringAsyncFile extends AsyncFile {
 
     @Override
     CompletableFuture<Integer> doRead(ByteBuffer dst, long position) {
-        return start(new ReadTask(dst, position));
+        IOException e = direct ? misaligned(dst, position) : null;
+        return e != null ? UringFuture.failed(e) : start(new ReadTask(dst, position));
     }
 
     @Override
     CompletableFuture<Integer> doWrite(ByteBuffer src, long position) {
-        return start(new WriteTask(src, position));
+        IOException e = direct ? misaligned(src, position) : null;
+        return e != null ? UringFuture.failed(e) : start(new WriteTask(src, position));
     }
 
     @Override
     CompletableFuture<Long> doRead(ByteBuffer[] dsts, long position) {
-        return start(new VectorTask(true, dsts, position));
+        IOException e = direct ? misaligned(dsts, position) : null;
+        return e != null ? UringFuture.failed(e) : start(new VectorTask(true, dsts, position));
     }
 
     @Override
     CompletableFuture<Long> doWrite(ByteBuffer[] srcs, long position) {
-        return start(new VectorTask(false, srcs, position));
+        IOException e = direct ? misaligned(srcs, position) : null;
+        return e != null ? UringFuture.failed(e) : start(new VectorTask(false, srcs, position));
     }
 
     @Override
@@ -312,49 +402,66 @@ final class UringAsyncFile extends AsyncFile {
         return start(new SimpleTask("fallocate", (ring, tag) -> ring.fallocate(fd, 0, position, length, 0, tag)));
     }
 
+    /** fstat(2) on the calling thread under a use of the descriptor; the stat buffer of this thread. */
+    private ByteBuffer fstat() throws IOException {
+        if (!acquireUse()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            ByteBuffer st = STAT.get();
+            int r = NATIVE.fstat(fd, Memory.address(st));
+            if (r < 0) {
+                throw new UringException("fstat " + name, -r, null);
+            }
+            return st;
+        } finally {
+            releaseUse();
+        }
+    }
+
     @Override
     public long size() throws IOException {
-        ensureOpen();
-        StatxBuffer st = new StatxBuffer();
-        await(loop().submit((ring, tag) -> ring.statx(fd, "", Linux.AT_EMPTY_PATH, Linux.STATX_SIZE, st, 0, tag),
-                "statx " + name));
-        return st.size();
+        return fstat().getLong(Native.STAT_SIZE);
     }
 
     @Override
     public int blockSize() throws IOException {
-        ensureOpen();
-        StatxBuffer st = new StatxBuffer();
-        await(loop().submit((ring, tag) -> ring.statx(fd, "", Linux.AT_EMPTY_PATH, Linux.STATX_BASIC_STATS, st, 0, tag),
-                "statx " + name));
-        return st.blockSize();
+        int b = fstat().getInt(Native.STAT_BLKSIZE);
+        return direct ? alignment : b;
     }
 
     @Override
     void doTruncate(long size) throws IOException {
-        int r = NATIVE.ftruncate(fd, size);
-        if (r < 0) {
-            throw new UringException("ftruncate " + name, -r, "to " + size + " bytes");
+        if (!acquireUse()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            int r = NATIVE.ftruncate(fd, size);
+            if (r < 0) {
+                throw new UringException("ftruncate " + name, -r, "to " + size + " bytes");
+            }
+        } finally {
+            releaseUse();
         }
     }
 
     @Override
-    void doClose() throws IOException {
-        // Each loop fails and cancels this file's operations (they are queued before the close).
+    void failPending() {
+        // Each loop fails and cancels this file's operations (they were queued before the close);
+        // operations still queued behind the sweep are dropped when the loop reaches them.
+        List<CompletableFuture<Void>> sweeps = new java.util.ArrayList<>(loops.size());
         for (EventLoop l : loops) {
-            l.sweep(this).join();
+            sweeps.add(l.sweep(this));
         }
-        EventLoop l = loops.get(0);
-        if (!l.isShutdown()) {
-            try {
-                await(l.submit((ring, tag) -> ring.closeFd(fd, 0, tag), "close " + name));
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (!l.isShutdown()) {
-                    throw e;
-                }
+        if (!UringThread.current()) {
+            for (CompletableFuture<Void> s : sweeps) {
+                s.join(); // quick: the loops do it next; never from a loop thread (it would wait on itself)
             }
         }
+    }
+
+    @Override
+    void closeDescriptor() throws IOException {
         int r = NATIVE.close(fd);
         if (r < 0) {
             throw new UringException("close " + name, -r, null);
@@ -366,14 +473,14 @@ final class UringAsyncFile extends AsyncFile {
         return 0; // pending operations live in the loops, which the close sweep has failed
     }
 
-    /** Waits for a loop future, unwrapping its exception. */
+    /** Waits for a loop future, unwrapping its exception (not on a loop thread: the future refuses it). */
     static int await(CompletableFuture<Integer> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for io_uring");
-        } catch (ExecutionException e) {
+        } catch (java.util.concurrent.ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException) {
                 throw (IOException) c;

@@ -6,24 +6,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One daemon thread that looks at every event loop ten times a second and reports a
- * loop thread that has been inside io_uring_enter longer than its threshold: once per
- * episode, through {@link EventLoop#stuckReports()} and the platform logger.
+ * One daemon thread that looks at every event loop ten times a second and reports a loop
+ * thread that has been inside io_uring_enter longer than its threshold, or that has made
+ * no progress outside it for that long (a callback that blocks or spins): once per episode,
+ * through {@link EventLoop#stuckReports()} and the platform logger.
  */
 final class Watchdog {
     private static final System.Logger LOG = System.getLogger("dev.uring4j.async.Watchdog");
-    /** Loop to the enterSince value already reported (one report per stuck episode). */
-    private static final Map<EventLoop, Long> LOOPS = new ConcurrentHashMap<>();
+    private static final int STACK_FRAMES = 8;
+    private static final Map<EventLoop, Seen> LOOPS = new ConcurrentHashMap<>();
     private static Thread thread;
+
+    /** What the watchdog last saw of one loop (watchdog thread only). */
+    static final class Seen {
+        long reportedEnter;
+        long progress = -1;
+        long progressSince;
+        long reportedProgress = -1;
+    }
 
     private Watchdog() {}
 
     static synchronized void register(EventLoop loop) {
-        LOOPS.put(loop, 0L);
+        LOOPS.put(loop, new Seen());
         if (thread == null) {
             thread = new Thread(Watchdog::run, "uring4j-watchdog");
             thread.setDaemon(true);
@@ -43,23 +54,48 @@ final class Watchdog {
                 return;
             }
             long now = System.nanoTime();
-            LOOPS.forEach((loop, reported) -> inspect(loop, now, reported));
+            LOOPS.forEach((loop, seen) -> {
+                try {
+                    inspect(loop, now, seen);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "inspecting " + loop.name() + " failed", e);
+                }
+            });
         }
     }
 
-    static void inspect(EventLoop loop, long now, long reported) {
-        long since = loop.enterSince();
+    static void inspect(EventLoop loop, long now, Seen seen) {
         long threshold = loop.options().watchdogThreshold().toNanos();
-        if (since == 0 || since == reported || now - since < threshold) {
+        long since = loop.enterSince();
+        if (since != 0) {
+            seen.progress = -1; // the loop steps again when it leaves the kernel
+            if (since == seen.reportedEnter || now - since < threshold) {
+                return;
+            }
+            seen.reportedEnter = since;
+            publish(loop, report(loop, (now - since) / 1_000_000, "inside io_uring_enter"));
             return;
         }
-        LOOPS.replace(loop, since);
-        StuckReport r = report(loop, (now - since) / 1_000_000);
+        long p = loop.progress();
+        if (p != seen.progress) {
+            seen.progress = p;
+            seen.progressSince = now;
+            return;
+        }
+        if (now - seen.progressSince < threshold || p == seen.reportedProgress || loop.isTerminated()
+                || loop.enterSince() != 0) {
+            return;
+        }
+        seen.reportedProgress = p;
+        publish(loop, report(loop, (now - seen.progressSince) / 1_000_000, loop.doing()));
+    }
+
+    private static void publish(EventLoop loop, StuckReport r) {
         loop.addStuckReport(r);
         LOG.log(System.Logger.Level.WARNING, r.toString());
     }
 
-    static StuckReport report(EventLoop loop, long stuckMillis) {
+    static StuckReport report(EventLoop loop, long stuckMillis, String doing) {
         int tid = loop.tid();
         Path task = Path.of("/proc/self/task", String.valueOf(tid));
         String state = "?";
@@ -79,12 +115,21 @@ final class Watchdog {
             // kernels without CONFIG_KALLSYMS or with restricted wchan
         }
         String known = null;
-        if (loop.isSqPoll()) {
+        if (loop.isSqPoll() && doing.equals("inside io_uring_enter")) {
             KnownIssue i = UringSupport.get().knownIssue("iowq-max-workers-sqpoll-deadlock").orElse(null);
             if (i != null && i.affected()) {
                 known = i.title() + " (" + i.verdict() + "; " + i.source() + ")";
             }
         }
-        return new StuckReport(loop.name(), tid, stuckMillis, state, wchan, known, Instant.now());
+        List<String> stack = new ArrayList<>();
+        try {
+            StackTraceElement[] frames = loop.thread().getStackTrace();
+            for (int i = 0; i < frames.length && i < STACK_FRAMES; i++) {
+                stack.add(frames[i].toString());
+            }
+        } catch (SecurityException e) {
+            // no stack then
+        }
+        return new StuckReport(loop.name(), tid, stuckMillis, state, wchan, known, Instant.now(), doing, stack);
     }
 }

@@ -1,0 +1,251 @@
+package dev.uring4j.async;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uring4j.Linux;
+import dev.uring4j.SqeFlags;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The event loop against RingOps that misbehave, user code that throws Errors or blocks, and waits on itself. */
+@Tag("kernel")
+class EventLoopSafetyTest {
+    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+
+    @TempDir
+    Path dir;
+
+    private static Throwable failure(CompletableFuture<?> f) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+
+    private int fifo(EventLoop loop, String name) throws Exception {
+        Path p = dir.resolve(name);
+        AsyncFileSafetyTest.mkfifo(p);
+        return loop.submit((ring, tag) -> ring.openat(Linux.AT_FDCWD, p.toString(), Linux.O_RDWR, 0, 0, tag))
+                .get(5, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------- 3. RingOp misuse
+
+    @Test
+    void aRingOpThatPreparesNoneOrManyOrUsesAnotherTagFailsAtOnceAndCompletesNoOtherFuture() throws Exception {
+        try (EventLoop loop = EventLoop.open()) {
+            int fd = fifo(loop, "fifo");
+            try {
+                ByteBuffer dst = ByteBuffer.allocateDirect(4);
+                CompletableFuture<Integer> victim = loop.submit((ring, tag) -> ring.read(fd, dst, 0, 0, tag), "read");
+                Thread.sleep(50);
+
+                Throwable none = failure(loop.submit((ring, tag) -> 42L));
+                assertTrue(none instanceof IllegalStateException, String.valueOf(none));
+                assertTrue(none.getMessage().contains("prepared 0 operations"), none.getMessage());
+
+                Throwable two = failure(loop.submit((ring, tag) -> {
+                    ring.nop(SqeFlags.NONE, tag);
+                    return ring.nop(SqeFlags.NONE, tag);
+                }));
+                assertTrue(two instanceof IllegalStateException, String.valueOf(two));
+                assertTrue(two.getMessage().contains("prepared 2 operations"), two.getMessage());
+
+                Throwable bogusId = failure(loop.submit((ring, tag) -> {
+                    ring.nop(SqeFlags.NONE, tag);
+                    return 12345L;
+                }));
+                assertTrue(bogusId instanceof IllegalStateException, String.valueOf(bogusId));
+                assertTrue(bogusId.getMessage().contains("names no operation"), bogusId.getMessage());
+
+                // Tags a RingOp could guess or keep from before: small numbers, the bare slot, a neighbour.
+                List<Long> tried = new ArrayList<>();
+                for (long guess = 0; guess < 8; guess++) {
+                    long g = guess;
+                    AtomicReference<Long> given = new AtomicReference<>();
+                    Throwable wrong = failure(loop.submit((ring, tag) -> {
+                        given.set(tag);
+                        return ring.nop(SqeFlags.NONE, g);
+                    }));
+                    assertTrue(wrong instanceof IllegalStateException, String.valueOf(wrong));
+                    assertTrue(wrong.getMessage().contains("used tag " + g + " instead of " + given.get()), wrong.getMessage());
+                    tried.add(g);
+                }
+                AtomicReference<Long> stale = new AtomicReference<>();
+                assertEquals(0, loop.submit((ring, tag) -> {
+                    stale.set(tag);
+                    return ring.nop(SqeFlags.NONE, tag);
+                }).get(5, TimeUnit.SECONDS));
+                for (long t : new long[] {stale.get(), stale.get() + 1, stale.get() & 0xffff_ffffL}) {
+                    Throwable wrong = failure(loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, t)));
+                    assertTrue(wrong instanceof IllegalStateException, String.valueOf(wrong));
+                    assertTrue(wrong.getMessage().contains("used tag " + t + " instead of"), wrong.getMessage());
+                }
+                // All those nops have completed, each with a tag that named no live request.
+                assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
+                Thread.sleep(50);
+                assertFalse(victim.isDone(), "another caller's pending read was completed by a misused tag");
+
+                ByteBuffer src = ByteBuffer.allocateDirect(4).put(new byte[] {1, 2, 3, 4}).flip();
+                assertEquals(4, loop.submit((ring, tag) -> ring.write(fd, src, 0, 0, tag)).get(5, TimeUnit.SECONDS));
+                assertEquals(4, victim.get(5, TimeUnit.SECONDS), "the victim gets its own result");
+                assertEquals(4, dst.get(3));
+            } finally {
+                NATIVE.close(fd);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- 7. errors thrown by user code
+
+    static final class CustomError extends Error {
+        CustomError(String m) {
+            super(m);
+        }
+    }
+
+    @Test
+    void userCodeThrowingErrorsLeavesTheLoopConsistent() throws Exception {
+        EventLoop loop = EventLoop.open();
+        int n = 600;
+        AtomicInteger delivered = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(n);
+        List<CompletableFuture<Integer>> plain = new ArrayList<>();
+        List<CompletableFuture<Integer>> prepareErrors = new ArrayList<>();
+        List<CompletableFuture<Object>> callErrors = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            switch (i % 4) {
+                case 0:
+                    loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+                        delivered.incrementAndGet();
+                        all.countDown();
+                        throw id % 8 == 0 ? new AssertionError("thrown by the test") : new CustomError("thrown by the test");
+                    });
+                    break;
+                case 1:
+                    prepareErrors.add(loop.submit((ring, tag) -> {
+                        all.countDown();
+                        throw new CustomError("prepare, thrown by the test");
+                    }));
+                    break;
+                case 2:
+                    callErrors.add(loop.call(ring -> {
+                        all.countDown();
+                        throw new AssertionError("call, thrown by the test");
+                    }));
+                    break;
+                default:
+                    CompletableFuture<Integer> f = loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag));
+                    f.whenComplete((v, e) -> {
+                        throw new OutOfMemoryError("a dependent action, thrown by the test");
+                    });
+                    f.whenComplete((v, e) -> all.countDown());
+                    plain.add(f);
+            }
+        }
+        assertTrue(all.await(30, TimeUnit.SECONDS), all.getCount() + " of " + n + " not delivered");
+        assertEquals(n / 4, delivered.get());
+        for (CompletableFuture<Integer> f : plain) {
+            assertEquals(0, f.get(5, TimeUnit.SECONDS));
+        }
+        for (CompletableFuture<Integer> f : prepareErrors) {
+            assertTrue(failure(f) instanceof CustomError);
+        }
+        for (CompletableFuture<Object> f : callErrors) {
+            assertTrue(failure(f) instanceof AssertionError);
+        }
+        assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS), "still running");
+        long start = System.nanoTime();
+        loop.shutdown(Duration.ofSeconds(5));
+        assertTrue(loop.isTerminated());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+    }
+
+    // ---------------------------------------------------------------- 2. waits on itself, and the watchdog
+
+    @Test
+    void aBlockingWaitOnTheLoopThreadThrowsAtOnceAndTheLoopLivesOn() throws Exception {
+        try (EventLoop loop = EventLoop.open()) {
+            int fd = fifo(loop, "fifo");
+            try {
+                CompletableFuture<Integer> pending = loop.submit((ring, tag) ->
+                        ring.read(fd, ByteBuffer.allocateDirect(1), 0, 0, tag));
+                CompletableFuture<String> outcome = new CompletableFuture<>();
+                loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+                    try {
+                        pending.thenApply(x -> x).join();
+                        outcome.complete("returned");
+                    } catch (IllegalStateException e) {
+                        outcome.complete(e.getMessage());
+                    }
+                });
+                String m = outcome.get(5, TimeUnit.SECONDS);
+                assertTrue(m.contains(UringFuture.RULE) && m.contains(loop.name()), m);
+                assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
+                assertTrue(pending.cancel(false));
+            } finally {
+                NATIVE.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void theWatchdogReportsALoopThreadStuckInACallback() throws Exception {
+        EventLoopOptions o = EventLoopOptions.builder().maxWait(Duration.ofMillis(100))
+                .watchdogThreshold(Duration.ofMillis(400)).allowShortWatchdogThreshold().name("blocked").build();
+        try (EventLoop loop = EventLoop.open(o)) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch entered = new CountDownLatch(1);
+            loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS); // a callback that blocks: every file on this loop waits
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (loop.stuckReports().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            release.countDown();
+            assertFalse(loop.stuckReports().isEmpty(), "a loop blocked in a callback is reported");
+            StuckReport r = loop.stuckReports().get(0);
+            assertEquals(loop.name(), r.thread());
+            assertFalse(r.insideKernel(), r.toString());
+            assertTrue(r.doing().contains("delivering completions"), r.toString());
+            assertTrue(r.stuckMillis() >= 400, r.toString());
+            assertTrue(r.stackTop().stream().anyMatch(f -> f.contains("CountDownLatch.await")), r.toString());
+            assertTrue(r.toString().contains("has made no progress"), r.toString());
+            assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
+            Thread.sleep(300);
+            assertEquals(1, loop.stuckReports().size(), "one report per episode, none for short idle waits");
+        }
+    }
+
+    @Test
+    void loopThreadsAndNioPoolThreadsAreMarked() throws Exception {
+        try (EventLoop loop = EventLoop.open()) {
+            assertTrue(loop.call(ring -> UringThread.current()).get(5, TimeUnit.SECONDS));
+        }
+        assertFalse(UringThread.current());
+        CompletableFuture<Integer> f = new UringFuture<>();
+        assertSame(UringFuture.class, f.thenApply(x -> x).getClass());
+    }
+}
