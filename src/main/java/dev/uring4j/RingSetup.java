@@ -64,6 +64,7 @@ final class RingSetup {
 
     /** @param info a direct buffer of {@link Native#INFO_SIZE} bytes the native side fills */
     static RingSetup create(RingOptions o, ByteBuffer info) throws UringException {
+        checkSqThreadCpu(o);
         long infoAddress = Memory.address(info);
         EnumSet<SetupFlag> want = EnumSet.copyOf(o.flags());
         Map<SetupFlag, String> dropped = new EnumMap<>(SetupFlag.class);
@@ -96,6 +97,20 @@ final class RingSetup {
                 : reg == 1 ? "registered" : "not registered (" + Errno.name(-reg) + ")";
         return new RingSetup(h, new SetupReport(o.flags(), info.getInt(Native.INFO_FLAGS), dropped, a.noMmap,
                 a.memoryNote, ringFd), a);
+    }
+
+    /**
+     * A SQPOLL thread CPU that is not online is refused here, naming the CPU: the kernel's
+     * EINVAL for it would otherwise read as a refusal of SQPOLL (and of every flag step-down).
+     */
+    private static void checkSqThreadCpu(RingOptions o) throws UringException {
+        if (!o.flags().contains(SetupFlag.SQPOLL) || o.sqThreadCpu() < 0) {
+            return;
+        }
+        String problem = SetupRefusal.sqThreadCpuOffline(o.sqThreadCpu(), SetupRefusal.readOnlineCpus());
+        if (problem != null) {
+            throw new UringException("io_uring_setup", Errno.EINVAL, problem + "; options: " + o);
+        }
     }
 
     /**
@@ -283,8 +298,13 @@ final class RingSetup {
 
     /** Tries a 2-entry ring with exactly {@code flags}; true if the kernel accepts them. */
     private static boolean accepts(RingOptions o, EnumSet<SetupFlag> flags) {
+        return accepts(o, flags, o.sqThreadCpu());
+    }
+
+    /** As {@link #accepts(RingOptions, EnumSet)} with the SQPOLL thread pinned to {@code sqThreadCpu} (-1: unpinned). */
+    private static boolean accepts(RingOptions o, EnumSet<SetupFlag> flags, int sqThreadCpu) {
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
-        long h = NATIVE.ringCreate(2, 0, bits(flags), o.sqThreadCpu(), (int) o.sqThreadIdle().toMillis(), -1, 0, 0, false,
+        long h = NATIVE.ringCreate(2, 0, bits(flags), sqThreadCpu, (int) o.sqThreadIdle().toMillis(), -1, 0, 0, false,
                 Memory.address(info));
         if (h > 0) {
             NATIVE.ringDestroy(h, true);
@@ -303,6 +323,12 @@ final class RingSetup {
         EnumSet<SetupFlag> none = EnumSet.noneOf(SetupFlag.class);
         for (SetupFlag f : required(want)) {
             if (!accepts(o, EnumSet.of(f))) {
+                if (f == SetupFlag.SQPOLL && o.sqThreadCpu() >= 0 && accepts(o, EnumSet.of(f), -1)) {
+                    // SQPOLL works; the CPU it was pinned to is what the kernel refuses
+                    return new UringException("io_uring_setup", Errno.EINVAL, SetupRefusal.sqThreadCpuRefused(
+                            o.sqThreadCpu(), SetupRefusal.readOnlineCpus(), SetupRefusal.readCpusetCpus())
+                            + "; options: " + o);
+                }
                 return new UringException("io_uring_setup", Errno.EINVAL, "this kernel refuses " + f
                         + " (upstream since Linux " + f.since() + "), which cannot be stepped down; options: " + o);
             }

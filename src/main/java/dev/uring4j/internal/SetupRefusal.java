@@ -3,7 +3,12 @@ package dev.uring4j.internal;
 import dev.uring4j.MemlockReport;
 import dev.uring4j.UnavailabilityReason;
 import dev.uring4j.UringUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /** Turns an errno from {@code io_uring_setup} into a reason and advice a user can act on. */
@@ -62,6 +67,109 @@ public final class SetupRefusal {
         return new UringUnavailableException(UnavailabilityReason.SETUP_REFUSED, Errno.EPERM,
                 "io_uring_setup returned EPERM without a seccomp filter or io_uring_disabled sysctl: a Linux "
                         + "security module (SELinux, AppArmor) or a sandbox refuses it", a, null);
+    }
+
+    // ---------------------------------------------------------------- SQPOLL thread CPU
+
+    /** Where the kernel lists the online CPUs. */
+    public static final Path ONLINE_CPUS = Path.of("/sys/devices/system/cpu/online");
+
+    /**
+     * The CPUs of a kernel CPU list such as {@code 0-3,8,10-11} (the format of
+     * /sys/devices/system/cpu/online and cpuset files); null if it is not one.
+     */
+    public static BitSet cpuList(String list) {
+        if (list == null) {
+            return null;
+        }
+        BitSet cpus = new BitSet();
+        String t = list.trim();
+        if (t.isEmpty()) {
+            return cpus;
+        }
+        try {
+            for (String part : t.split(",")) {
+                int dash = part.indexOf('-');
+                int from = Integer.parseInt(part.substring(0, dash < 0 ? part.length() : dash).trim());
+                int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
+                if (from < 0 || to < from || to > 1 << 20) {
+                    return null;
+                }
+                cpus.set(from, to + 1);
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return cpus;
+    }
+
+    /**
+     * Why the SQPOLL thread cannot be pinned to {@code cpu}, or null if {@code cpu} is among
+     * the {@code online} CPUs (the text of /sys/devices/system/cpu/online) or they are unknown.
+     * The kernel refuses such a CPU with EINVAL, which looks like a refusal of SQPOLL itself.
+     */
+    public static String sqThreadCpuOffline(int cpu, String online) {
+        BitSet cpus = cpuList(online);
+        if (cpu < 0 || cpus == null || cpus.isEmpty() || cpus.get(cpu)) {
+            return null;
+        }
+        return "SQPOLL thread CPU " + cpu + " does not exist or is offline (online CPUs: " + online.trim()
+                + ", from " + ONLINE_CPUS + "); SQPOLL itself was not the problem. Pin the SQPOLL thread to an "
+                + "online CPU, or pass -1 to RingOptions.Builder.sqPoll to leave it unpinned";
+    }
+
+    /**
+     * The explanation when the kernel refuses SQPOLL pinned to an online {@code cpu} but
+     * accepts SQPOLL unpinned: since Linux 6.7 the CPU must also be one this process's
+     * cpuset allows. {@code online} and {@code cpuset} are CPU lists, or null if unknown.
+     */
+    public static String sqThreadCpuRefused(int cpu, String online, String cpuset) {
+        return "SQPOLL thread CPU " + cpu + " was refused (EINVAL) although SQPOLL without a pinned CPU is "
+                + "accepted: the CPU is not one this process may use (since Linux 6.7 it must be in the process's "
+                + "cpuset" + (cpuset != null ? ", which allows CPUs " + cpuset.trim() : "") + "; online CPUs: "
+                + (online != null ? online.trim() : "unknown") + "). Pin the SQPOLL thread to an allowed CPU, or pass "
+                + "-1 to RingOptions.Builder.sqPoll to leave it unpinned";
+    }
+
+    /** The text of /sys/devices/system/cpu/online, or null if it cannot be read. */
+    public static String readOnlineCpus() {
+        return readTrimmed(ONLINE_CPUS);
+    }
+
+    /**
+     * The CPUs this process's cpuset allows (cgroup v2 cpuset.cpus.effective, else v1
+     * cpuset.effective_cpus), or null if neither can be read.
+     */
+    public static String readCpusetCpus() {
+        String cgroups = readTrimmed(Path.of("/proc/self/cgroup"));
+        if (cgroups == null) {
+            return null;
+        }
+        for (String line : cgroups.split("\n")) {
+            String[] f = line.split(":", 3);
+            if (f.length != 3 || !f[2].startsWith("/")) {
+                continue;
+            }
+            String rel = f[2].substring(1);
+            String found = null;
+            if (f[0].equals("0") && f[1].isEmpty()) {
+                found = readTrimmed(Path.of("/sys/fs/cgroup").resolve(rel).resolve("cpuset.cpus.effective"));
+            } else if (List.of(f[1].split(",")).contains("cpuset")) {
+                found = readTrimmed(Path.of("/sys/fs/cgroup/cpuset").resolve(rel).resolve("cpuset.effective_cpus"));
+            }
+            if (found != null && !found.isEmpty()) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static String readTrimmed(Path p) {
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.US_ASCII).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String seccompNote(HostFacts facts) {

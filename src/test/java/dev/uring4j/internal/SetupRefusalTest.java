@@ -74,4 +74,41 @@ class SetupRefusalTest {
         assertEquals(UnavailabilityReason.SETUP_REFUSED, e.reason());
         assertTrue(e.getMessage().contains("EFAULT"), e.getMessage());
     }
+
+    @Test
+    void cpuListsParseAsTheKernelWritesThem() {
+        assertEquals(java.util.BitSet.valueOf(new long[] {0b11}), SetupRefusal.cpuList("0-1\n"));
+        assertEquals(java.util.BitSet.valueOf(new long[] {0b10011101}), SetupRefusal.cpuList("0,2-4,7"));
+        assertEquals(new java.util.BitSet(), SetupRefusal.cpuList(""));
+        assertEquals(null, SetupRefusal.cpuList("0-x"));
+        assertEquals(null, SetupRefusal.cpuList("3-1"));
+        assertEquals(null, SetupRefusal.cpuList(null));
+    }
+
+    @Test
+    void anOfflineSqThreadCpuIsNamedWithTheOnlineOnes() {
+        String m = SetupRefusal.sqThreadCpuOffline(17, "0-1\n");
+        assertTrue(m.startsWith("SQPOLL thread CPU 17 does not exist or is offline (online CPUs: 0-1, from "
+                + "/sys/devices/system/cpu/online)"), m);
+        assertTrue(SetupRefusal.sqThreadCpuOffline(5, "0-3,6").contains("CPU 5 does not exist"));
+    }
+
+    @Test
+    void anOnlineOrUnknownSqThreadCpuIsNoVerdict() {
+        assertEquals(null, SetupRefusal.sqThreadCpuOffline(1, "0-1"));
+        assertEquals(null, SetupRefusal.sqThreadCpuOffline(6, "0-3,6"));
+        assertEquals(null, SetupRefusal.sqThreadCpuOffline(3, null), "online CPUs unknown: let the kernel decide");
+        assertEquals(null, SetupRefusal.sqThreadCpuOffline(3, "garbage"));
+        assertEquals(null, SetupRefusal.sqThreadCpuOffline(-1, "0"), "-1 is unpinned");
+    }
+
+    @Test
+    void anOnlineCpuOutsideTheCpusetIsNamedWithTheCpuset() {
+        String m = SetupRefusal.sqThreadCpuRefused(1, "0-1", "0\n");
+        assertTrue(m.startsWith("SQPOLL thread CPU 1 was refused (EINVAL) although SQPOLL without a pinned CPU is "
+                + "accepted"), m);
+        assertTrue(m.contains("cpuset, which allows CPUs 0;"), m);
+        assertTrue(m.contains("online CPUs: 0-1"), m);
+        assertTrue(SetupRefusal.sqThreadCpuRefused(1, null, null).contains("online CPUs: unknown"));
+    }
 }
