@@ -394,6 +394,12 @@ public final class EventLoop implements AutoCloseable {
             enterSince = System.nanoTime();
             try {
                 ring.submitAndWait(wait, timeout, TimeUnit.NANOSECONDS);
+            } catch (UringException e) {
+                if (e.errno() != dev.uring4j.internal.Errno.EINTR) {
+                    throw e;
+                }
+                // Someone interrupted the loop thread: the loop is not theirs to stop (shutdown is).
+                Thread.interrupted();
             } finally {
                 enterSince = 0;
                 step();
