@@ -1,0 +1,31 @@
+/**
+ * io_uring from any thread: {@link dev.uring4j.async.EventLoop} (a ring driven by its own
+ * thread) and {@link dev.uring4j.async.AsyncFile} (asynchronous file I/O on io_uring, or on
+ * NIO with the same behaviour).
+ *
+ * <h2>Rules a user must know</h2>
+ *
+ * <p><b>Where callbacks run.</b> Futures complete, and actions chained to them run, on the
+ * event loop's thread (io_uring) or a thread of the NIO pool; with the default configuration
+ * one loop serves every io_uring AsyncFile of the JVM, so keep callbacks short or give the
+ * files loops of their own ({@link dev.uring4j.async.AsyncFileConfig}). The watchdog reports
+ * a loop stuck in the kernel or in a callback ({@link dev.uring4j.async.EventLoop#stuckReports()}).
+ *
+ * <p><b>No blocking waits where they would wait on themselves.</b> {@code join()} and
+ * {@code get()} of a uring4j future that is not done throw {@link java.lang.IllegalStateException}
+ * at once on an event-loop thread or an NIO pool thread. {@code AsyncFile.open},
+ * {@code size()}, {@code blockSize()}, {@code truncate()} and {@code close()} run on the
+ * calling thread and may be used from callbacks.
+ *
+ * <p><b>Close.</b> One winner per close; no operation uses a descriptor once close may have
+ * released it (each operation holds a use of it until its final completion). Pending
+ * operations complete with {@link java.nio.channels.AsynchronousCloseException}.
+ *
+ * <p><b>Buffers.</b> The rules of {@link dev.uring4j} apply to both backends: buffers that an
+ * Arena can free are refused up front; heap buffers go through a direct bounce buffer.
+ *
+ * <p><b>RingOps.</b> A {@link dev.uring4j.async.EventLoop.RingOp} prepares exactly one
+ * operation, with the tag it is given: one that prepares none, several, or uses another tag
+ * fails its future at once and completes nobody else's.
+ */
+package dev.uring4j.async;
