@@ -2,7 +2,6 @@ import dev.uring4j.CompletionHandler;
 import dev.uring4j.Linux;
 import dev.uring4j.Ring;
 import dev.uring4j.RingOptions;
-import dev.uring4j.SqeFlags;
 import dev.uring4j.async.AsyncFile;
 import dev.uring4j.async.AsyncFileConfig;
 import java.lang.foreign.Arena;
@@ -113,14 +112,14 @@ public final class ArenaBuffers {
         cases.put("ring.write.confined", () -> {
             try (Arena a = Arena.ofConfined()) {
                 ByteBuffer b = a.allocate(SIZE).asByteBuffer();
-                ring.write(emptyFd, b.limit(0), 0, SqeFlags.NONE, 1); // 0 bytes: harmless if accepted
+                ring.write(emptyFd, b.limit(0), 0).tag(1); // 0 bytes: harmless if accepted
                 return "accepted:" + reap();
             }
         });
         cases.put("ring.readv.sharedAfterDirect", () -> {
             try (Arena a = Arena.ofShared()) {
                 ByteBuffer[] bs = {ByteBuffer.allocateDirect(SIZE), a.allocate(SIZE).asByteBuffer()};
-                ring.readv(emptyFd, bs, 0, SqeFlags.NONE, 1);
+                ring.readv(emptyFd, bs, 0).tag(1);
                 return "accepted:" + reap();
             }
         });
@@ -173,13 +172,13 @@ public final class ArenaBuffers {
 
     /** A read of the empty file into {@code b}: for buffers that must be refused. */
     static String refusedRead(ByteBuffer b) throws Exception {
-        ring.read(emptyFd, b, 0, SqeFlags.NONE, 1);
+        ring.read(emptyFd, b, 0).tag(1);
         return "accepted:" + reap();
     }
 
     /** Reads the data file into {@code b}; ok if the bytes arrived. */
     static String ringRead(ByteBuffer b) throws Exception {
-        ring.read(dataFd, b, 0, SqeFlags.NONE, 2);
+        ring.read(dataFd, b, 0).tag(2);
         int res = reap();
         if (res != SIZE) {
             return "short-read:" + res;
@@ -226,7 +225,7 @@ public final class ArenaBuffers {
             ByteBuffer b = Arena.global().allocate(SIZE, 4096).asByteBuffer();
             ring.fixedBuffers().register(b);
             try {
-                ring.readFixed(dataFd, 0, 0, SIZE, 0, SqeFlags.NONE, 3);
+                ring.readFixed(dataFd, ring.fixedBuffers().buffer(0).slice(0, SIZE), 0).tag(3);
                 int res = reap();
                 if (res != SIZE) {
                     return "short-read:" + res;
@@ -241,7 +240,7 @@ public final class ArenaBuffers {
     /** After a refused registration: readFixed of buffer 0 must throw before anything is staged. */
     static String readFixedOutcome() {
         try {
-            ring.readFixed(emptyFd, 0, 0, 16, 0, SqeFlags.NONE, 4);
+            ring.readFixed(emptyFd, ring.fixedBuffers().buffer(0).slice(0, 16), 0).tag(4);
         } catch (Exception e) {
             return (ring.staged() == 0 ? "threw:" : "threw-but-staged:") + e.getClass().getSimpleName();
         }
@@ -376,7 +375,7 @@ public final class ArenaBuffers {
     }
 
     static int openat(Path p) throws Exception {
-        ring.openat(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY | Linux.O_CLOEXEC, 0, SqeFlags.NONE, 9);
+        ring.openat(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY | Linux.O_CLOEXEC, 0).tag(9);
         int fd = reap();
         if (fd < 0) {
             throw new IllegalStateException("openat " + p + ": " + fd);

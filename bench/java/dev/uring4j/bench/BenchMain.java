@@ -6,7 +6,6 @@ import dev.uring4j.CompletionHandler;
 import dev.uring4j.Linux;
 import dev.uring4j.Ring;
 import dev.uring4j.RingOptions;
-import dev.uring4j.SqeFlags;
 import dev.uring4j.UringException;
 import dev.uring4j.async.AsyncFile;
 import dev.uring4j.async.AsyncFileConfig;
@@ -179,7 +178,7 @@ public final class BenchMain {
                 CompletionHandler h = (tag, res, flags) -> { };
                 while (running.get()) {
                     for (int i = 0; i < depth; i++) {
-                        ring.nop(SqeFlags.NONE, i);
+                        ring.nop().tag(i);
                     }
                     int done = 0;
                     while (done < depth) {
@@ -192,7 +191,7 @@ public final class BenchMain {
             int flags = Linux.O_CLOEXEC | (direct ? Linux.O_DIRECT : 0)
                     | (workload.equals("seqwrite") ? Linux.O_WRONLY | Linux.O_CREAT : Linux.O_RDONLY);
             int[] res = {0};
-            ring.openat(Linux.AT_FDCWD, file.toString(), flags, 0644, 0, 0);
+            ring.openat(Linux.AT_FDCWD, file.toString(), flags, 0644);
             ring.submitAndReap(1, -1, TimeUnit.NANOSECONDS, (t, r, f) -> res[0] = r);
             int fd = UringException.check("open", res[0]);
             if (workload.equals("seqwrite")) {
@@ -221,7 +220,7 @@ public final class BenchMain {
             outstanding[0]--;
             if (!stop[0]) {
                 try {
-                    ring.read(fd, bufs[(int) tag], 0, block, rnd.next(blocks) * block, SqeFlags.NONE, tag);
+                    ring.read(fd, bufs[(int) tag].slice(0, block), rnd.next(blocks) * block).tag(tag);
                     outstanding[0]++;
                 } catch (UringException e) {
                     throw new IllegalStateException(e);
@@ -229,7 +228,7 @@ public final class BenchMain {
             }
         };
         for (int i = 0; i < depth; i++) {
-            ring.read(fd, bufs[i], 0, block, rnd.next(blocks) * block, SqeFlags.NONE, i);
+            ring.read(fd, bufs[i].slice(0, block), rnd.next(blocks) * block).tag(i);
             outstanding[0]++;
         }
         while (outstanding[0] > 0) {
@@ -254,14 +253,14 @@ public final class BenchMain {
         };
         while (running.get()) {
             for (int i = 0; i < 64; i++) {
-                ring.write(fd, buf, 0, block, pos, SqeFlags.NONE, i);
+                ring.write(fd, buf.slice(0, block), pos).tag(i);
                 pos = (pos + block) % (1L << 30);
             }
             int done = 0;
             while (done < 64) {
                 done += ring.submitAndReap(64 - done, -1, TimeUnit.NANOSECONDS, h);
             }
-            ring.fsync(fd, true, SqeFlags.NONE, 64);
+            ring.fdatasync(fd).tag(64);
             while (ring.submitAndReap(1, -1, TimeUnit.NANOSECONDS, h) == 0) {
                 Thread.onSpinWait();
             }

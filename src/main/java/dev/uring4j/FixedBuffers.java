@@ -1,6 +1,6 @@
 package dev.uring4j;
 
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.nio.ByteBuffer;
@@ -23,6 +23,8 @@ public final class FixedBuffers {
     private final Ring ring;
     private ByteBuffer[] buffers = new ByteBuffer[0];
     private long[] addresses = new long[0];
+    /** Buffer indexes sorted by address, for finding the buffer an operation's range lies in. */
+    private int[] byAddress = new int[0];
 
     FixedBuffers(Ring ring) {
         this.ring = ring;
@@ -31,7 +33,7 @@ public final class FixedBuffers {
     /** Registers these direct, writable buffers (each up to 1 GiB) as indexes 0..n-1. */
     public void register(ByteBuffer... toRegister) throws UringException {
         Objects.requireNonNull(toRegister, "buffers");
-        ring.checkOwner();
+        ring.checkUsable();
         if (buffers.length > 0) {
             throw new IllegalStateException(buffers.length + " buffers are already registered: unregister them first");
         }
@@ -70,11 +72,13 @@ public final class FixedBuffers {
         }
         buffers = copy;
         addresses = addr;
+        byAddress = java.util.stream.IntStream.range(0, addr.length).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> addr[i])).mapToInt(Integer::intValue).toArray();
     }
 
     /** Unregisters the buffers; refused while READ_FIXED/WRITE_FIXED operations are in flight. */
     public void unregister() throws UringException {
-        ring.checkOwner();
+        ring.checkUsable();
         if (buffers.length == 0) {
             throw new IllegalStateException("unregister: no buffers are registered");
         }
@@ -85,6 +89,7 @@ public final class FixedBuffers {
         }
         buffers = new ByteBuffer[0];
         addresses = new long[0];
+        byAddress = new int[0];
     }
 
     /** Number of registered buffers (0 if none). */
@@ -109,14 +114,33 @@ public final class FixedBuffers {
         }
     }
 
-    /** Address of {@code [offset, offset+length)} in buffer {@code index}, after checking the range. */
-    long address(String op, int index, int offset, int length) {
-        checkIndex(op, index);
-        int cap = buffers[index].capacity();
-        if (offset < 0 || length < 0 || offset > cap - length) {
-            throw new IndexOutOfBoundsException(op + ": range [" + offset + ", " + offset + " + " + length
-                    + ") is outside registered buffer " + index + " of " + cap + " bytes");
+    /**
+     * The index of the registered buffer that holds {@code [address, address + length)}
+     * (an operation's buffer is a registered buffer, or a slice of one).
+     */
+    int indexOf(String op, long address, int length) {
+        if (buffers.length == 0) {
+            throw new IllegalStateException(op + " needs a buffer inside a registered buffer, but no buffers are "
+                    + "registered (ring.fixedBuffers().register(...) first)");
         }
-        return addresses[index] + offset;
+        int lo = 0, hi = byAddress.length - 1, found = -1;
+        while (lo <= hi) { // the last buffer starting at or below address
+            int mid = (lo + hi) >>> 1;
+            if (addresses[byAddress[mid]] <= address) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        for (int k = found; k >= 0; k--) { // registered buffers may overlap: look at every candidate
+            int i = byAddress[k];
+            if (address + length <= addresses[i] + buffers[i].capacity()) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(op + ": the buffer's " + length + " bytes at 0x" + Long.toHexString(address)
+                + " do not lie inside any of the " + buffers.length + " registered buffers (use a registered buffer, or "
+                + "a slice of one)");
     }
 }

@@ -1,24 +1,22 @@
 package dev.uring4j;
 
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * The ring's registered file table. Operations name a slot instead of an fd with
- * {@link SqeFlags#FIXED_FILE}, which saves the kernel an fd lookup and reference per
- * operation. {@link Ring#openatDirect} opens straight into a slot. Owned by its ring
+ * The ring's registered file table. Operations given a {@link FixedFile} ({@link #slot(int)})
+ * use the registered file instead of an fd, which saves the kernel an fd lookup and
+ * reference per operation. {@link Ring#openatDirect} opens straight into a slot. Owned by its ring
  * and used on the ring's thread.
  */
 public final class FixedFiles {
     private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
-    /** Slot value for {@link Ring#openatDirect}: let the kernel pick a free slot (5.19+). */
-    public static final int ALLOC = -1;
-
     private final Ring ring;
     private int size;
+    private FixedFile[] slots = new FixedFile[0];
 
     FixedFiles(Ring ring) {
         this.ring = ring;
@@ -27,7 +25,7 @@ public final class FixedFiles {
     /** Registers a table with these fds; -1 leaves a slot empty (sparse entries). */
     public void register(int... fds) throws UringException {
         Objects.requireNonNull(fds, "fds");
-        ring.checkOwner();
+        ring.checkUsable();
         checkNotRegistered();
         if (fds.length == 0) {
             throw new IllegalArgumentException("register needs at least one fd (or use registerSparse)");
@@ -44,7 +42,7 @@ public final class FixedFiles {
 
     /** Registers a table of {@code count} empty slots (5.19+), to be filled by update or openatDirect. */
     public void registerSparse(int count) throws UringException {
-        ring.checkOwner();
+        ring.checkUsable();
         checkNotRegistered();
         if (count <= 0) {
             throw new IllegalArgumentException("count must be > 0, got " + count);
@@ -56,7 +54,7 @@ public final class FixedFiles {
     /** Replaces slots {@code offset ...} with these fds (-1 empties a slot). */
     public void update(int offset, int... fds) throws UringException {
         Objects.requireNonNull(fds, "fds");
-        ring.checkOwner();
+        ring.checkUsable();
         checkRegistered("update");
         if (offset < 0 || fds.length == 0 || offset > size - fds.length) {
             throw new IndexOutOfBoundsException("slots [" + offset + ", " + offset + " + " + fds.length
@@ -72,11 +70,24 @@ public final class FixedFiles {
 
     /** Unregisters the table; refused while operations that use it are in flight. */
     public void unregister() throws UringException {
-        ring.checkOwner();
+        ring.checkUsable();
         checkRegistered("unregister");
         ring.checkTableIdle(true);
         check(NATIVE.unregisterFiles(ring.handle()), "io_uring_unregister(FILES)", size);
         size = 0;
+    }
+
+    /** Slot {@code index} of the registered table, for the operations that take a {@link FixedFile}. */
+    public FixedFile slot(int index) {
+        checkSlot("slot", index);
+        if (slots.length != size) {
+            FixedFile[] all = new FixedFile[size];
+            for (int i = 0; i < size; i++) {
+                all[i] = new FixedFile(this, i);
+            }
+            slots = all;
+        }
+        return slots[index];
     }
 
     /** Slots in the registered table, 0 if none is registered. */
@@ -106,7 +117,7 @@ public final class FixedFiles {
         }
     }
 
-    private void checkRegistered(String what) {
+    void checkRegistered(String what) {
         if (size == 0) {
             throw new IllegalStateException(what + ": no file table is registered");
         }

@@ -51,13 +51,6 @@ public final class Linux {
     public static final int MSG_WAITALL = 0x100;
     public static final int MSG_NOSIGNAL = 0x4000;
 
-    /** {@code IORING_CQE_F_MORE}: more completions will follow for this operation. */
-    public static final int CQE_F_MORE = 1 << 1;
-    /**
-     * {@code IORING_CQE_F_NOTIF}: the notification of a zero-copy send; the kernel no
-     * longer uses the buffer. It is the operation's last completion.
-     */
-    public static final int CQE_F_NOTIF = 1 << 3;
 
     private Linux() {}
 }

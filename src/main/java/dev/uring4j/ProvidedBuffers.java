@@ -17,9 +17,6 @@ import java.nio.ByteBuffer;
 public final class ProvidedBuffers implements AutoCloseable {
     private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
     private static final dev.uring4j.internal.Memory MEM = dev.uring4j.internal.Memory.raw();
-    /** IORING_CQE_F_BUFFER and IORING_CQE_BUFFER_SHIFT. */
-    private static final int CQE_F_BUFFER = 1;
-    private static final int BUFFER_SHIFT = 16;
 
     private final Ring ring;
     private final int groupId;
@@ -78,7 +75,7 @@ public final class ProvidedBuffers implements AutoCloseable {
 
     /** Whether a completion carries a provided buffer (IORING_CQE_F_BUFFER). */
     public static boolean hasBuffer(int cqeFlags) {
-        return (cqeFlags & CQE_F_BUFFER) != 0;
+        return Cqe.hasBuffer(cqeFlags);
     }
 
     /** The buffer id a completion carries. */
@@ -87,7 +84,7 @@ public final class ProvidedBuffers implements AutoCloseable {
             throw new IllegalArgumentException("the completion carries no provided buffer (flags 0x"
                     + Integer.toHexString(cqeFlags) + ")");
         }
-        int bid = cqeFlags >>> BUFFER_SHIFT;
+        int bid = Cqe.bufferId(cqeFlags);
         if (bid >= count) {
             throw new IllegalStateException("buffer id " + bid + " outside group " + groupId + " of " + count);
         }
@@ -106,7 +103,7 @@ public final class ProvidedBuffers implements AutoCloseable {
 
     /** Hands buffer {@code bid} back to the kernel. */
     public void recycle(int bid) {
-        ring.checkOwner();
+        ring.checkUsable();
         checkId(bid);
         if (closed) {
             throw new IllegalStateException("provided buffers of group " + groupId + " are closed");
@@ -148,7 +145,7 @@ public final class ProvidedBuffers implements AutoCloseable {
             return;
         }
         if (!ring.isClosed()) {
-            ring.checkOwner();
+            ring.checkUsable();
         }
         if (ring.usesBuffers(this)) {
             throw new IllegalStateException("operations of the ring still receive into group " + groupId

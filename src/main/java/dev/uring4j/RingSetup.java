@@ -1,11 +1,11 @@
 package dev.uring4j;
 
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.RingLayout;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
-import dev.uring4j.internal.SetupRefusal;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -4,7 +4,7 @@ import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.NativeLoader;
-import dev.uring4j.internal.SetupRefusal;
+
 import java.nio.ByteBuffer;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.uring4j;
 
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import java.io.IOException;
 
 /**

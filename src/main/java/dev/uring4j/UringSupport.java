@@ -1,11 +1,10 @@
 package dev.uring4j;
 
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.KnownIssues;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
-import dev.uring4j.internal.Opcode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,7 +81,7 @@ public final class UringSupport {
                 feat = info.getInt(Native.INFO_FEATURES);
                 last = info.getInt(Native.INFO_LAST_OP);
                 for (int op = 0; op < 256; op++) {
-                    ops[op] = last < 0 ? op <= Opcode.WRITE : info.get(Native.INFO_OPS + op) != 0;
+                    ops[op] = last < 0 ? op <= Opcode.Code.WRITE : info.get(Native.INFO_OPS + op) != 0;
                 }
             }
             probe(f, "SQPOLL", SetupFlag.SQPOLL.bit());
@@ -205,6 +204,11 @@ public final class UringSupport {
         return lastOp;
     }
 
+    public boolean isOpcodeSupported(Opcode opcode) {
+        return isOpcodeSupported(java.util.Objects.requireNonNull(opcode, "opcode").code());
+    }
+
+    /** As {@link #isOpcodeSupported(Opcode)}, by number (for opcodes newer than {@link Opcode}). */
     public boolean isOpcodeSupported(int opcode) {
         return opcode >= 0 && opcode < 256 && ops[opcode];
     }

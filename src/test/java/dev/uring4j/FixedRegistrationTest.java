@@ -46,9 +46,9 @@ class FixedRegistrationTest {
             ByteBuffer x = ByteBuffer.allocateDirect(4096);
             ByteBuffer y = ByteBuffer.allocateDirect(4096);
             Collector c = new Collector();
-            ring.read(0, x, 0, SqeFlags.FIXED_FILE, 1);
-            ring.read(2, y, 0, SqeFlags.FIXED_FILE, 2);
-            ring.read(1, ByteBuffer.allocateDirect(8), 0, SqeFlags.FIXED_FILE, 3); // the empty slot
+            ring.read(ring.fixedFiles().slot(0), x, 0).tag(1);
+            ring.read(ring.fixedFiles().slot(2), y, 0).tag(2);
+            ring.read(ring.fixedFiles().slot(1), ByteBuffer.allocateDirect(8), 0).tag(3); // the empty slot
             c.await(ring, 3);
             assertEquals(4096, c.res(1));
             assertEquals(4096, c.res(2));
@@ -60,12 +60,12 @@ class FixedRegistrationTest {
             assertArrayEquals(b, got);
 
             ring.fixedFiles().update(1, fdB);
-            ring.write(1, ByteBuffer.allocateDirect(16), 4080, SqeFlags.FIXED_FILE, 4);
+            ring.write(ring.fixedFiles().slot(1), ByteBuffer.allocateDirect(16), 4080).tag(4);
             assertEquals(16, c.await(ring, 4).res(4));
             ring.fixedFiles().unregister();
             assertEquals(0, ring.fixedFiles().size());
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ring.read(0, x, 0, SqeFlags.FIXED_FILE, 5));
+                    () -> ring.read(ring.fixedFiles().slot(0), x, 0).tag(5));
             assertTrue(e.getMessage().contains("no file table is registered"), e.getMessage());
         }
     }
@@ -82,18 +82,18 @@ class FixedRegistrationTest {
                 throw e;
             }
             Collector c = new Collector();
-            ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, 3, SqeFlags.NONE, 1);
+            ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, ring.fixedFiles().slot(3)).tag(1);
             assertEquals(0, c.await(ring, 1).res(1), "direct open into slot 3");
             ByteBuffer b = ByteBuffer.allocateDirect(100);
-            ring.read(3, b, 0, SqeFlags.FIXED_FILE, 2);
+            ring.read(ring.fixedFiles().slot(3), b, 0).tag(2);
             assertEquals(100, c.await(ring, 2).res(2));
             assertEquals(data[99], b.get(99));
-            ring.closeDirect(3, SqeFlags.NONE, 3);
+            ring.closeDirect(ring.fixedFiles().slot(3)).tag(3);
             assertEquals(0, c.await(ring, 3).res(3));
-            ring.read(3, b, 0, SqeFlags.FIXED_FILE, 4);
+            ring.read(ring.fixedFiles().slot(3), b, 0).tag(4);
             assertEquals(-9, c.await(ring, 4).res(4), "the slot is empty after closeDirect");
 
-            ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, FixedFiles.ALLOC, SqeFlags.NONE, 5);
+            ring.openatDirectAnySlot(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0).tag(5);
             int slot = c.await(ring, 5).res(5);
             assertTrue(slot >= 0 && slot < 8, "kernel-chosen slot " + slot);
         }
@@ -104,18 +104,17 @@ class FixedRegistrationTest {
         try (Ring ring = TestSupport.open()) {
             ByteBuffer b = ByteBuffer.allocateDirect(8);
             IllegalStateException none = assertThrows(IllegalStateException.class,
-                    () -> ring.read(0, b, 0, SqeFlags.FIXED_FILE, 1));
+                    () -> ring.read(ring.fixedFiles().slot(0), b, 0).tag(1));
             assertTrue(none.getMessage().contains("register(...) first"), none.getMessage());
             ring.fixedFiles().register(-1, -1, -1, -1);
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                    () -> ring.read(4, b, 0, SqeFlags.FIXED_FILE, 1));
+                    () -> ring.read(ring.fixedFiles().slot(4), b, 0).tag(1));
             assertTrue(e.getMessage().contains("slot 4 is outside the registered table of 4 slots"), e.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> ring.closeDirect(-1, 0, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> ring.closeDirect(ring.fixedFiles().slot(-1)).tag(1));
             assertThrows(IndexOutOfBoundsException.class, () -> ring.fixedFiles().update(3, -1, -1));
             assertThrows(IllegalStateException.class, () -> ring.fixedFiles().registerSparse(2));
-            assertThrows(IllegalArgumentException.class, () -> ring.openat(Linux.AT_FDCWD, "/", 0, 0, SqeFlags.FIXED_FILE, 1));
             // The native validator holds the same line for records Java would never produce.
-            ring.stageUnchecked(22 /* READ */, SqeFlags.FIXED_FILE, 9, 0, 0, 0, 0, 7);
+            ring.stageUnchecked(22 /* READ */, 1 /* IOSQE_FIXED_FILE */, 9, 0, 0, 0, 0, 7);
             UringException rejected = assertThrows(UringException.class, ring::submit);
             assertTrue(rejected.getMessage().contains("fixed file index is outside"), rejected.getMessage());
             Collector c = new Collector();
@@ -135,8 +134,8 @@ class FixedRegistrationTest {
             ring.fixedBuffers().register(src, dst);
             assertEquals(2, ring.fixedBuffers().count());
             Collector c = new Collector();
-            ring.writeFixed(fd, 0, 1000, 5000, 1000, SqeFlags.IO_LINK, 1);
-            ring.readFixed(fd, 1, 0, 8192, 0, SqeFlags.NONE, 2);
+            ring.writeFixed(fd, ring.fixedBuffers().buffer(0).slice(1000, 5000), 1000).link().tag(1);
+            ring.readFixed(fd, ring.fixedBuffers().buffer(1).slice(0, 8192), 0).tag(2);
             c.await(ring, 2);
             assertEquals(5000, c.res(1));
             assertEquals(8192, c.res(2));
@@ -146,12 +145,10 @@ class FixedRegistrationTest {
             System.arraycopy(data, 1000, want, 0, 5000);
             assertArrayEquals(want, got);
 
-            IndexOutOfBoundsException range = assertThrows(IndexOutOfBoundsException.class,
-                    () -> ring.readFixed(fd, 1, 8000, 200, 0, 0, 3));
-            assertTrue(range.getMessage().contains("outside registered buffer 1 of 8192 bytes"), range.getMessage());
-            IndexOutOfBoundsException index = assertThrows(IndexOutOfBoundsException.class,
-                    () -> ring.readFixed(fd, 2, 0, 8, 0, 0, 3));
-            assertTrue(index.getMessage().contains("buffer index 2 is outside the 2 registered buffers"), index.getMessage());
+            IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                    () -> ring.readFixed(fd, ByteBuffer.allocateDirect(200), 0));
+            assertTrue(outside.getMessage().contains("do not lie inside any of the 2 registered buffers"),
+                    outside.getMessage());
             assertThrows(IllegalStateException.class, () -> ring.fixedBuffers().register(dst));
 
             // Native checks: an index or range Java would never produce.
@@ -162,7 +159,7 @@ class FixedRegistrationTest {
 
             ring.fixedBuffers().unregister();
             IllegalStateException after = assertThrows(IllegalStateException.class,
-                    () -> ring.readFixed(fd, 0, 0, 8, 0, 0, 5));
+                    () -> ring.readFixed(fd, ring.fixedBuffers().buffer(0).slice(0, 8), 0).tag(5));
             assertTrue(after.getMessage().contains("no buffers are registered"), after.getMessage());
             TestSupport.closeFd(ring, fd);
         }
@@ -178,7 +175,7 @@ class FixedRegistrationTest {
             ring.fixedBuffers().register(target);
             ring.fixedFiles().register(fd);
             Collector c = new Collector();
-            long pending = ring.readFixed(0, 0, 0, 5, 0, SqeFlags.FIXED_FILE, 1);
+            long pending = ring.readFixed(ring.fixedFiles().slot(0), ring.fixedBuffers().buffer(0).slice(0, 5), 0).tag(1).id();
             ring.submit();
             // Some kernels (6.1) wait inside unregister for operations using the table: never let that hang.
             IllegalStateException buffers = assertThrows(IllegalStateException.class, () -> ring.fixedBuffers().unregister());
@@ -186,7 +183,7 @@ class FixedRegistrationTest {
                     buffers.getMessage());
             IllegalStateException files = assertThrows(IllegalStateException.class, () -> ring.fixedFiles().unregister());
             assertTrue(files.getMessage().contains("file table"), files.getMessage());
-            ring.write(fd, ByteBuffer.allocateDirect(5).put("abcde".getBytes()).flip(), 0, SqeFlags.NONE, 2);
+            ring.write(fd, ByteBuffer.allocateDirect(5).put("abcde".getBytes()).flip(), 0).tag(2);
             c.await(ring, 2);
             assertEquals(5, c.res(1));
             assertEquals('e', target.get(4));
@@ -204,13 +201,13 @@ class FixedRegistrationTest {
             String state = ring.setupReport().ringFd();
             assertTrue(state.equals("registered") || state.startsWith("not registered ("), state);
             Collector c = new Collector();
-            ring.nop(0, 1);
+            ring.nop().tag(1);
             assertEquals(0, c.await(ring, 1).res(1));
         }
         try (Ring ring = TestSupport.open(RingOptions.builder().registerRingFd(false).build())) {
             assertEquals("not requested", ring.setupReport().ringFd());
             Collector c = new Collector();
-            ring.nop(0, 1);
+            ring.nop().tag(1);
             assertEquals(0, c.await(ring, 1).res(1));
         }
     }

@@ -85,12 +85,12 @@ class KnownIssuesTest {
     @Test
     void iowqGuardRefusesOnAffectedSqpollRingsUnlessForced() {
         KernelVersion debian = KernelVersion.parse("6.1.0-27-amd64", "Debian 6.1.115-1", null);
-        UringException e = assertThrows(UringException.class, () -> Ring.checkIowqGuard(debian, true, false));
+        UringException e = assertThrows(UringException.class, () -> FileOps.checkIowqGuard(debian, true, false));
         assertTrue(e.getMessage().contains("6.1.118"), e.getMessage());
         assertTrue(e.getMessage().contains("force=true"), e.getMessage());
-        assertDoesNotThrow(() -> Ring.checkIowqGuard(debian, true, true));
-        assertDoesNotThrow(() -> Ring.checkIowqGuard(debian, false, false));
-        assertDoesNotThrow(() -> Ring.checkIowqGuard(v("6.1.118"), true, false));
+        assertDoesNotThrow(() -> FileOps.checkIowqGuard(debian, true, true));
+        assertDoesNotThrow(() -> FileOps.checkIowqGuard(debian, false, false));
+        assertDoesNotThrow(() -> FileOps.checkIowqGuard(v("6.1.118"), true, false));
     }
 
     @Test

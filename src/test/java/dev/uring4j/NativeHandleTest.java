@@ -2,7 +2,7 @@ package dev.uring4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.Native;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class NativeHandleTest {
         Ring next = TestSupport.open(); // a new ring may reuse the slot, never the handle
         try {
             assertEquals(-Errno.EBADF, NATIVE.submitAndReap(h, 0, 0, 0, 0, 0));
-            next.nop(0, 1);
+            next.nop().tag(1);
             assertEquals(1, next.submitAndReap(1, 5, java.util.concurrent.TimeUnit.SECONDS, (t, r, f) -> { }));
         } finally {
             next.close();

@@ -14,7 +14,7 @@ public final class NofileMain {
             int[] res = {0};
             CompletionHandler h = (tag, r, flags) -> res[0] = r;
             for (int i = 0; i < 100_000; i++) {
-                ring.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDONLY | Linux.O_CLOEXEC, 0, 0, i);
+                ring.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDONLY | Linux.O_CLOEXEC, 0).tag(i);
                 ring.submitAndReap(1, 5, TimeUnit.SECONDS, h);
                 try {
                     fds.add(UringException.check("openat /dev/null", res[0]));
@@ -24,10 +24,10 @@ public final class NofileMain {
                 }
             }
             for (int fd : fds) {
-                ring.closeFd(fd, 0, fd);
+                ring.closeFd(fd).tag(fd);
                 ring.submitAndReap(1, 5, TimeUnit.SECONDS, h);
             }
-            ring.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDONLY | Linux.O_CLOEXEC, 0, 0, 1);
+            ring.openat(Linux.AT_FDCWD, "/dev/null", Linux.O_RDONLY | Linux.O_CLOEXEC, 0).tag(1);
             ring.submitAndReap(1, 5, TimeUnit.SECONDS, h);
             System.out.println("after closing: open " + (res[0] >= 0 ? "works" : "fails " + res[0]));
             System.out.println("inFlight=" + ring.inFlight() + " strays=" + ring.strayCompletions());

@@ -42,7 +42,7 @@ class PackagedJarIT {
         try (Ring ring = Ring.open(RingOptions.defaults())) {
             int fd = TestSupport.openat(ring, file, Linux.O_RDONLY, 0);
             ByteBuffer b = ByteBuffer.allocateDirect(3);
-            ring.read(fd, b, 0, SqeFlags.NONE, 1);
+            ring.read(fd, b, 0).tag(1);
             assertEquals(3, new Collector().await(ring, 1).res(1));
             assertEquals(30, b.get(2));
             TestSupport.closeFd(ring, fd);

@@ -22,11 +22,11 @@ class ProvidedBuffersTest {
     private static int[] pair(Ring ring) throws UringException {
         Collector c = new Collector();
         int server = NetworkOpsTest.listening(ring, 1);
-        ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0, 0, 2);
+        ring.socket(Linux.AF_INET, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0).tag(2);
         c.await(ring, 1);
         int client = UringException.check("socket", c.res(2));
-        ring.accept(server, Linux.SOCK_CLOEXEC, false, 0, 3);
-        ring.connect(client, Sockets.localAddress(server), 0, 4);
+        ring.accept(server, Linux.SOCK_CLOEXEC).tag(3);
+        ring.connect(client, Sockets.localAddress(server)).tag(4);
         c.await(ring, 3);
         assertEquals(0, c.res(4));
         int conn = UringException.check("accept", c.res(3));
@@ -67,13 +67,13 @@ class ProvidedBuffersTest {
                 } else if (res == -105) {
                     state[1]++;
                 }
-                if ((flags & Linux.CQE_F_MORE) == 0) {
+                if ((flags & Cqe.F_MORE) == 0) {
                     state[0] = 0;
                 }
             };
-            ring.recvMultishot(p[0], pb, 0, RECV);
+            ring.recvMultishot(p[0], pb).tag(RECV);
             state[0] = 1;
-            ring.send(p[1], ByteBuffer.allocateDirect(sent.length).put(sent).flip(), 0, sent.length, Linux.MSG_NOSIGNAL, 0, 9);
+            ring.send(p[1], ByteBuffer.allocateDirect(sent.length).put(sent).flip().slice(0, sent.length), Linux.MSG_NOSIGNAL).tag(9);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (got.size() < sent.length && System.nanoTime() < deadline) {
                 ring.submitAndReap(1, 50, TimeUnit.MILLISECONDS, h);
@@ -82,7 +82,7 @@ class ProvidedBuffersTest {
                         pb.recycle(bid);
                     }
                     toRecycle.clear();
-                    ring.recvMultishot(p[0], pb, 0, RECV);
+                    ring.recvMultishot(p[0], pb).tag(RECV);
                     state[0] = 1;
                 }
             }
@@ -114,7 +114,7 @@ class ProvidedBuffersTest {
             UringException dup = assertThrows(UringException.class, () -> ring.provideBuffers(2, 8, 64));
             assertEquals("EEXIST", dup.errnoName());
             ProvidedBuffers elsewhere = other.provideBuffers(5, 2, 8);
-            assertThrows(IllegalArgumentException.class, () -> ring.recvMultishot(0, elsewhere, 0, 1),
+            assertThrows(IllegalArgumentException.class, () -> ring.recvMultishot(0, elsewhere).tag(1),
                     "a group of another ring");
             assertThrows(IllegalArgumentException.class, () -> pb.bufferId(0), "flags without a buffer");
             // The native validator refuses buffer select on an unregistered group.

@@ -59,8 +59,8 @@ class ReliabilityTest {
         int reused = TestSupport.openat(helper, other, Linux.O_RDONLY, 0);
         assertEquals(fd, reused, "the ring's old fd number now names another file");
         Collector c = new Collector();
-        ring.nop(0, 1);
-        ring.nop(0, 2);
+        ring.nop().tag(1);
+        ring.nop().tag(2);
         UringException e = assertThrows(UringException.class, ring::submit);
         assertEquals("io_uring_enter", e.operation());
         assertTrue(e.errnoName().equals("EBADF") || e.errnoName().equals("EOPNOTSUPP"), e.getMessage());
@@ -70,7 +70,7 @@ class ReliabilityTest {
         // The number the ring had (now another file's) must still be open.
         ByteBuffer b = ByteBuffer.allocateDirect(1);
         Collector d = new Collector();
-        helper.read(reused, b, 0, 0, 9);
+        helper.read(reused, b, 0).tag(9);
         assertEquals(1, d.await(helper, 1).res(9), "fd " + reused + " (fd " + fd + " of the ring before) still open");
         assertEquals(42, b.get(0));
         TestSupport.closeFd(helper, reused);
@@ -98,7 +98,7 @@ class ReliabilityTest {
             assertTrue((ring.features() & 2) != 0, "IORING_FEAT_NODROP (Linux 5.5)");
             // Five thousand completions against an 8-entry CQ, reaped only at the end.
             for (int i = 0; i < 5000; i++) {
-                ring.nop(0, i);
+                ring.nop().tag(i);
             }
             ring.submit();
             Collector c = new Collector();
@@ -129,7 +129,7 @@ class ReliabilityTest {
                 List<CompletableFuture<Integer>> window = new ArrayList<>();
                 // Keep submitting until well after the shutdown; check futures in windows of 1,000.
                 while (!stop.get()) {
-                    window.add(loop.submit((ring, tag) -> ring.nop(0, tag)));
+                    window.add(loop.submit(ring -> ring.nop()));
                     submitted.incrementAndGet();
                     if (window.size() == 1000) {
                         settle(window, ran, refused, notDone);
@@ -178,7 +178,7 @@ class ReliabilityTest {
         }
         Files.write(file, content);
         try (EventLoop loop = EventLoop.open()) {
-            int fd = loop.submit((ring, tag) -> ring.openat(Linux.AT_FDCWD, file.toString(), Linux.O_RDONLY, 0, 0, tag))
+            int fd = loop.submit(ring -> ring.openat(Linux.AT_FDCWD, file.toString(), Linux.O_RDONLY, 0))
                     .get(5, TimeUnit.SECONDS);
             AtomicLong accepted = new AtomicLong();
             AtomicLong completed = new AtomicLong();
@@ -196,7 +196,7 @@ class ReliabilityTest {
                     for (int i = 0; i < perThread; i++) {
                         int off = rnd.nextInt(content.length - 512);
                         ByteBuffer b = ByteBuffer.allocateDirect(512);
-                        CompletableFuture<Integer> f = loop.submit((ring, tag) -> ring.read(fd, b, off, 0, tag), "read");
+                        CompletableFuture<Integer> f = loop.submit(ring -> ring.read(fd, b, off), "read");
                         accepted.incrementAndGet();
                         window.add(f);
                         bufs.add(b);

@@ -31,7 +31,7 @@ class RingAllocationTest {
             }
             long[] completed = {0};
             CompletionHandler handler = (tag, res, flags) -> completed[0]++;
-            int rounds = 20_000;
+            int rounds = Integer.getInteger("alloc.rounds", 20_000);
             run(ring, fd, buffers, handler, rounds); // warm-up: JIT, table and buffers at full size
             long before = allocated();
             long opsBefore = completed[0];
@@ -49,9 +49,9 @@ class RingAllocationTest {
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < buffers.length; i++) {
                 if ((i & 1) == 0) {
-                    ring.read(fd, buffers[i], (i * 512L) & 0xffff, SqeFlags.NONE, i);
+                    ring.read(fd, buffers[i].clear(), (i * 512L) & 0xffff).tag(i);
                 } else {
-                    ring.nop(SqeFlags.NONE, i);
+                    ring.nop().tag(i);
                 }
             }
             int done = 0;

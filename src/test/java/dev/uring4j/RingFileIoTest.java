@@ -42,7 +42,7 @@ class RingFileIoTest {
                 System.arraycopy(data, 0, expected, off, len);
                 ByteBuffer b = ByteBuffer.allocateDirect(len).put(data).flip();
                 // Each write is drained before the next: later writes overwrite earlier ones in order.
-                ring.write(fd, b, off, SqeFlags.NONE, i);
+                ring.write(fd, b, off).tag(i);
                 writes.await(ring, i + 1);
                 assertEquals(len, writes.res(i), "write " + i);
                 expectedBytes += len;
@@ -54,7 +54,7 @@ class RingFileIoTest {
             int pieces = 0;
             for (int off = 0; off < fileSize; pieces++) {
                 int len = Math.min(fileSize - off, 1 + random.nextInt(65536));
-                ring.read(fd, back, off, len, off, SqeFlags.NONE, off);
+                ring.read(fd, back.slice(off, len), off).tag(off);
                 off += len;
             }
             reads.await(ring, pieces);
@@ -87,16 +87,18 @@ class RingFileIoTest {
             b.position(8).put(new byte[] {4, 5}).position(8); // only [8,10) is written
             ByteBuffer c = ByteBuffer.allocateDirect(4).put(new byte[] {6, 7, 8, 9}).flip();
             Collector col = new Collector();
-            ring.writev(fd, new ByteBuffer[] {a, b, c}, 100, SqeFlags.NONE, 1);
+            ring.writev(fd, new ByteBuffer[] {a, b, c}, 100).tag(1);
             assertEquals(9, col.await(ring, 1).res(1));
             byte[] onDisk = Files.readAllBytes(file);
             assertEquals(109, onDisk.length);
             assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, Arrays.copyOfRange(onDisk, 100, 109));
-            assertEquals(0, a.position(), "the ring does not move buffer positions");
+            assertEquals(3, a.position(), "positions advance by what was transferred, as a channel's do");
+            assertEquals(10, b.position());
+            assertEquals(4, c.position());
 
             ByteBuffer x = ByteBuffer.allocateDirect(4);
             ByteBuffer y = ByteBuffer.allocateDirect(5);
-            ring.readv(fd, new ByteBuffer[] {x, y}, 100, SqeFlags.NONE, 2);
+            ring.readv(fd, new ByteBuffer[] {x, y}, 100).tag(2);
             assertEquals(9, col.await(ring, 2).res(2));
             assertEquals(1, x.get(0));
             assertEquals(4, x.get(3));
@@ -112,15 +114,15 @@ class RingFileIoTest {
         try (Ring ring = TestSupport.open()) {
             int fd = openat(ring, file, Linux.O_RDWR | Linux.O_CREAT, 0600);
             Collector c = new Collector();
-            ring.fallocate(fd, 0, 0, 1 << 20, SqeFlags.NONE, 1);
-            ring.fallocate(fd, Linux.FALLOC_FL_KEEP_SIZE, 1 << 20, 1 << 20, SqeFlags.NONE, 2);
+            ring.fallocate(fd, 0, 0, 1 << 20).tag(1);
+            ring.fallocate(fd, Linux.FALLOC_FL_KEEP_SIZE, 1 << 20, 1 << 20).tag(2);
             c.await(ring, 2);
             assertEquals(0, c.res(1));
             assertEquals(0, c.res(2));
             assertEquals(1 << 20, Files.size(file), "KEEP_SIZE allocation must not change the size");
-            ring.write(fd, ByteBuffer.allocateDirect(4096), 0, SqeFlags.NONE, 3);
-            ring.fsync(fd, false, SqeFlags.NONE, 4);
-            ring.fsync(fd, true, SqeFlags.NONE, 5);
+            ring.write(fd, ByteBuffer.allocateDirect(4096), 0).tag(3);
+            ring.fsync(fd).tag(4);
+            ring.fdatasync(fd).tag(5);
             c.await(ring, 5);
             assertEquals(4096, c.res(3));
             assertEquals(0, c.res(4));
@@ -136,7 +138,7 @@ class RingFileIoTest {
         try (Ring ring = TestSupport.open()) {
             StatxBuffer st = new StatxBuffer();
             Collector c = new Collector();
-            ring.statx(Linux.AT_FDCWD, file.toString(), 0, Linux.STATX_BASIC_STATS, st, SqeFlags.NONE, 1);
+            ring.statx(Linux.AT_FDCWD, file.toString(), 0, Linux.STATX_BASIC_STATS, st).tag(1);
             assertEquals(0, c.await(ring, 1).res(1));
             assertEquals(12345, st.size());
             assertTrue(st.isRegularFile());
@@ -145,16 +147,16 @@ class RingFileIoTest {
 
             int fd = openat(ring, file, Linux.O_RDONLY, 0);
             StatxBuffer byFd = new StatxBuffer();
-            ring.statx(fd, "", Linux.AT_EMPTY_PATH, Linux.STATX_BASIC_STATS, byFd, SqeFlags.NONE, 2);
+            ring.statx(fd, "", Linux.AT_EMPTY_PATH, Linux.STATX_BASIC_STATS, byFd).tag(2);
             assertEquals(0, c.await(ring, 2).res(2));
             assertEquals(st.inode(), byFd.inode());
             closeFd(ring, fd);
 
             // The fd really is closed: reading it now fails with EBADF.
-            ring.read(fd, ByteBuffer.allocateDirect(8), 0, SqeFlags.NONE, 3);
+            ring.read(fd, ByteBuffer.allocateDirect(8), 0).tag(3);
             assertEquals(-9, c.await(ring, 3).res(3));
 
-            ring.openat(Linux.AT_FDCWD, dir.resolve("missing").toString(), Linux.O_RDONLY, 0, SqeFlags.NONE, 4);
+            ring.openat(Linux.AT_FDCWD, dir.resolve("missing").toString(), Linux.O_RDONLY, 0).tag(4);
             UringException e = org.junit.jupiter.api.Assertions.assertThrows(UringException.class,
                     () -> UringException.check("openat", c.await(ring, 4).res(4)));
             assertEquals("ENOENT", e.errnoName());
@@ -171,8 +173,8 @@ class RingFileIoTest {
                 data.put(i, (byte) i);
             }
             Collector c = new Collector();
-            ring.write(fd, data, 0, SqeFlags.IO_LINK, 1);
-            ring.fsync(fd, true, SqeFlags.NONE, 2);
+            ring.write(fd, data, 0).link().tag(1);
+            ring.fdatasync(fd).tag(2);
             c.await(ring, 2);
             assertEquals(8192, c.res(1));
             assertEquals(0, c.res(2));
@@ -180,8 +182,8 @@ class RingFileIoTest {
             assertEquals(8192, Files.size(file));
 
             // A chain whose head fails: the linked op is cancelled, not run.
-            ring.read(12345, ByteBuffer.allocateDirect(8), 0, SqeFlags.IO_LINK, 3);
-            ring.write(fd, data, 0, SqeFlags.NONE, 4);
+            ring.read(12345, ByteBuffer.allocateDirect(8), 0).link().tag(3);
+            ring.write(fd, data, 0).tag(4);
             c.await(ring, 4);
             assertEquals(-9, c.res(3));
             assertEquals(-125, c.res(4), "ECANCELED for the rest of a broken chain");
@@ -194,15 +196,15 @@ class RingFileIoTest {
         try (Ring ring = TestSupport.open()) {
             Collector c = new Collector();
             long start = System.nanoTime();
-            ring.timeout(50, TimeUnit.MILLISECONDS, 0, SqeFlags.NONE, 1);
+            ring.timeout(50, TimeUnit.MILLISECONDS).tag(1);
             c.await(ring, 1);
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals(-62, c.res(1), "ETIME");
             assertTrue(elapsedMs >= 45, "fired after " + elapsedMs + " ms");
 
-            ring.timeout(10, TimeUnit.SECONDS, 2, SqeFlags.NONE, 2);
-            ring.nop(SqeFlags.NONE, 3);
-            ring.nop(SqeFlags.NONE, 4);
+            ring.timeout(10, TimeUnit.SECONDS, 2).tag(2);
+            ring.nop().tag(3);
+            ring.nop().tag(4);
             c.await(ring, 4);
             assertEquals(0, c.res(2), "a counted timeout completes with 0 once its count is reached");
         }
@@ -213,7 +215,7 @@ class RingFileIoTest {
         try (Ring ring = TestSupport.open(RingOptions.builder().entries(8).build())) {
             Collector c = new Collector();
             for (int i = 0; i < 1000; i++) {
-                ring.nop(SqeFlags.NONE, i);
+                ring.nop().tag(i);
             }
             c.await(ring, 1000);
             for (int i = 0; i < 1000; i++) {

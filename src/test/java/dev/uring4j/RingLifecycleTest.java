@@ -33,16 +33,16 @@ class RingLifecycleTest {
         try (Ring ring = TestSupport.open()) {
             int fd = fifo(ring, "p1");
             Collector c = new Collector();
-            long read = ring.read(fd, ByteBuffer.allocateDirect(64), 0, SqeFlags.NONE, 1);
+            long read = ring.read(fd, ByteBuffer.allocateDirect(64), 0).tag(1).id();
             ring.submitAndWait(1, 100, TimeUnit.MILLISECONDS);
             ring.reap(c);
             assertTrue(c.all.isEmpty(), "the read must still be pending: " + c.all);
-            ring.cancel(read, SqeFlags.NONE, 2);
+            ring.cancel(read).tag(2);
             c.await(ring, 2);
             assertEquals(-125, c.res(1), "the read completes with ECANCELED");
             assertEquals(0, c.res(2), "the cancel found it");
             // Cancelling it again: it is gone.
-            ring.cancel(read, SqeFlags.NONE, 3);
+            ring.cancel(read).tag(3);
             assertEquals(-2, c.await(ring, 3).res(3), "ENOENT");
             TestSupport.closeFd(ring, fd);
         }
@@ -55,12 +55,12 @@ class RingLifecycleTest {
         Ring ring = TestSupport.open();
         int fd = fifo(ring, "p2");
         for (int i = 0; i < 20; i++) {
-            ring.read(fd, ByteBuffer.allocateDirect(16), 0, SqeFlags.NONE, i);
+            ring.read(fd, ByteBuffer.allocateDirect(16), 0).tag(i);
         }
         ring.submit();
-        ring.timeout(1, TimeUnit.HOURS, 0, SqeFlags.NONE, 100);
+        ring.timeout(1, TimeUnit.HOURS).tag(100);
         ring.submit();
-        ring.nop(SqeFlags.NONE, 200); // staged, never submitted
+        ring.nop().tag(200); // staged, never submitted
         ring.reap(c);
         assertEquals(22, ring.inFlight());
         ring.close(Duration.ofSeconds(5), c);
@@ -88,8 +88,8 @@ class RingLifecycleTest {
         Collector c = new Collector();
         Ring ring = TestSupport.open();
         int fd = fifo(ring, "p-drain");
-        ring.read(fd, ByteBuffer.allocateDirect(16), 0, SqeFlags.NONE, 1);
-        ring.nop(SqeFlags.IO_DRAIN, 2);
+        ring.read(fd, ByteBuffer.allocateDirect(16), 0).tag(1);
+        ring.nop().drain().tag(2);
         long t0 = System.nanoTime();
         int n = ring.submitAndReap(1, 300, TimeUnit.MILLISECONDS, c);
         long waitedMs = (System.nanoTime() - t0) / 1_000_000;
@@ -115,7 +115,7 @@ class RingLifecycleTest {
             {
                 ByteBuffer onlyTheRingHasIt = ByteBuffer.allocateDirect(5);
                 weak = new WeakReference<>(onlyTheRingHasIt);
-                ring.read(fd, onlyTheRingHasIt, 0, SqeFlags.NONE, 1);
+                ring.read(fd, onlyTheRingHasIt, 0).tag(1);
                 ring.submit();
             }
             for (int i = 0; i < 5; i++) {
@@ -123,8 +123,7 @@ class RingLifecycleTest {
                 Thread.sleep(20);
             }
             assertTrue(weak.get() != null, "the ring must keep the buffer of a pending read reachable");
-            ring.write(fd, ByteBuffer.allocateDirect(5).put(new byte[] {'h', 'e', 'l', 'l', 'o'}).flip(), 0,
-                    SqeFlags.NONE, 2);
+            ring.write(fd, ByteBuffer.allocateDirect(5).put(new byte[] {'h', 'e', 'l', 'l', 'o'}).flip(), 0).tag(2);
             Collector c = new Collector();
             c.await(ring, 2);
             assertEquals(5, c.res(1));
@@ -142,7 +141,7 @@ class RingLifecycleTest {
     void aThrowingHandlerLosesNothing() throws Exception {
         try (Ring ring = TestSupport.open()) {
             for (int i = 0; i < 10; i++) {
-                ring.nop(SqeFlags.NONE, i);
+                ring.nop().tag(i);
             }
             ring.submitAndWait(10, 1, TimeUnit.SECONDS);
             int[] calls = {0};
@@ -164,9 +163,9 @@ class RingLifecycleTest {
     @Test
     void nativeValidatorRejectsWhatJavaWouldNeverProduceAndNothingIsLost() throws Exception {
         try (Ring ring = TestSupport.open()) {
-            ring.nop(SqeFlags.NONE, 1);
+            ring.nop().tag(1);
             ring.stageUnchecked(200, 0, -1, 0, 0, 0, 0, 2);                 // unknown opcode
-            ring.nop(SqeFlags.NONE, 3);
+            ring.nop().tag(3);
             UringException e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("record 1 (opcode 200) was rejected by the native validator"), e.getMessage());
             Collector c = new Collector();

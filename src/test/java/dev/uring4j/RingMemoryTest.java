@@ -32,7 +32,7 @@ class RingMemoryTest {
     private static void exercise(Ring ring, int ops) throws UringException {
         Collector c = new Collector();
         for (int i = 0; i < ops; i++) {
-            ring.nop(SqeFlags.NONE, i);
+            ring.nop().tag(i);
         }
         c.await(ring, ops);
         for (int i = 0; i < ops; i++) {
@@ -141,7 +141,7 @@ class RingMemoryTest {
         Ring ring = Ring.open(RingOptions.builder().entries(32).memory(RingMemory.allocated()).build());
         int fd = TestSupport.openat(ring, fifo, Linux.O_RDWR, 0);
         for (int i = 0; i < 10; i++) {
-            ring.read(fd, ByteBuffer.allocateDirect(8), 0, SqeFlags.NONE, i);
+            ring.read(fd, ByteBuffer.allocateDirect(8), 0).tag(i);
         }
         ring.submit();
         ring.close(java.time.Duration.ofSeconds(5), c);

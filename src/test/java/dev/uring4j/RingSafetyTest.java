@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.TestSupport.Collector;
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.Memory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -53,8 +53,8 @@ class RingSafetyTest {
         Ring ring = TestSupport.open();
         int[] p = pipe(ring, dir);
         ByteBuffer buf = ByteBuffer.allocateDirect(64);
-        ring.read(p[0], buf, -1, 0, 1);
-        ring.nop(0, 2);
+        ring.read(p[0], buf, -1).tag(1);
+        ring.nop().tag(2);
         ring.submit();
         int fd = ring.fd();
         AtomicInteger delivered = new AtomicInteger();
@@ -121,7 +121,7 @@ class RingSafetyTest {
                 try {
                     Ring r = TestSupport.open();
                     pipeFds[0] = pipe(r, dir);
-                    r.read(pipeFds[0][0], ByteBuffer.allocateDirect(64), -1, 0, 5);
+                    r.read(pipeFds[0][0], ByteBuffer.allocateDirect(64), -1).tag(5);
                     r.submit();
                     made.set(r);
                 } catch (Exception e) {
@@ -137,7 +137,7 @@ class RingSafetyTest {
             assertEquals(-Errno.ECANCELED, got.res(5));
             assertEquals(leakedBefore, Ring.leakedBuffers(), "the kernel was done with the buffer: not leaked");
             Collector c = new Collector();
-            mine.nop(0, 9);
+            mine.nop().tag(9);
             assertEquals(0, c.await(mine, 1).res(9), "the closing thread's own ring still works");
             Sockets.close(pipeFds[0][0]);
         }
@@ -150,7 +150,7 @@ class RingSafetyTest {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> ring.submitAndWait(1, -1, TimeUnit.SECONDS));
             assertTrue(e.getMessage().contains("only 0 operation"), e.getMessage());
-            ring.nop(0, 1);
+            ring.nop().tag(1);
             assertThrows(IllegalStateException.class, () -> ring.submitAndWait(3, 10, TimeUnit.SECONDS));
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "refused, not waited out");
             Collector c = new Collector();
@@ -166,7 +166,7 @@ class RingSafetyTest {
         Thread t = new Thread(() -> {
             try (Ring ring = TestSupport.open()) {
                 int[] p = pipe(ring, dir);
-                ring.read(p[0], ByteBuffer.allocateDirect(8), -1, 0, 1);
+                ring.read(p[0], ByteBuffer.allocateDirect(8), -1).tag(1);
                 waiting.countDown();
                 ring.submitAndWait(1, -1, TimeUnit.SECONDS);
                 outcome.set(new AssertionError("the wait returned"));
@@ -193,7 +193,7 @@ class RingSafetyTest {
         Ring ring = TestSupport.open();
         int[] p = pipe(ring, dir);
         for (int i = 0; i < 8; i++) {
-            ring.read(p[0], ByteBuffer.allocateDirect(1 << 20), -1, 0, i);
+            ring.read(p[0], ByteBuffer.allocateDirect(1 << 20), -1).tag(i);
         }
         ring.submit();
         int leakedBefore = Ring.leakedBuffers();
@@ -216,11 +216,11 @@ class RingSafetyTest {
         try (Ring ring = TestSupport.open(RingOptions.builder().entries(4).build())) {
             assertEquals(4, ring.sqEntries());
             for (int i = 0; i < 3; i++) {
-                ring.nop(0, i);
+                ring.nop().tag(i);
             }
             ByteBuffer b = ByteBuffer.allocateDirect(8);
-            ring.read(100_000, b, 0, SqeFlags.IO_LINK, 10); // fails with EBADF: what is linked to it is cancelled
-            ring.nop(0, 11); // staging was full: this record must still follow the read in one chain
+            ring.read(100_000, b, 0).link().tag(10); // fails with EBADF: what is linked to it is cancelled
+            ring.nop().tag(11); // staging was full: this record must still follow the read in one chain
             Collector c = new Collector().await(ring, 5);
             assertEquals(-Errno.EBADF, c.res(10));
             assertEquals(-Errno.ECANCELED, c.res(11), "the link held across the flush");
@@ -228,9 +228,9 @@ class RingSafetyTest {
                 assertEquals(0, c.res(i));
             }
             for (int i = 0; i < 4; i++) {
-                ring.nop(SqeFlags.IO_LINK, 20 + i);
+                ring.nop().link().tag(20 + i);
             }
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.nop(0, 30));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.nop().tag(30));
             assertTrue(e.getMessage().contains("in one piece"), e.getMessage());
         }
     }
@@ -239,14 +239,14 @@ class RingSafetyTest {
     void idsOfAnotherRingAndTagsAreNotOperationIds() throws Exception {
         try (Ring a = TestSupport.open(); Ring b = TestSupport.open()) {
             int[] p = pipe(a, dir);
-            long idA = a.read(p[0], ByteBuffer.allocateDirect(8), -1, 0, 1);
+            long idA = a.read(p[0], ByteBuffer.allocateDirect(8), -1).tag(1).id();
             a.submit();
-            long idB = b.nop(0, 1);
-            assertThrows(IllegalArgumentException.class, () -> b.cancel(idA, 0, 2), "an id of ring a on ring b");
-            assertThrows(IllegalArgumentException.class, () -> a.cancel(1, 0, 2), "a tag is not an id");
+            long idB = b.nop().tag(1).id();
+            assertThrows(IllegalArgumentException.class, () -> b.cancel(idA).tag(2), "an id of ring a on ring b");
+            assertThrows(IllegalArgumentException.class, () -> a.cancel(1).tag(2), "a tag is not an id");
             assertThrows(IllegalArgumentException.class, () -> a.tagOf(idB));
             assertEquals(1, a.tagOf(idA));
-            a.cancel(idA, 0, 3);
+            a.cancel(idA).tag(3);
             Collector c = new Collector().await(a, 2);
             assertEquals(-Errno.ECANCELED, c.res(1));
             assertEquals(0, c.res(3));
@@ -288,7 +288,7 @@ class RingSafetyTest {
             assertThrows(IllegalStateException.class, () -> Ring.open(RingOptions.builder().entries(64)
                     .memory(RingMemory.caller(overlapping)).build()));
             Collector c = new Collector();
-            first.nop(0, 1);
+            first.nop().tag(1);
             assertEquals(0, c.await(first, 1).res(1), "the first ring is untouched");
         }
         try (Ring again = Ring.open(o)) { // free again once the first ring closed and drained

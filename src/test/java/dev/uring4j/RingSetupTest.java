@@ -27,7 +27,7 @@ class RingSetupTest {
             assertTrue(ring.sqEntries() >= 256);
             assertTrue(ring.cqEntries() >= 2 * 256 || ring.cqEntries() >= ring.sqEntries());
             Collector c = new Collector();
-            ring.nop(0, 1);
+            ring.nop().tag(1);
             assertEquals(0, c.await(ring, 1).res(1));
         }
     }
@@ -53,7 +53,7 @@ class RingSetupTest {
             }
             Collector c = new Collector();
             for (int i = 0; i < 100; i++) {
-                ring.nop(0, i);
+                ring.nop().tag(i);
             }
             c.await(ring, 100);
             assertEquals(100, c.all.size(), "the SQPOLL ring works");
@@ -90,7 +90,7 @@ class RingSetupTest {
             assertTrue(ring.setupReport().applied().containsAll(EnumSet.of(SetupFlag.SQE128, SetupFlag.CQE32)));
             Collector c = new Collector();
             for (int i = 0; i < 300; i++) {
-                ring.nop(0, i);
+                ring.nop().tag(i);
             }
             c.await(ring, 300);
             for (int i = 0; i < 300; i++) {

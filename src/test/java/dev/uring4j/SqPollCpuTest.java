@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.uring4j.internal.Errno;
-import dev.uring4j.internal.SetupRefusal;
+import dev.uring4j.Errno;
+
 import java.time.Duration;
 import java.util.BitSet;
 import org.junit.jupiter.api.Tag;
@@ -64,7 +64,7 @@ class SqPollCpuTest {
         try (Ring ring = Ring.open(sqPollOn(cpu, true))) {
             assertTrue(ring.setupReport().toString().contains("SQPOLL"), ring.setupReport().toString());
             TestSupport.Collector c = new TestSupport.Collector();
-            ring.nop(0, 5);
+            ring.nop().tag(5);
             assertEquals(0, c.await(ring, 1).res(5));
         }
     }

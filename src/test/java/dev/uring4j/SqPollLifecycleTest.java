@@ -43,7 +43,7 @@ class SqPollLifecycleTest {
     private static void nops(Ring ring, int n) throws UringException {
         Collector c = new Collector();
         for (int i = 0; i < n; i++) {
-            ring.nop(0, i);
+            ring.nop().tag(i);
         }
         c.await(ring, n);
     }
@@ -169,7 +169,7 @@ class SqPollLifecycleTest {
             Collector c = new Collector();
             if (withPendingReads) {
                 for (int r = 0; r < 4; r++) {
-                    ring.read(fifoFd, ByteBuffer.allocateDirect(16), 0, 0, 100 + r);
+                    ring.read(fifoFd, ByteBuffer.allocateDirect(16), 0).tag(100 + r);
                 }
                 ring.submit();
             }

@@ -89,14 +89,14 @@ final class TestSupport {
     /** Opens a file through the ring; returns the fd. */
     static int openat(Ring ring, Path path, int flags, int mode) throws UringException {
         Collector c = new Collector();
-        ring.openat(Linux.AT_FDCWD, path.toString(), flags | Linux.O_CLOEXEC, mode, SqeFlags.NONE, -77);
+        ring.openat(Linux.AT_FDCWD, path.toString(), flags | Linux.O_CLOEXEC, mode).tag(-77);
         c.await(ring, 1);
         return UringException.check("openat " + path, c.res(-77));
     }
 
     static void closeFd(Ring ring, int fd) throws UringException {
         Collector c = new Collector();
-        ring.closeFd(fd, SqeFlags.NONE, -78);
+        ring.closeFd(fd).tag(-78);
         assertEquals(0, c.await(ring, 1).res(-78));
     }
 

@@ -16,7 +16,7 @@ public final class VirtualOwnerMain {
         Thread vt = (Thread) Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class).invoke(builder, attempt);
         vt.join();
         try (Ring ring = Ring.open(RingOptions.defaults())) {
-            ring.nop(0, 1);
+            ring.nop().tag(1);
             ring.submitAndReap(1, 5, java.util.concurrent.TimeUnit.SECONDS, (tag, res, flags) -> { });
             System.out.println("platform thread ring: ok");
         }

@@ -1,12 +1,14 @@
 package dev.uring4j.async;
 
+import dev.uring4j.Cqe;
 import dev.uring4j.Linux;
+import dev.uring4j.Sqe;
 import dev.uring4j.ProvidedBuffers;
 import dev.uring4j.Sockets;
 import dev.uring4j.UringException;
 import dev.uring4j.UringSupport;
-import dev.uring4j.internal.Errno;
-import dev.uring4j.internal.Opcode;
+import dev.uring4j.Errno;
+import dev.uring4j.Opcode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -144,7 +146,7 @@ public final class EchoServer implements AutoCloseable {
         int family = bind.getAddress() instanceof java.net.Inet6Address ? Linux.AF_INET6 : Linux.AF_INET;
         int type = Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC;
         int fd = UringSupport.get().isOpcodeSupported(Opcode.SOCKET)
-                ? UringAsyncFile.await(loop.submit((ring, tag) -> ring.socket(family, type, 0, 0, tag), "socket"))
+                ? UringAsyncFile.await(loop.submit(ring -> ring.socket(family, type, 0), "socket"))
                 : Sockets.open(family, type, 0);
         try {
             Sockets.bind(fd, bind);
@@ -196,7 +198,8 @@ public final class EchoServer implements AutoCloseable {
             return;
         }
         try {
-            loop.submit((ring, tag) -> ring.accept(listenFd, Linux.SOCK_CLOEXEC, multishotAccept, 0, tag), this::onAccept);
+            loop.submit(ring -> multishotAccept ? ring.acceptMultishot(listenFd, Linux.SOCK_CLOEXEC)
+                    : ring.accept(listenFd, Linux.SOCK_CLOEXEC), this::onAccept);
         } catch (RejectedExecutionException e) {
             acceptEnded.complete(null);
         }
@@ -216,7 +219,7 @@ public final class EchoServer implements AutoCloseable {
         } else if (res != -Errno.ECANCELED && !closing) {
             LOG.log(System.Logger.Level.DEBUG, "accept failed: " + res);
         }
-        if ((flags & Linux.CQE_F_MORE) == 0) {
+        if ((flags & Cqe.F_MORE) == 0) {
             if (closing || res == -Errno.ECANCELED) {
                 acceptEnded.complete(null);
             } else {
@@ -227,7 +230,7 @@ public final class EchoServer implements AutoCloseable {
 
     private void closeFd(int fd) {
         try {
-            loop.submit((ring, tag) -> ring.closeFd(fd, 0, tag), (res, flags) -> { });
+            loop.submit(ring -> ring.closeFd(fd), (res, flags) -> { });
         } catch (RejectedExecutionException e) {
             NATIVE.close(fd);
         }
@@ -286,7 +289,7 @@ public final class EchoServer implements AutoCloseable {
 
         @Override
         void start() {
-            loop.submit((ring, tag) -> ring.recv(fd, buffer, 0, buffer.capacity(), 0, 0, tag), this::onReceive);
+            loop.submit(ring -> ring.recv(fd, buffer.slice(0, buffer.capacity()), 0), this::onReceive);
         }
 
         void onReceive(int res, int flags) {
@@ -303,7 +306,7 @@ public final class EchoServer implements AutoCloseable {
         }
 
         void send() {
-            loop.submit((ring, tag) -> ring.send(fd, buffer, sent, length - sent, Linux.MSG_NOSIGNAL, 0, tag), this::onSend);
+            loop.submit(ring -> ring.send(fd, buffer.slice(sent, length - sent), Linux.MSG_NOSIGNAL), this::onSend);
         }
 
         void onSend(int res, int flags) {
@@ -363,7 +366,11 @@ public final class EchoServer implements AutoCloseable {
         void arm() {
             armed = true;
             paused = false;
-            loop.submit((ring, tag) -> receiveId = ring.recvMultishot(fd, buffers, 0, tag), this::onReceive);
+            loop.submit(ring -> {
+                Sqe receive = ring.recvMultishot(fd, buffers);
+                receiveId = receive.id();
+                return receive;
+            }, this::onReceive);
         }
 
         void keepInOverflow(int bid, int length) {
@@ -388,11 +395,11 @@ public final class EchoServer implements AutoCloseable {
         void pause() {
             paused = true;
             long id = receiveId;
-            loop.submit((ring, tag) -> ring.cancel(id, 0, tag), (r, f) -> { });
+            loop.submit(ring -> ring.cancel(id), (r, f) -> { });
         }
 
         void onReceive(int res, int flags) {
-            boolean more = (flags & Linux.CQE_F_MORE) != 0;
+            boolean more = (flags & Cqe.F_MORE) != 0;
             armed = more;
             if (res > 0) {
                 receivedAny = true;
@@ -476,7 +483,7 @@ public final class EchoServer implements AutoCloseable {
             ByteBuffer data = chunk[0] >= 0 ? views[chunk[0]] : overflow;
             int from = sentOfHead;
             int length = chunk[1] - sentOfHead; // the overflow chunk may grow (and move) before the send is prepared
-            loop.submit((ring, tag) -> ring.send(fd, data, from, length, Linux.MSG_NOSIGNAL, 0, tag), this::onSend);
+            loop.submit(ring -> ring.send(fd, data.slice(from, length), Linux.MSG_NOSIGNAL), this::onSend);
         }
 
         void onSend(int res, int flags) {
@@ -493,7 +500,7 @@ public final class EchoServer implements AutoCloseable {
                 overflowEnd = 0;
                 if (armed) {
                     // Ends the armed receive (it completes with 0 or an error), then the connection.
-                    loop.submit((ring, tag) -> ring.shutdown(fd, Linux.SHUT_RDWR, 0, tag), (r, f) -> { });
+                    loop.submit(ring -> ring.shutdown(fd, Linux.SHUT_RDWR), (r, f) -> { });
                 }
                 maybeEnd();
                 return;
@@ -543,7 +550,7 @@ public final class EchoServer implements AutoCloseable {
         }
         closing = true;
         // Shutting the listening socket down ends a pending (multishot) accept.
-        CompletableFuture<Integer> shut = loop.submit((ring, tag) -> ring.shutdown(listenFd, Linux.SHUT_RDWR, 0, tag));
+        CompletableFuture<Integer> shut = loop.submit(ring -> ring.shutdown(listenFd, Linux.SHUT_RDWR));
         try {
             shut.join();
         } catch (RuntimeException e) {
@@ -556,10 +563,10 @@ public final class EchoServer implements AutoCloseable {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            loop.submit((ring, tag) -> {
+            loop.submit(ring -> {
                 // On the loop thread: shut every connection down (pending receives then end with 0).
                 for (Connection c : Set.copyOf(connections)) {
-                    loop.submit((r, t) -> r.shutdown(c.fd, Linux.SHUT_RDWR, 0, t), (res, flags) -> { });
+                    loop.submit(r -> r.shutdown(c.fd, Linux.SHUT_RDWR), (res, flags) -> { });
                 }
                 for (MultishotConnection c : starved.toArray(new MultishotConnection[0])) {
                     starved.remove(c);
@@ -568,7 +575,7 @@ public final class EchoServer implements AutoCloseable {
                 if (connections.isEmpty()) {
                     connectionsEnded.complete(null);
                 }
-                return ring.closeFd(listenFd, 0, tag);
+                return ring.closeFd(listenFd);
             }, (res, flags) -> done.complete(null));
             done.get(5, TimeUnit.SECONDS);
             try {

@@ -2,7 +2,7 @@ package dev.uring4j.async;
 
 import dev.uring4j.CompletionHandler;
 import dev.uring4j.Ring;
-import dev.uring4j.SqeFlags;
+import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
@@ -33,10 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A blocking wait ({@code join}, {@code get}) on a future of this loop that is not done
  * throws {@link IllegalStateException} when called on a loop thread: it would wait on itself.
  *
- * <p>A {@link RingOp} must prepare exactly one operation with the tag it is given and
- * return its id; the loop checks this after each prepare and fails the future at once
- * ({@link IllegalStateException}) when it did not. Tags carry a generation, so a stale or
- * made-up tag never completes another caller's future.
+ * <p>A {@link RingOp} prepares exactly one operation and returns its {@link Sqe}; the loop
+ * attaches its task to that operation in the ring's own in-flight table (one id space:
+ * there is no second table of requests), so a completion always finds its task, and an
+ * operation the loop did not attach completes nobody's future. A RingOp that prepares no
+ * operation, or more than one, fails its future at once ({@link IllegalStateException}).
  *
  * <p>The loop never blocks without a deadline ({@link EventLoopOptions#maxWait()}); a
  * watchdog reports a loop thread that stays inside io_uring_enter past
@@ -46,10 +47,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EventLoop implements AutoCloseable {
     private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
-    /** Prepares exactly one operation on the loop's ring with the given tag; returns its id. */
+    /**
+     * Prepares exactly one operation on the loop's ring and returns its {@link Sqe}
+     * ({@code ring -> ring.read(fd, buf, 0)}); SQE-wide choices may be chained on it, the tag
+     * and attachment are the loop's.
+     */
     @FunctionalInterface
     public interface RingOp {
-        long prepare(Ring ring, long tag) throws UringException;
+        Sqe prepare(Ring ring) throws UringException;
     }
 
     /** Work with the loop's ring on the loop thread that is not one operation: registrations, limits. */
@@ -65,7 +70,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger("dev.uring4j.async.EventLoop");
-    private static final long WAKE_TAG = Long.MIN_VALUE;
+    /** Tags of the loop's own operations (they carry no task): its wake-up read, and cancels. */
+    private static final long WAKE_TAG = Long.MIN_VALUE, CANCEL_TAG = Long.MIN_VALUE + 1;
     private static final int RUNNING = 0, SHUTTING_DOWN = 1, TERMINATED = 2;
     private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -90,16 +96,22 @@ public final class EventLoop implements AutoCloseable {
 
     // Loop-thread state.
     private Ring ring;
-    private LoopTask<?>[] requests = new LoopTask<?>[256];
-    private int nextFree = -1;
-    private int[] freeList = new int[256];
-    /** Per slot: the generation of its current (or last) request, in [1, 2^31); tag = slot | generation << 32. */
-    private int[] generations = new int[256];
-    private int used;
-    private int inFlight;
+    /** Tasks whose operation is in the ring (attached to it), linked for close sweeps and shutdown. */
+    private LoopTask<?> inRingHead;
+    private int inRing;
     private boolean wakeArmed;
     private final ByteBuffer wakeBuffer = Memory.allocate(8);
-    private final CompletionHandler handler = this::onCompletion;
+    private final CompletionHandler handler = new CompletionHandler() {
+        @Override
+        public void onCompletion(long tag, int res, int flags) {
+            onCompletion(tag, null, res, flags);
+        }
+
+        @Override
+        public void onCompletion(long tag, Object attachment, int res, int flags) {
+            complete(tag, attachment, res, flags);
+        }
+    };
 
     /** The public RingOp API as a task: the future completes with the raw result or a UringException. */
     static final class RingOpTask extends LoopTask<Integer> {
@@ -114,8 +126,8 @@ public final class EventLoop implements AutoCloseable {
         }
 
         @Override
-        long prepare(Ring ring, long tag) throws UringException {
-            return op.prepare(ring, tag);
+        Sqe prepare(Ring ring) throws UringException {
+            return op.prepare(ring);
         }
 
         @Override
@@ -133,7 +145,7 @@ public final class EventLoop implements AutoCloseable {
     /** A message to the loop thread itself: it is handled in drainQueue, never staged on the ring. */
     private abstract static class ControlTask<T> extends LoopTask<T> {
         @Override
-        final long prepare(Ring ring, long tag) {
+        final Sqe prepare(Ring ring) {
             throw new AssertionError("control tasks are handled by the loop, not prepared");
         }
 
@@ -364,12 +376,12 @@ public final class EventLoop implements AutoCloseable {
             phase.lazySet(PHASE_QUEUE);
             drainQueue();
             int st = state.get();
-            if (st != RUNNING && (inFlight == 0 || System.nanoTime() > shutdownDeadline)) {
+            if (st != RUNNING && (inRing == 0 || System.nanoTime() > shutdownDeadline)) {
                 return;
             }
             int wakeStaged = 0;
             if (!wakeArmed) {
-                ring.read(eventFd, wakeBuffer, 0, SqeFlags.NONE, WAKE_TAG);
+                ring.read(eventFd, wakeBuffer.clear(), 0).tag(WAKE_TAG);
                 wakeArmed = true;
                 wakeStaged = 1;
             }
@@ -380,7 +392,7 @@ public final class EventLoop implements AutoCloseable {
                 continue;
             }
             phase.lazySet(PHASE_IDLE);
-            if (inFlight == 0 && spinNanos > 0 && spinForWork(spinNanos)) {
+            if (inRing == 0 && spinNanos > 0 && spinForWork(spinNanos)) {
                 continue; // new submissions arrived while spinning: no eventfd round trip needed
             }
             sleeping.set(true);
@@ -395,7 +407,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 ring.submitAndWait(wait, timeout, TimeUnit.NANOSECONDS);
             } catch (UringException e) {
-                if (e.errno() != dev.uring4j.internal.Errno.EINTR) {
+                if (e.errno() != dev.uring4j.Errno.EINTR) {
                     throw e;
                 }
                 // Someone interrupted the loop thread: the loop is not theirs to stop (shutdown is).
@@ -466,37 +478,15 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Prepares one task and checks that it staged exactly one operation, with its tag;
-     * otherwise (or if prepare throws anything) the task fails at once and leaves the loop.
+     * Prepares one task, checks that it staged exactly one operation, and attaches the task
+     * to it; otherwise (or if prepare throws anything) the task fails at once and leaves the loop.
      */
     private void prepare(LoopTask<?> t) {
-        int slot = acquire(t);
-        long tag = t.tag;
         int before = ring.inFlight();
-        String misuse;
+        Sqe sqe;
         try {
-            long id = t.prepare(ring, tag);
-            int prepared = ring.inFlight() - before;
-            if (prepared != 1) {
-                misuse = "prepared " + prepared + " operations";
-            } else {
-                long used;
-                try {
-                    used = ring.tagOf(id);
-                } catch (IllegalArgumentException e) {
-                    used = tag;
-                    misuse = "returned 0x" + Long.toHexString(id) + ", which names no operation of the ring in flight";
-                    fail(slot, t, misuse);
-                    return;
-                }
-                if (used == tag) {
-                    t.opId = id;
-                    return;
-                }
-                misuse = "used tag " + used + " instead of " + tag;
-            }
+            sqe = t.prepare(ring);
         } catch (Throwable e) {
-            release(slot);
             try {
                 fail(t, e);
             } finally {
@@ -504,18 +494,55 @@ public final class EventLoop implements AutoCloseable {
             }
             return;
         }
-        fail(slot, t, misuse);
+        int prepared = ring.inFlight() - before;
+        String misuse = sqe == null ? "returned no Sqe" : prepared != 1 ? "prepared " + prepared + " operations" : null;
+        if (misuse == null) {
+            try {
+                sqe.attach(t);
+            } catch (IllegalStateException e) {
+                misuse = "returned an Sqe that is not the operation it prepared";
+            }
+        }
+        if (misuse != null) {
+            // Whatever it staged carries no task and completes nobody's future.
+            try {
+                fail(t, new IllegalStateException("a RingOp must prepare exactly one operation and return its Sqe; "
+                        + "this one " + misuse));
+            } finally {
+                t.retire();
+            }
+            return;
+        }
+        t.opId = sqe.id();
+        link(t);
     }
 
-    private void fail(int slot, LoopTask<?> t, String misuse) {
-        // Whatever it staged completes later with a tag that names no live request: ignored.
-        release(slot);
-        try {
-            fail(t, new IllegalStateException("a RingOp must prepare exactly one operation, with the tag it is given, "
-                    + "and return the operation's id; this one " + misuse));
-        } finally {
-            t.retire();
+    private void link(LoopTask<?> t) {
+        t.inRing = true;
+        t.nextInRing = inRingHead;
+        t.prevInRing = null;
+        if (inRingHead != null) {
+            inRingHead.prevInRing = t;
         }
+        inRingHead = t;
+        inRing++;
+    }
+
+    private void unlink(LoopTask<?> t) {
+        if (!t.inRing) {
+            return;
+        }
+        t.inRing = false;
+        if (t.prevInRing != null) {
+            t.prevInRing.nextInRing = t.nextInRing;
+        } else {
+            inRingHead = t.nextInRing;
+        }
+        if (t.nextInRing != null) {
+            t.nextInRing.prevInRing = t.prevInRing;
+        }
+        t.nextInRing = t.prevInRing = null;
+        inRing--;
     }
 
     /** Publishes progress for the watchdog (a plain store on x86). */
@@ -524,9 +551,9 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void cancel(LoopTask<?> target) {
-        if (target.slot >= 0 && requests[target.slot] == target) {
+        if (target.inRing) {
             try {
-                ring.cancel(target.opId, SqeFlags.NONE, WAKE_TAG + 1);
+                ring.cancel(target.opId).tag(CANCEL_TAG);
             } catch (UringException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "cancel failed: " + e.getMessage());
             }
@@ -534,9 +561,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void sweepNow(CloseSweep s) {
-        for (int i = 0; i < used; i++) {
-            LoopTask<?> t = requests[i];
-            if (t != null && t.owner() == s.file) {
+        for (LoopTask<?> t = inRingHead; t != null; t = t.nextInRing) {
+            if (t.owner() == s.file) {
                 t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
                 cancel(t);
             }
@@ -544,59 +570,20 @@ public final class EventLoop implements AutoCloseable {
         s.complete(null);
     }
 
-    private int acquire(LoopTask<?> r) {
-        int slot;
-        if (nextFree >= 0) {
-            slot = nextFree;
-            nextFree = freeList[slot];
-        } else {
-            if (used == requests.length) {
-                requests = java.util.Arrays.copyOf(requests, used * 2);
-                freeList = java.util.Arrays.copyOf(freeList, used * 2);
-                generations = java.util.Arrays.copyOf(generations, used * 2);
+    private void complete(long tag, Object attachment, int res, int flags) {
+        if (!(attachment instanceof LoopTask) || ((LoopTask<?>) attachment).loop != this) {
+            if (tag == WAKE_TAG) {
+                wakeArmed = false;
+            } else if (tag != CANCEL_TAG) {
+                // An operation of a RingOp that was refused (it staged more than one): not the loop's.
+                LOG.log(System.Logger.Level.DEBUG, () -> "ignored a completion that carries no task (res " + res + ")");
             }
-            slot = used++;
-        }
-        int gen = generations[slot] + 1;
-        if (gen <= 0) {
-            gen = 1; // 0 is never used: a bare slot number is never a live tag
-        }
-        generations[slot] = gen;
-        requests[slot] = r;
-        r.slot = slot;
-        r.tag = slot | (long) gen << 32;
-        inFlight++;
-        return slot;
-    }
-
-    private void release(int slot) {
-        requests[slot].slot = -1;
-        requests[slot] = null;
-        freeList[slot] = nextFree;
-        nextFree = slot;
-        inFlight--;
-    }
-
-    private void onCompletion(long tag, int res, int flags) {
-        if (tag == WAKE_TAG) {
-            wakeArmed = false;
             return;
         }
-        if (tag == WAKE_TAG + 1) {
-            return; // the result of a cancel request: the target reports its own outcome
-        }
-        int slot = (int) tag;
-        LoopTask<?> r = tag > 0 && slot >= 0 && slot < used ? requests[slot] : null;
-        if (r == null || r.tag != tag) {
-            // An operation of a RingOp that was refused (it staged more than one, or used another
-            // tag), or a made-up tag: it names no live request, and must not complete one.
-            LOG.log(System.Logger.Level.DEBUG, () -> "ignored a completion whose tag " + tag + " names no live request (res "
-                    + res + ")");
-            return;
-        }
-        boolean last = (flags & dev.uring4j.Linux.CQE_F_MORE) == 0;
+        LoopTask<?> r = (LoopTask<?>) attachment;
+        boolean last = (flags & dev.uring4j.Cqe.F_MORE) == 0;
         if (last) {
-            release(slot);
+            unlink(r);
         }
         try {
             r.onResult(res, flags);
@@ -622,7 +609,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             if (r instanceof RingOpTask && ((RingOpTask) r).completion != null) {
                 LOG.log(System.Logger.Level.WARNING, "preparing an operation failed", t);
-                r.onResult(-125, 0);
+                r.onResult(-dev.uring4j.Errno.ECANCELED, 0);
             } else {
                 r.completeExceptionally(t);
             }
@@ -647,15 +634,13 @@ public final class EventLoop implements AutoCloseable {
                 NATIVE.close(fd);
             }
             failLeftovers();
-            for (int i = 0; i < used; i++) {
-                if (requests[i] != null) {
-                    LoopTask<?> left = requests[i];
-                    requests[i] = null;
-                    try {
-                        fail(left, new CancellationException("event loop " + thread.getName() + " shut down"));
-                    } finally {
-                        retire(left);
-                    }
+            while (inRingHead != null) { // none after the ring's close delivered every completion
+                LoopTask<?> left = inRingHead;
+                unlink(left);
+                try {
+                    fail(left, new CancellationException("event loop " + thread.getName() + " shut down"));
+                } finally {
+                    retire(left);
                 }
             }
             Watchdog.unregister(this);

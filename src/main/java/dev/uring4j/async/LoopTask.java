@@ -1,6 +1,7 @@
 package dev.uring4j.async;
 
 import dev.uring4j.Ring;
+import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
 
 /**
@@ -13,15 +14,16 @@ import dev.uring4j.UringException;
  * a file operation releases its use of the file descriptor there.
  */
 abstract class LoopTask<T> extends UringFuture<T> {
-    /** Set by the loop: the request slot while in flight, the tag (slot and generation), and the ring's operation id. */
-    int slot = -1;
-    long tag;
+    /** Set by the loop: the ring's operation id, and links of its list of tasks in the ring. */
     long opId = -1;
+    boolean inRing;
+    LoopTask<?> nextInRing;
+    LoopTask<?> prevInRing;
     volatile EventLoop loop;
     private boolean retired;
 
-    /** Stages exactly one operation with {@code tag}; returns the ring's operation id. */
-    abstract long prepare(Ring ring, long tag) throws UringException;
+    /** Stages exactly one operation; returns its Sqe (the loop attaches this task to it). */
+    abstract Sqe prepare(Ring ring) throws UringException;
 
     /** The operation's result, on the loop thread. */
     abstract void onResult(int res, int flags);

@@ -1,8 +1,9 @@
 package dev.uring4j.async;
 
 import dev.uring4j.Linux;
+import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
-import dev.uring4j.internal.Errno;
+import dev.uring4j.Errno;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.io.IOException;
@@ -251,8 +252,8 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
-            return ring.read(fd, io, io == dst ? pos : 0, rem, position, 0, tag);
+        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+            return ring.read(fd, io, position); // dst itself reads [pos, pos + rem); a bounce buffer from 0
         }
 
         @Override
@@ -285,8 +286,8 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
-            return ring.write(fd, io, io == src ? pos : 0, rem, position, 0, tag);
+        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+            return ring.write(fd, io, position);
         }
 
         @Override
@@ -326,9 +327,9 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
+        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
             // Direct buffers are used at their positions; bounce buffers from 0.
-            return read ? ring.readv(fd, io, position, 0, tag) : ring.writev(fd, io, position, 0, tag);
+            return read ? ring.readv(fd, io, position) : ring.writev(fd, io, position);
         }
 
         @Override
@@ -358,8 +359,8 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        long prepare(dev.uring4j.Ring ring, long tag) throws UringException {
-            return op.prepare(ring, tag);
+        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+            return op.prepare(ring);
         }
 
         @Override
@@ -394,12 +395,12 @@ final class UringAsyncFile extends AsyncFile {
 
     @Override
     CompletableFuture<Void> doForce(boolean metaData) {
-        return start(new SimpleTask("fsync", (ring, tag) -> ring.fsync(fd, !metaData, 0, tag)));
+        return start(new SimpleTask("fsync", ring -> metaData ? ring.fsync(fd) : ring.fdatasync(fd)));
     }
 
     @Override
     CompletableFuture<Void> doAllocate(long position, long length) {
-        return start(new SimpleTask("fallocate", (ring, tag) -> ring.fallocate(fd, 0, position, length, 0, tag)));
+        return start(new SimpleTask("fallocate", ring -> ring.fallocate(fd, 0, position, length)));
     }
 
     /** fstat(2) on the calling thread under a use of the descriptor; the stat buffer of this thread. */

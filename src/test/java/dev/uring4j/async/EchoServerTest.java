@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.uring4j.async.EchoServer.ReceiveMode;
-import dev.uring4j.internal.Opcode;
+import dev.uring4j.Opcode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

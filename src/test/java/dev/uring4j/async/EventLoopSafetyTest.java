@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uring4j.Sqe;
 import dev.uring4j.Linux;
-import dev.uring4j.SqeFlags;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,69 +39,57 @@ class EventLoopSafetyTest {
     private int fifo(EventLoop loop, String name) throws Exception {
         Path p = dir.resolve(name);
         AsyncFileSafetyTest.mkfifo(p);
-        return loop.submit((ring, tag) -> ring.openat(Linux.AT_FDCWD, p.toString(), Linux.O_RDWR, 0, 0, tag))
+        return loop.submit(ring -> ring.openat(Linux.AT_FDCWD, p.toString(), Linux.O_RDWR, 0))
                 .get(5, TimeUnit.SECONDS);
     }
 
     // ---------------------------------------------------------------- 3. RingOp misuse
 
     @Test
-    void aRingOpThatPreparesNoneOrManyOrUsesAnotherTagFailsAtOnceAndCompletesNoOtherFuture() throws Exception {
+    void aRingOpThatPreparesNoneOrManyFailsAtOnceAndCompletesNoOtherFuture() throws Exception {
         try (EventLoop loop = EventLoop.open()) {
             int fd = fifo(loop, "fifo");
             try {
                 ByteBuffer dst = ByteBuffer.allocateDirect(4);
-                CompletableFuture<Integer> victim = loop.submit((ring, tag) -> ring.read(fd, dst, 0, 0, tag), "read");
+                CompletableFuture<Integer> victim = loop.submit(ring -> ring.read(fd, dst, 0), "read");
                 Thread.sleep(50);
 
-                Throwable none = failure(loop.submit((ring, tag) -> 42L));
+                Throwable none = failure(loop.submit(ring -> null));
                 assertTrue(none instanceof IllegalStateException, String.valueOf(none));
-                assertTrue(none.getMessage().contains("prepared 0 operations"), none.getMessage());
+                assertTrue(none.getMessage().contains("returned no Sqe"), none.getMessage());
 
-                Throwable two = failure(loop.submit((ring, tag) -> {
-                    ring.nop(SqeFlags.NONE, tag);
-                    return ring.nop(SqeFlags.NONE, tag);
+                Throwable two = failure(loop.submit(ring -> {
+                    ring.nop();
+                    return ring.nop();
                 }));
                 assertTrue(two instanceof IllegalStateException, String.valueOf(two));
                 assertTrue(two.getMessage().contains("prepared 2 operations"), two.getMessage());
 
-                Throwable bogusId = failure(loop.submit((ring, tag) -> {
-                    ring.nop(SqeFlags.NONE, tag);
-                    return 12345L;
-                }));
-                assertTrue(bogusId instanceof IllegalStateException, String.valueOf(bogusId));
-                assertTrue(bogusId.getMessage().contains("names no operation"), bogusId.getMessage());
+                // An Sqe kept from an earlier prepare, returned without preparing anything.
+                AtomicReference<Sqe> kept = new AtomicReference<>();
+                assertEquals(0, loop.submit(ring -> {
+                    kept.set(ring.nop());
+                    return kept.get();
+                }).get(5, TimeUnit.SECONDS));
+                Throwable stale = failure(loop.submit(ring -> kept.get()));
+                assertTrue(stale instanceof IllegalStateException, String.valueOf(stale));
+                assertTrue(stale.getMessage().contains("prepared 0 operations"), stale.getMessage());
 
-                // Tags a RingOp could guess or keep from before: small numbers, the bare slot, a neighbour.
+                // Tags are the RingOp's to set or not: completions find their task through the ring's
+                // in-flight table, so a tag a RingOp makes up (a small number, another request's) is harmless.
                 List<Long> tried = new ArrayList<>();
                 for (long guess = 0; guess < 8; guess++) {
                     long g = guess;
-                    AtomicReference<Long> given = new AtomicReference<>();
-                    Throwable wrong = failure(loop.submit((ring, tag) -> {
-                        given.set(tag);
-                        return ring.nop(SqeFlags.NONE, g);
-                    }));
-                    assertTrue(wrong instanceof IllegalStateException, String.valueOf(wrong));
-                    assertTrue(wrong.getMessage().contains("used tag " + g + " instead of " + given.get()), wrong.getMessage());
+                    assertEquals(0, loop.submit(ring -> ring.nop().tag(g)).get(5, TimeUnit.SECONDS));
                     tried.add(g);
                 }
-                AtomicReference<Long> stale = new AtomicReference<>();
-                assertEquals(0, loop.submit((ring, tag) -> {
-                    stale.set(tag);
-                    return ring.nop(SqeFlags.NONE, tag);
-                }).get(5, TimeUnit.SECONDS));
-                for (long t : new long[] {stale.get(), stale.get() + 1, stale.get() & 0xffff_ffffL}) {
-                    Throwable wrong = failure(loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, t)));
-                    assertTrue(wrong instanceof IllegalStateException, String.valueOf(wrong));
-                    assertTrue(wrong.getMessage().contains("used tag " + t + " instead of"), wrong.getMessage());
-                }
                 // All those nops have completed, each with a tag that named no live request.
-                assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
+                assertEquals(0, loop.submit(ring -> ring.nop()).get(5, TimeUnit.SECONDS));
                 Thread.sleep(50);
                 assertFalse(victim.isDone(), "another caller's pending read was completed by a misused tag");
 
                 ByteBuffer src = ByteBuffer.allocateDirect(4).put(new byte[] {1, 2, 3, 4}).flip();
-                assertEquals(4, loop.submit((ring, tag) -> ring.write(fd, src, 0, 0, tag)).get(5, TimeUnit.SECONDS));
+                assertEquals(4, loop.submit(ring -> ring.write(fd, src, 0)).get(5, TimeUnit.SECONDS));
                 assertEquals(4, victim.get(5, TimeUnit.SECONDS), "the victim gets its own result");
                 assertEquals(4, dst.get(3));
             } finally {
@@ -131,14 +119,14 @@ class EventLoopSafetyTest {
             int id = i;
             switch (i % 4) {
                 case 0:
-                    loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+                    loop.submit(ring -> ring.nop(), (res, flags) -> {
                         delivered.incrementAndGet();
                         all.countDown();
                         throw id % 8 == 0 ? new AssertionError("thrown by the test") : new CustomError("thrown by the test");
                     });
                     break;
                 case 1:
-                    prepareErrors.add(loop.submit((ring, tag) -> {
+                    prepareErrors.add(loop.submit(ring -> {
                         all.countDown();
                         throw new CustomError("prepare, thrown by the test");
                     }));
@@ -150,7 +138,7 @@ class EventLoopSafetyTest {
                     }));
                     break;
                 default:
-                    CompletableFuture<Integer> f = loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag));
+                    CompletableFuture<Integer> f = loop.submit(ring -> ring.nop());
                     f.whenComplete((v, e) -> {
                         throw new OutOfMemoryError("a dependent action, thrown by the test");
                     });
@@ -169,7 +157,7 @@ class EventLoopSafetyTest {
         for (CompletableFuture<Object> f : callErrors) {
             assertTrue(failure(f) instanceof AssertionError);
         }
-        assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS), "still running");
+        assertEquals(0, loop.submit(ring -> ring.nop()).get(5, TimeUnit.SECONDS), "still running");
         long start = System.nanoTime();
         loop.shutdown(Duration.ofSeconds(5));
         assertTrue(loop.isTerminated());
@@ -183,10 +171,9 @@ class EventLoopSafetyTest {
         try (EventLoop loop = EventLoop.open()) {
             int fd = fifo(loop, "fifo");
             try {
-                CompletableFuture<Integer> pending = loop.submit((ring, tag) ->
-                        ring.read(fd, ByteBuffer.allocateDirect(1), 0, 0, tag));
+                CompletableFuture<Integer> pending = loop.submit(ring -> ring.read(fd, ByteBuffer.allocateDirect(1), 0));
                 CompletableFuture<String> outcome = new CompletableFuture<>();
-                loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+                loop.submit(ring -> ring.nop(), (res, flags) -> {
                     try {
                         pending.thenApply(x -> x).join();
                         outcome.complete("returned");
@@ -196,7 +183,7 @@ class EventLoopSafetyTest {
                 });
                 String m = outcome.get(5, TimeUnit.SECONDS);
                 assertTrue(m.contains(UringFuture.RULE) && m.contains(loop.name()), m);
-                assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
+                assertEquals(0, loop.submit(ring -> ring.nop()).get(5, TimeUnit.SECONDS));
                 assertTrue(pending.cancel(false));
             } finally {
                 NATIVE.close(fd);
@@ -211,7 +198,7 @@ class EventLoopSafetyTest {
         try (EventLoop loop = EventLoop.open(o)) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch entered = new CountDownLatch(1);
-            loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+            loop.submit(ring -> ring.nop(), (res, flags) -> {
                 entered.countDown();
                 try {
                     release.await(10, TimeUnit.SECONDS); // a callback that blocks: every file on this loop waits
@@ -233,7 +220,7 @@ class EventLoopSafetyTest {
             assertTrue(r.stuckMillis() >= 400, r.toString());
             assertTrue(r.stackTop().stream().anyMatch(f -> f.contains("CountDownLatch.await")), r.toString());
             assertTrue(r.toString().contains("has made no progress"), r.toString());
-            assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
+            assertEquals(0, loop.submit(ring -> ring.nop()).get(5, TimeUnit.SECONDS));
             Thread.sleep(300);
             assertEquals(1, loop.stuckReports().size(), "one report per episode, none for short idle waits");
         }

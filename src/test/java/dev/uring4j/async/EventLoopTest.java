@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uring4j.SqeFlags;
 import dev.uring4j.UringException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ class EventLoopTest {
                 Thread th = new Thread(() -> {
                     List<CompletableFuture<Integer>> fs = new ArrayList<>();
                     for (int i = 0; i < each; i++) {
-                        fs.add(loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)));
+                        fs.add(loop.submit(ring -> ring.nop()));
                     }
                     for (CompletableFuture<Integer> f : fs) {
                         try {
@@ -67,17 +66,17 @@ class EventLoopTest {
         try (EventLoop loop = EventLoop.open()) {
             CountDownLatch hold = new CountDownLatch(1);
             // Keep the loop thread busy so that the burst queues up behind it.
-            loop.submit((ring, tag) -> {
+            loop.submit(ring -> {
                 try {
                     hold.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return ring.nop(SqeFlags.NONE, tag);
+                return ring.nop();
             });
             List<CompletableFuture<Integer>> burst = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                burst.add(loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)));
+                burst.add(loop.submit(ring -> ring.nop()));
             }
             long before = loop.crossings();
             hold.countDown();
@@ -93,18 +92,18 @@ class EventLoopTest {
     void aThrowingCallbackDoesNotStopTheLoop() throws Exception {
         try (EventLoop loop = EventLoop.open()) {
             CountDownLatch called = new CountDownLatch(1);
-            loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag), (res, flags) -> {
+            loop.submit(ring -> ring.nop(), (res, flags) -> {
                 called.countDown();
                 throw new IllegalStateException("callback failure (expected by the test)");
             });
             assertTrue(called.await(5, TimeUnit.SECONDS));
-            assertEquals(0, loop.submit((ring, tag) -> ring.nop(SqeFlags.NONE, tag)).get(5, TimeUnit.SECONDS));
-            CompletableFuture<Integer> prepFails = loop.submit((ring, tag) -> {
+            assertEquals(0, loop.submit(ring -> ring.nop()).get(5, TimeUnit.SECONDS));
+            CompletableFuture<Integer> prepFails = loop.submit(ring -> {
                 throw new IllegalArgumentException("bad op");
             });
             ExecutionException e = assertThrows(ExecutionException.class, () -> prepFails.get(5, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof IllegalArgumentException);
-            CompletableFuture<Integer> ebadf = loop.submit((ring, tag) -> ring.read(999_999, ByteBuffer.allocateDirect(1), 0, 0, tag), "read");
+            CompletableFuture<Integer> ebadf = loop.submit(ring -> ring.read(999_999, ByteBuffer.allocateDirect(1), 0), "read");
             e = assertThrows(ExecutionException.class, () -> ebadf.get(5, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof UringException && e.getCause().getMessage().startsWith("read failed: EBADF"),
                     String.valueOf(e.getCause()));
@@ -116,11 +115,10 @@ class EventLoopTest {
         Path fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         EventLoop loop = EventLoop.open();
-        int fd = loop.submit((ring, tag) -> ring.openat(dev.uring4j.Linux.AT_FDCWD, fifo.toString(),
-                dev.uring4j.Linux.O_RDWR, 0, 0, tag)).get(5, TimeUnit.SECONDS);
+        int fd = loop.submit(ring -> ring.openat(dev.uring4j.Linux.AT_FDCWD, fifo.toString(), dev.uring4j.Linux.O_RDWR, 0)).get(5, TimeUnit.SECONDS);
         List<CompletableFuture<Integer>> reads = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            reads.add(loop.submit((ring, tag) -> ring.read(fd, ByteBuffer.allocateDirect(8), 0, 0, tag)));
+            reads.add(loop.submit(ring -> ring.read(fd, ByteBuffer.allocateDirect(8), 0)));
         }
         long start = System.nanoTime();
         loop.shutdown(Duration.ofMillis(200));
@@ -132,7 +130,7 @@ class EventLoopTest {
         assertTrue(loop.isTerminated());
         assertThrows(RejectedExecutionException.class, () -> {
             try {
-                loop.submit((ring, tag) -> ring.nop(0, tag)).get();
+                loop.submit(ring -> ring.nop()).get();
             } catch (ExecutionException e) {
                 throw e.getCause();
             }

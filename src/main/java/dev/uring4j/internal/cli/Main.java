@@ -4,7 +4,6 @@ import dev.uring4j.CompletionHandler;
 import dev.uring4j.Linux;
 import dev.uring4j.Ring;
 import dev.uring4j.RingOptions;
-import dev.uring4j.SqeFlags;
 import dev.uring4j.Uring;
 import dev.uring4j.UringException;
 import dev.uring4j.UringUnavailableException;
@@ -158,14 +157,14 @@ public final class Main {
                 done[0]++;
                 if (running[0]) {
                     try {
-                        ring.read(fd, buffers[(int) tag], random.nextLong(blocks) * BLOCK, SqeFlags.NONE, tag);
+                        ring.read(fd, buffers[(int) tag], random.nextLong(blocks) * BLOCK).tag(tag);
                     } catch (UringException e) {
                         failure[0] = e;
                     }
                 }
             };
             for (int i = 0; i < DEPTH; i++) {
-                ring.read(fd, buffers[i], random.nextLong(blocks) * BLOCK, SqeFlags.NONE, i);
+                ring.read(fd, buffers[i], random.nextLong(blocks) * BLOCK).tag(i);
             }
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
@@ -188,14 +187,14 @@ public final class Main {
 
     private static int openThroughRing(Ring ring, Path file) throws UringException {
         int[] result = {0};
-        ring.openat(Linux.AT_FDCWD, file.toString(), Linux.O_RDONLY | Linux.O_CLOEXEC, 0, SqeFlags.NONE, 0);
+        ring.openat(Linux.AT_FDCWD, file.toString(), Linux.O_RDONLY | Linux.O_CLOEXEC, 0);
         ring.submitAndReap(1, 5, TimeUnit.SECONDS, (tag, res, flags) -> result[0] = res);
         return UringException.check("openat " + file, result[0]);
     }
 
     private static void closeThroughRing(Ring ring, int fd) throws UringException {
         int[] result = {0};
-        ring.closeFd(fd, SqeFlags.NONE, 0);
+        ring.closeFd(fd);
         ring.submitAndReap(1, 5, TimeUnit.SECONDS, (tag, res, flags) -> result[0] = res);
         UringException.check("close", result[0]);
     }

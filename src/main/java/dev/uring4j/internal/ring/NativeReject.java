@@ -1,10 +1,10 @@
-package dev.uring4j;
+package dev.uring4j.internal.ring;
 
 /** Messages for the native validator's rejection codes (U4J_REJECT_* in native/u4j.h). */
-final class NativeReject {
+public final class NativeReject {
     private NativeReject() {}
 
-    static String describe(int reason, int detail) {
+    public static String describe(int reason, int detail) {
         switch (reason) {
             case 1: return "the opcode is not one uring4j offers";
             case 2: return "this kernel does not support the opcode (probe)";

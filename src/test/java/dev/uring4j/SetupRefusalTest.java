@@ -1,10 +1,9 @@
-package dev.uring4j.internal;
+package dev.uring4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uring4j.UnavailabilityReason;
-import dev.uring4j.UringUnavailableException;
+import dev.uring4j.internal.HostFacts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,16 @@
-package dev.uring4j.internal;
+package dev.uring4j;
 
 /**
- * Linux errno names and descriptions. x86_64 and aarch64 share the asm-generic
+ * Linux errno values, names and descriptions: the one home of errno numbers in uring4j.
+ * A completion's result is {@code -errno} on failure, so compare with the negated
+ * constant: {@code res == -Errno.ECANCELED}. x86_64 and aarch64 share the asm-generic
  * numbering for every value listed here.
  */
 public final class Errno {
-    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11,
+    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9, EAGAIN = 11,
             ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EINVAL = 22, EMFILE = 24,
-            ENOSPC = 28, ENOSYS = 38, ETIME = 62, EOPNOTSUPP = 95, ENOBUFS = 105, ECANCELED = 125;
+            ENOSPC = 28, EPIPE = 32, ENOSYS = 38, ETIME = 62, EOPNOTSUPP = 95, ECONNRESET = 104, ENOBUFS = 105,
+            ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111, EALREADY = 114, ECANCELED = 125;
 
     private static final String[][] TABLE = new String[134][];
 

@@ -1,8 +1,8 @@
-package dev.uring4j.internal;
+package dev.uring4j;
 
-import dev.uring4j.MemlockReport;
-import dev.uring4j.UnavailabilityReason;
-import dev.uring4j.UringUnavailableException;
+import dev.uring4j.internal.HostFacts;
+import dev.uring4j.internal.RingLayout;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.BitSet;
 import java.util.List;
 
 /** Turns an errno from {@code io_uring_setup} into a reason and advice a user can act on. */
-public final class SetupRefusal {
+final class SetupRefusal {
     private SetupRefusal() {}
 
     public static UringUnavailableException classify(int errno, HostFacts facts, List<String> attempts) {

@@ -1,4 +1,6 @@
-package dev.uring4j.internal;
+package dev.uring4j.internal.ring;
+
+import dev.uring4j.internal.Memory;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,10 +16,13 @@ import java.util.Arrays;
 public final class InFlight {
     private long[] tags;
     private Object[] refs;
+    private Object[] attachments;
     private int[] generations;
     private int[] nextFree;
     private ByteBuffer[] scratch;
     private byte[] uses;
+    /** Buffer position at preparation, for operations that advance it by their result. */
+    private int[] starts;
     private int fileTableUsers;
     private int bufferTableUsers;
     private int multiUsers;
@@ -34,10 +39,12 @@ public final class InFlight {
         this.ringBits = (long) (1 + Math.floorMod(RINGS.getAndIncrement(), 0xffe)) << 52;
         tags = new long[initialCapacity];
         refs = new Object[initialCapacity];
+        attachments = new Object[initialCapacity];
         generations = new int[initialCapacity];
         nextFree = new int[initialCapacity];
         scratch = new ByteBuffer[initialCapacity];
         uses = new byte[initialCapacity];
+        starts = new int[initialCapacity];
         Arrays.fill(generations, 1);
     }
 
@@ -47,6 +54,24 @@ public final class InFlight {
     public static final int USES_BUFFER_TABLE = 2;
     /** The slot's operation may complete more than once (multishot, zero-copy notification). */
     public static final int COMPLETES_MORE_THAN_ONCE = 4;
+    /** The slot's reference is a buffer (or array of buffers) whose position advances by the result. */
+    public static final int ADVANCES_POSITION = 8;
+
+    /** The operation transfers into or out of its referenced buffer(s) from {@code position} on. */
+    public void markTransfer(int slot, int position) {
+        uses[slot] |= ADVANCES_POSITION;
+        starts[slot] = position;
+    }
+
+    /** Whether the slot's completion advances its buffer's position. */
+    public boolean advancesPosition(int slot) {
+        return (uses[slot] & ADVANCES_POSITION) != 0;
+    }
+
+    /** The buffer position recorded by {@link #markTransfer}. */
+    public int start(int slot) {
+        return starts[slot];
+    }
 
     /** Records which registration tables the slot's operation uses (until it is released). */
     public void markUses(int slot, int bits) {
@@ -124,15 +149,27 @@ public final class InFlight {
         return tags[slot];
     }
 
+    public void setTag(int slot, long tag) {
+        tags[slot] = tag;
+    }
+
+    /** An object the ring's owner attached to the operation (an EventLoop's task), or null. */
+    public Object attachment(int slot) {
+        return attachments[slot];
+    }
+
+    public void attach(int slot, Object attachment) {
+        attachments[slot] = attachment;
+    }
+
     public Object reference(int slot) {
         return refs[slot];
     }
 
     /** Completes a slot: drops its references and bumps the generation. */
     public void release(int slot) {
-        if (refs[slot] != null) {
-            refs[slot] = null;
-        }
+        refs[slot] = null;
+        attachments[slot] = null;
         if (uses[slot] != 0) {
             if ((uses[slot] & USES_FILE_TABLE) != 0) {
                 fileTableUsers--;
@@ -188,11 +225,13 @@ public final class InFlight {
         int n = tags.length * 2;
         tags = Arrays.copyOf(tags, n);
         refs = Arrays.copyOf(refs, n);
+        attachments = Arrays.copyOf(attachments, n);
         int old = generations.length;
         generations = Arrays.copyOf(generations, n);
         Arrays.fill(generations, old, n, 1);
         nextFree = Arrays.copyOf(nextFree, n);
         scratch = Arrays.copyOf(scratch, n);
         uses = Arrays.copyOf(uses, n);
+        starts = Arrays.copyOf(starts, n);
     }
 }

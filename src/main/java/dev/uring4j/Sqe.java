@@ -1,0 +1,85 @@
+package dev.uring4j;
+
+/**
+ * The operation just prepared on a {@link Ring}, before it is submitted: the SQE-wide
+ * choices are named calls on it, chained right after the operation method:
+ * <pre>{@code ring.read(fd, buf, 0).hardLink().tag(2);}</pre>
+ * It is valid until the ring prepares its next operation or submits; using it later throws
+ * {@link IllegalStateException}, so a choice cannot land on another operation. (The ring
+ * reuses a small pool of these objects so that preparing an operation allocates nothing:
+ * do not keep one beyond the operation it was returned for.)
+ */
+public final class Sqe {
+    /** IOSQE_* bits. */
+    private static final int IO_DRAIN = 1 << 1, IO_LINK = 1 << 2, IO_HARDLINK = 1 << 3, ASYNC = 1 << 4;
+
+    private final Ring ring;
+    private long id;
+    private int record;
+
+    Sqe(Ring ring) {
+        this.ring = ring;
+    }
+
+    /** Stamps this pooled object for the operation just staged. */
+    Sqe reset(long id, int record) {
+        this.id = id;
+        this.record = record;
+        return this;
+    }
+
+    /** The operation's id, for {@link Ring#cancel(long)}: valid until its final completion (not a tag). */
+    public long id() {
+        return id;
+    }
+
+    /** The value the operation's completions carry to the {@link CompletionHandler} (default 0). */
+    public Sqe tag(long tag) {
+        ring.current(this).setTag(id, tag);
+        return this;
+    }
+
+    /**
+     * Attaches an object the completions carry to
+     * {@link CompletionHandler#onCompletion(long, Object, int, int)} (an EventLoop attaches its task).
+     */
+    public Sqe attach(Object attachment) {
+        ring.current(this).attach(id, attachment);
+        return this;
+    }
+
+    /** IO_LINK: the next operation starts after this one succeeds; a failure cancels the rest of the chain. */
+    public Sqe link() {
+        ring.current(this).orFlags(record, IO_LINK);
+        return this;
+    }
+
+    /** IO_HARDLINK: like {@link #link()}, but the chain goes on even if this one fails (or reads short). */
+    public Sqe hardLink() {
+        ring.current(this).orFlags(record, IO_HARDLINK);
+        return this;
+    }
+
+    /**
+     * IO_DRAIN: starts only after every earlier operation completed. A ring uses drains or
+     * zero-copy sends, not both (the kernel then never runs drained operations).
+     */
+    public Sqe drain() {
+        ring.current(this).drain(record);
+        return this;
+    }
+
+    /** IOSQE_ASYNC: straight to the kernel's async worker instead of trying non-blocking first. */
+    public Sqe async() {
+        ring.current(this).orFlags(record, ASYNC);
+        return this;
+    }
+
+    long idForCheck() {
+        return id;
+    }
+
+    int record() {
+        return record;
+    }
+}
