@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
  * Invariants: no JVM crash; every call either is accepted (and then completes exactly
  * once, including at close) or is refused up front with a Java exception of an expected
  * kind. {@code -During4j.fuzz.steps=N -During4j.fuzz.seed=S} for longer runs.
+ *
+ * <p>On about half the rings the completion handler also throws, now and then, an Error
+ * ({@link FuzzError}), an {@link AssertionError} or a RuntimeException ({@link FuzzException})
+ * from {@code onCompletion}, in reap, submitAndReap and close alike. The contract held to: the
+ * call rethrows what the handler threw (the first of them, for close); the completions not yet
+ * dispatched stay for the next call; close still tears the ring down and delivers every
+ * remaining completion once. The fuzzing thread also interrupts itself before waits (the wait
+ * throws UringException EINTR, the interrupt status stays set) and before close, and a fifth of
+ * the rings are closed with {@code Duration.ZERO}. Asserted throughout: {@code inFlight()} equals
+ * the operations accepted and not yet delivered, every accepted operation completes exactly
+ * once, no stray completion, no buffer leaked by a close that had time to drain.
  */
 @Tag("kernel")
 class RingFuzzTest {
     @TempDir
     Path dir;
+
+    /** {@code -During4j.fuzz.throws=false}: handlers never throw (to see past a finding). */
+    private static final boolean THROWS = !"false".equals(System.getProperty("uring4j.fuzz.throws"));
+    /** {@code -During4j.fuzz.interrupts=false}: no self-interrupts before waits and closes. */
+    private static final boolean INTERRUPTS = !"false".equals(System.getProperty("uring4j.fuzz.interrupts"));
 
     private long accepted;
     private long completed;
@@ -34,18 +52,121 @@ class RingFuzzTest {
     private final Set<Long> outstanding = new HashSet<>();
     private long nextTag = 1;
 
+    /** Thrown by the handler on purpose. */
+    static final class FuzzError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        FuzzError(long n) {
+            super("handler Error #" + n + ", thrown on purpose");
+        }
+    }
+
+    /** Thrown by the handler on purpose. */
+    static final class FuzzException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FuzzException(long n) {
+            super("handler exception #" + n + ", thrown on purpose");
+        }
+    }
+
+    /** Invariant violations seen (inside handlers they are recorded, not thrown, so as not to look like a throw on purpose). */
+    private final List<String> violations = new ArrayList<>();
+    /** Every throwable the handler threw on purpose, in order. */
+    private final List<Throwable> thrown = new ArrayList<>();
+    /** 0: the handler never throws; else it throws once in this many deliveries. */
+    private int throwOneIn;
+    private SplittableRandom throwRandom;
+    private long handlerThrows;
+    private long handlerThrowsCaughtInClose;
+    private long interruptedWaits;
+    private long eintrWaits;
+    private long interruptedCloses;
+    private long zeroCloses;
+    private long leakedAtZeroClose;
+    private long leakedAtDrainingClose;
+    private String where = "";
+    private long zeroCopyOnRing;
+    private long strayCompletions;
+
+    private void violation(String what) {
+        if (violations.size() < 20) {
+            violations.add(where + ": " + what);
+        }
+    }
+
     private final CompletionHandler handler = (tag, res, flags) -> {
         if ((flags & Linux.CQE_F_MORE) != 0) { // not the last completion (zero-copy send): more must follow
             if (!outstanding.contains(tag)) {
-                fail("intermediate completion for tag " + tag + " that is not outstanding, res " + res);
+                violation("intermediate completion for tag " + tag + " that is not outstanding, res " + res);
             }
-            return;
+        } else {
+            if (!outstanding.remove(tag)) {
+                violation("completion for tag " + tag + " that is not outstanding (duplicate or unknown), res " + res);
+            }
+            completed++;
         }
-        if (!outstanding.remove(tag)) {
-            fail("completion for tag " + tag + " that is not outstanding (duplicate or unknown), res " + res);
+        if (throwOneIn > 0 && throwRandom.nextInt(throwOneIn) == 0) {
+            long n = ++handlerThrows;
+            switch (throwRandom.nextInt(3)) {
+                case 0: {
+                    FuzzError e = new FuzzError(n);
+                    thrown.add(e);
+                    throw e;
+                }
+                case 1: {
+                    AssertionError e = new AssertionError("handler AssertionError #" + n + ", thrown on purpose");
+                    thrown.add(e);
+                    throw e;
+                }
+                default: {
+                    FuzzException e = new FuzzException(n);
+                    thrown.add(e);
+                    throw e;
+                }
+            }
         }
-        completed++;
     };
+
+    /** Whether {@code t} is one the handler threw on purpose since {@code from}. */
+    private boolean thrownSince(int from, Throwable t) {
+        for (int i = from; i < thrown.size(); i++) {
+            if (thrown.get(i) == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A reap or submitAndReap: if the handler threw, the call must have rethrown exactly that
+     * throwable (dispatch stops at the first throw); anything else propagates.
+     */
+    private void dispatching(String what, DispatchCall call) throws Exception {
+        int before = thrown.size();
+        try {
+            call.run();
+            if (thrown.size() != before) {
+                violation(what + " returned normally although the handler threw " + thrown.get(before));
+            }
+        } catch (Throwable t) {
+            if (thrown.size() == before) {
+                if (t instanceof Error) {
+                    throw (Error) t;
+                }
+                throw (Exception) t;
+            }
+            if (thrown.size() != before + 1 || thrown.get(before) != t) {
+                violation(what + " threw " + t + " after the handler threw " + thrown.subList(before, thrown.size())
+                        + ": expected exactly the handler's one throwable (dispatch stops at it)");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface DispatchCall {
+        void run() throws Exception;
+    }
 
     @FunctionalInterface
     interface Step {
@@ -79,6 +200,7 @@ class RingFuzzTest {
         long seed = Long.getLong("uring4j.fuzz.seed", 20261122L);
         int steps = Integer.getInteger("uring4j.fuzz.steps", 30_000);
         SplittableRandom rnd = new SplittableRandom(seed);
+        throwRandom = new SplittableRandom(seed ^ 0x7e57L);
         Path file = dir.resolve("fuzz");
         Files.write(file, new byte[64 * 1024]);
         Path fifo = dir.resolve("fifo");
@@ -93,15 +215,38 @@ class RingFuzzTest {
             }
             Ring ring = Ring.open(b.build());
             rings++;
+            throwOneIn = 0; // the helper opens below use their own handler
             int fd = TestSupport.openat(ring, file, Linux.O_RDWR, 0);
             int fifoFd = TestSupport.openat(ring, fifo, Linux.O_RDWR, 0);
+            throwOneIn = rnd.nextBoolean() ? 0 : 2 + rnd.nextInt(12);
+            if (!THROWS) {
+                throwOneIn = 0;
+            }
             int life = 200 + rnd.nextInt(2000);
             for (int i = 0; i < life && step < steps; i++, step++) {
+                where = "seed " + seed + ", ring " + rings + ", step " + step;
                 actOnce(ring, rnd, fd, fifoFd, file);
+                if (ring.inFlight() != outstanding.size()) {
+                    violation("inFlight() " + ring.inFlight() + " but " + outstanding.size()
+                            + " accepted operations are not yet delivered");
+                }
+                assertEquals(List.of(), violations, "invariant violations");
             }
+            where = "seed " + seed + ", ring " + rings + ", close";
+            // The one documented source of stray completions: the notification of a zero-copy send
+            // that the kernel posts after its final completion (a send cancelled in a link chain).
+            long stray = ring.strayCompletions();
+            strayCompletions += stray;
+            if (stray > zeroCopyOnRing) {
+                violation(stray + " completions named no operation of the ring, with " + zeroCopyOnRing
+                        + " zero-copy sends accepted on it");
+            }
+            zeroCopyOnRing = 0;
             // Close with whatever is in flight: pending FIFO reads, timeouts, staged records.
-            ring.close(Duration.ofSeconds(5), handler);
+            closeRing(ring, rnd);
             assertEquals(Set.of(), outstanding, "every accepted operation completed at close (seed " + seed + ")");
+            assertEquals(List.of(), violations, "invariant violations");
+            throwOneIn = 0;
             TestSupport.closeFd(helper(), fd);
             TestSupport.closeFd(helper(), fifoFd);
         }
@@ -109,8 +254,68 @@ class RingFuzzTest {
         Sockets.close(udp);
         assertTrue(accepted > steps / 4 && refused > steps / 20, "accepted " + accepted + ", refused " + refused);
         assertEquals(accepted, completed, "accepted vs completed");
+        assertEquals(0, leakedAtDrainingClose, "buffers leaked by closes that had 5 s to drain");
+        assertTrue(steps < 5_000 || (handlerThrows > 0 || !THROWS) && (eintrWaits > 0 || !INTERRUPTS) && zeroCloses > 0,
+                "the fuzz exercised throwing handlers (" + handlerThrows + "), interrupted waits (" + eintrWaits
+                        + ") and close(Duration.ZERO) (" + zeroCloses + ")");
         System.out.printf("fuzz: seed %d, %d steps over %d rings: %d operations accepted and completed once, %d refused "
                 + "up front, leaked buffers %d%n", seed, steps, rings, accepted, refused, Ring.leakedBuffers());
+        System.out.printf("fuzz: handler throws %d (%d of them inside close), interrupted waits %d (%d threw EINTR), "
+                + "interrupted closes %d, close(Duration.ZERO) %d (buffers leaked by them %d, by 5 s closes %d), stray "
+                + "zero-copy notifications %d%n", handlerThrows, handlerThrowsCaughtInClose, interruptedWaits, eintrWaits,
+                interruptedCloses, zeroCloses, leakedAtZeroClose, leakedAtDrainingClose, strayCompletions);
+    }
+
+    /**
+     * Closes with a 5 s deadline or Duration.ZERO, maybe with the interrupt status set; the
+     * handler may throw during close: close must still tear the ring down, deliver every
+     * remaining completion once, and rethrow the first throwable.
+     */
+    private void closeRing(Ring ring, SplittableRandom rnd) throws Exception {
+        boolean zero = rnd.nextInt(5) == 0;
+        boolean interrupt = rnd.nextInt(6) == 0 && INTERRUPTS;
+        int leakedBefore = Ring.leakedBuffers();
+        int before = thrown.size();
+        Throwable got = null;
+        if (interrupt) {
+            interruptedCloses++;
+            Thread.currentThread().interrupt();
+        }
+        try {
+            ring.close(zero ? Duration.ZERO : Duration.ofSeconds(5), handler);
+        } catch (Throwable t) {
+            got = t;
+        } finally {
+            boolean stillInterrupted = Thread.interrupted();
+            if (interrupt && !stillInterrupted) {
+                violation("close cleared the caller's interrupt status");
+            }
+        }
+        int leaked = Ring.leakedBuffers() - leakedBefore;
+        if (zero) {
+            zeroCloses++;
+            leakedAtZeroClose += leaked;
+        } else {
+            leakedAtDrainingClose += leaked;
+        }
+        handlerThrowsCaughtInClose += thrown.size() - before;
+        if (thrown.size() == before) {
+            if (got != null) {
+                throw new AssertionError("close threw although the handler did not (" + where + ")", got);
+            }
+        } else if (got != thrown.get(before)) {
+            violation("the handler threw " + (thrown.size() - before) + " time(s) during close, first "
+                    + thrown.get(before) + ", but close threw " + got);
+        }
+        if (!ring.isClosed()) {
+            violation("ring not closed after close threw " + got);
+        }
+        try {
+            ring.nop(0, -1);
+            violation("a closed ring accepted a nop");
+        } catch (IllegalStateException expected) {
+            // closed
+        }
     }
 
     private Ring helper;
@@ -148,7 +353,7 @@ class RingFuzzTest {
         int anyFlags = rnd.nextInt(6) == 0 ? rnd.nextInt(256) : rnd.nextInt(3) == 0 ? SqeFlags.IO_LINK : 0;
         int sqeFlags = drainAllowed ? anyFlags : anyFlags & ~SqeFlags.IO_DRAIN;
         int anyFd = rnd.nextInt(5) == 0 ? anyInt(rnd, 100_000) : rnd.nextBoolean() ? fd : fifoFd;
-        switch (rnd.nextInt(23)) {
+        switch (rnd.nextInt(24)) {
             case 0: case 1:
                 attempt(tag -> ring.nop(sqeFlags, tag));
                 break;
@@ -219,14 +424,16 @@ class RingFuzzTest {
                 }
                 break;
             case 17:
-                try {
-                    ring.submitAndReap(rnd.nextInt(4), rnd.nextInt(2_000_000), TimeUnit.NANOSECONDS, handler);
-                } catch (UringException | IllegalStateException e) { // a wait that could never end is refused
-                    refused++;
-                }
+                dispatching("submitAndReap", () -> {
+                    try {
+                        ring.submitAndReap(rnd.nextInt(4), rnd.nextInt(2_000_000), TimeUnit.NANOSECONDS, handler);
+                    } catch (UringException | IllegalStateException e) { // a wait that could never end is refused
+                        refused++;
+                    }
+                });
                 break;
             case 18:
-                ring.reap(handler);
+                dispatching("reap", () -> ring.reap(handler));
                 break;
             case 19: case 20: {
                 SocketMessage msg = rnd.nextInt(4) == 0 ? sharedMessage : message(rnd);
@@ -238,15 +445,60 @@ class RingFuzzTest {
             case 21: {
                 ByteBuffer buf = buffer(rnd);
                 int target = rnd.nextInt(3) == 0 ? anyFd : udp;
+                long before = accepted;
                 attempt(tag -> rnd.nextBoolean() ? ring.sendZc(target, buf, anyInt(rnd, 8192), anyInt(rnd, 8192), 0, sqeFlags, tag)
                         : ring.sendZcFixed(target, anyInt(rnd, 4), anyInt(rnd, 4096), anyInt(rnd, 4096), 0, sqeFlags, tag));
+                zeroCopyOnRing += accepted - before;
                 break;
             }
+            case 22:
+                if (INTERRUPTS) {
+                    interruptedWait(ring, rnd);
+                }
+                break;
             default:
                 if (rnd.nextInt(50) == 0) {
                     System.gc(); // buffers referenced only by the ring must survive this
                 }
                 break;
+        }
+    }
+
+    /**
+     * A wait with the interrupt status set: it may be refused (the wait could never end),
+     * return at once (enough completions were ready), or throw UringException EINTR without
+     * submitting; in every case the interrupt status stays set. It is then cleared.
+     */
+    private void interruptedWait(Ring ring, SplittableRandom rnd) throws Exception {
+        interruptedWaits++;
+        int min = 1 + rnd.nextInt(3);
+        long timeout = rnd.nextBoolean() ? -1 : 1 + rnd.nextInt(500_000_000);
+        int stagedBefore = ring.staged();
+        Thread.currentThread().interrupt();
+        try {
+            dispatching("submitAndReap with the interrupt status set", () -> {
+                try {
+                    if (rnd.nextBoolean()) {
+                        ring.submitAndReap(min, timeout, TimeUnit.NANOSECONDS, handler);
+                    } else {
+                        ring.submitAndWait(min, timeout, TimeUnit.NANOSECONDS);
+                    }
+                } catch (UringException e) {
+                    if (e.errno() != 4) { // EINTR
+                        violation("an interrupted wait threw " + e + " (errno " + e.errno() + "), not EINTR");
+                    } else if (ring.staged() != stagedBefore) {
+                        violation("an interrupted wait threw EINTR but submitted: staged " + stagedBefore + " -> "
+                                + ring.staged());
+                    }
+                    eintrWaits++;
+                } catch (IllegalStateException e) { // a wait that could never end is refused
+                    refused++;
+                }
+            });
+        } finally {
+            if (!Thread.interrupted()) {
+                violation("a wait cleared the caller's interrupt status");
+            }
         }
     }
 
