@@ -1430,12 +1430,14 @@ public final class Ring implements AutoCloseable {
         handle = 0;
         releaseRingMemory(drained);
         OPEN.remove(this);
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
+        if (failure != null) {
+            throw Ring.<RuntimeException>rethrow(failure); // as thrown: a handler may throw a checked one too
         }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T rethrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     /**
