@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <jni.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "u4j.h"
 
@@ -19,6 +21,65 @@
 #define NEED_RING(h) struct u4j_ring *r_ = RING_OF(h); if (!r_) return -EBADF
 
 static jint abi_version(JNIEnv *env, jclass c) { (void)env; (void)c; return U4J_ABI_VERSION; }
+
+/* The layouts must at least be self-consistent: fields inside their struct, wide ones aligned. */
+_Static_assert(U4J_INFO_OPS + 256 <= U4J_INFO_MEM_USED && U4J_INFO_MEM_USED % 8 == 0, "ring info: ops[] and mem_used");
+_Static_assert(U4J_INFO_REG_RING + 4 <= U4J_INFO_SIZE && U4J_INFO_SIZE % 8 == 0, "ring info size");
+_Static_assert(U4J_REAP_DETAIL + 4 <= U4J_REAP_HEADER, "batch header size");
+_Static_assert(U4J_STAT_SIZE % 8 == 0 && U4J_STAT_MODE + 4 <= U4J_STAT_BYTES, "fstat output");
+_Static_assert(sizeof(struct io_uring_sqe) == 64 && sizeof(struct io_uring_cqe) == 16, "kernel SQE/CQE sizes");
+
+struct layout_text {
+	char buf[4096];
+	size_t len;
+	int overflow;
+};
+
+static void layout_put(struct layout_text *t, const char *name, long long value)
+{
+	int n;
+
+	if (t->overflow)
+		return;
+	n = snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%s=%lld\n", name, value);
+	if (n < 0 || (size_t)n >= sizeof(t->buf) - t->len)
+		t->overflow = 1;
+	else
+		t->len += (size_t)n;
+}
+
+/*
+ * Every shared layout value, as ASCII lines NAME=VALUE (U4J_LAYOUT, then REJECT_<name> for
+ * each code, REJECTS_COUNT and REJECTS_HIGHEST), written to out only if cap holds it all.
+ * Returns the table's size in bytes (call again with a larger buffer when it exceeds cap).
+ */
+static jint layout(JNIEnv *env, jclass c, jlong out, jint cap)
+{
+	static const int codes[] = {
+#define CODE_(name, code) code,
+		U4J_REJECTS(CODE_)
+#undef CODE_
+	};
+	struct layout_text t = { .len = 0 };
+	int highest = 0;
+
+	(void)env; (void)c;
+#define PUT_(name, value) layout_put(&t, #name, (long long)(value));
+	U4J_LAYOUT(PUT_)
+#undef PUT_
+#define PUT_REJECT_(name, code) layout_put(&t, "REJECT_" #name, code);
+	U4J_REJECTS(PUT_REJECT_)
+#undef PUT_REJECT_
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		highest = codes[i] > highest ? codes[i] : highest;
+	layout_put(&t, "REJECTS_COUNT", U4J_REJECT_CODES);
+	layout_put(&t, "REJECTS_HIGHEST", highest);
+	if (t.overflow)
+		return -ENOSPC;
+	if (out && cap >= 0 && (size_t)cap >= t.len)
+		memcpy(PTR(out), t.buf, t.len);
+	return (jint)t.len;
+}
 
 static jint liburing_version(JNIEnv *env, jclass c)
 {
@@ -288,6 +349,7 @@ static jlong direct_buffer_address(JNIEnv *env, jclass c, jobject buf)
 
 static const JNINativeMethod methods[] = {
 	{"nAbiVersion", "()I", (void *)abi_version},
+	{"nLayout", "(JI)I", (void *)layout},
 	{"nLiburingVersion", "()I", (void *)liburing_version},
 	{"nPageSize", "()I", (void *)page_size},
 	{"nRingCreate", "(IIIIIIJJZJ)J", (void *)ring_create},

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 9
+#define U4J_ABI_VERSION 10
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -38,22 +38,82 @@
 #define U4J_REAP_DETAIL     20   /* s32 reason-specific detail (e.g. the iovec index) */
 #define U4J_REAP_HEADER     32
 
-/* Why the validator refused a staged record. Mirrored in Java (NativeReject). */
+/* Why the validator refused a staged record: one table, from which the enum, Java's check
+ * at load (U4J_LAYOUT below) and the C tests take every code. Mirrored in Java as
+ * Native.REJECT_<name>, with a message per code in NativeReject. Codes are never reused
+ * (9 was retired). */
+#define U4J_REJECTS(X) \
+	X(OPCODE, 1)          /* opcode not offered by uring4j */ \
+	X(OPCODE_KERNEL, 2)   /* opcode not supported by this kernel (probe) */ \
+	X(SQE_FLAGS, 3)       /* SQE flag bits outside the allowed mask, or the IO_DRAIN / zero-copy rule */ \
+	X(NULL_ADDR, 4)       /* a required address is 0 */ \
+	X(LENGTH, 5)          /* length out of range */ \
+	X(FD, 6)              /* negative fd where a real one is needed */ \
+	X(USER_DATA, 7)       /* user_data reserved by liburing */ \
+	X(RESERVED, 8)        /* a field uring4j does not use is not zero */ \
+	X(FIXED_FILE, 10)     /* fixed-file index outside the registered table */ \
+	X(BUF_INDEX, 11)      /* buf_index outside the registered buffers */ \
+	X(BUF_RANGE, 12)      /* address range outside its registered buffer */ \
+	X(BUF_GROUP, 13)      /* buffer select with no such provided-buffer group */
+
 enum u4j_reject {
 	U4J_OK = 0,
-	U4J_REJECT_OPCODE = 1,          /* opcode not offered by uring4j */
-	U4J_REJECT_OPCODE_KERNEL = 2,   /* opcode not supported by this kernel (probe) */
-	U4J_REJECT_SQE_FLAGS = 3,       /* SQE flag bits outside the allowed mask */
-	U4J_REJECT_NULL_ADDR = 4,       /* a required address is 0 */
-	U4J_REJECT_LENGTH = 5,          /* length out of range */
-	U4J_REJECT_FD = 6,              /* negative fd where a real one is needed */
-	U4J_REJECT_USER_DATA = 7,       /* user_data reserved by liburing */
-	U4J_REJECT_RESERVED = 8,        /* a field uring4j does not use is not zero */
-	U4J_REJECT_FIXED_FILE = 10,     /* fixed-file index outside the registered table */
-	U4J_REJECT_BUF_INDEX = 11,      /* buf_index outside the registered buffers */
-	U4J_REJECT_BUF_RANGE = 12,      /* address range outside its registered buffer */
-	U4J_REJECT_BUF_GROUP = 13,      /* buffer select with no such provided-buffer group */
+#define U4J_REJECT_ENUM_(name, code) U4J_REJECT_##name = code,
+	U4J_REJECTS(U4J_REJECT_ENUM_)
+#undef U4J_REJECT_ENUM_
 };
+
+#define U4J_REJECT_COUNT_(name, code) +1
+enum { U4J_REJECT_CODES = 0 U4J_REJECTS(U4J_REJECT_COUNT_) }; /* how many codes there are */
+#undef U4J_REJECT_COUNT_
+
+/* Whether a validator answer is U4J_OK or one of the codes above (Java has a message for each). */
+static inline int u4j_reject_known(int code)
+{
+	switch (code) {
+	case U4J_OK:
+#define U4J_REJECT_CASE_(name, code) case code:
+	U4J_REJECTS(U4J_REJECT_CASE_)
+#undef U4J_REJECT_CASE_
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Every value the Java side mirrors, under its name in dev.uring4j.internal.Native. The
+ * layout native (jni_entry.c) reports them all, with each REJECT_<name> code, REJECTS_COUNT
+ * and REJECTS_HIGHEST; NativeLoader compares each with the Java constant of that name and
+ * refuses the library on any difference, on a name only one side has too. A value added
+ * here without its Java constant (or the reverse) therefore fails at load, in every test.
+ */
+#define U4J_LAYOUT(X) \
+	X(ABI_VERSION, U4J_ABI_VERSION) \
+	X(INFO_FLAGS, U4J_INFO_FLAGS) \
+	X(INFO_FEATURES, U4J_INFO_FEATURES) \
+	X(INFO_SQ_ENTRIES, U4J_INFO_SQ_ENTRIES) \
+	X(INFO_CQ_ENTRIES, U4J_INFO_CQ_ENTRIES) \
+	X(INFO_RING_FD, U4J_INFO_RING_FD) \
+	X(INFO_LAST_OP, U4J_INFO_LAST_OP) \
+	X(INFO_OPS, U4J_INFO_OPS) \
+	X(INFO_MEM_USED, U4J_INFO_MEM_USED) \
+	X(INFO_CQES_OFFSET, U4J_INFO_CQES_OFF) \
+	X(INFO_REG_RING, U4J_INFO_REG_RING) \
+	X(INFO_SIZE, U4J_INFO_SIZE) \
+	X(HDR_SUBMITTED, U4J_REAP_SUBMITTED) \
+	X(HDR_COUNT, U4J_REAP_COUNT) \
+	X(HDR_BAD_INDEX, U4J_REAP_BAD_INDEX) \
+	X(HDR_REASON, U4J_REAP_REASON) \
+	X(HDR_ENTER_ERR, U4J_REAP_ENTER_ERR) \
+	X(HDR_DETAIL, U4J_REAP_DETAIL) \
+	X(HDR_SIZE, U4J_REAP_HEADER) \
+	X(STAT_SIZE, U4J_STAT_SIZE) \
+	X(STAT_BLKSIZE, U4J_STAT_BLKSIZE) \
+	X(STAT_MODE, U4J_STAT_MODE) \
+	X(STAT_BYTES, U4J_STAT_BYTES) \
+	X(SQE_SIZE, sizeof(struct io_uring_sqe)) \
+	X(CQE_SIZE, sizeof(struct io_uring_cqe))
 
 #define U4J_MAX_PBUF_GROUPS 16
 

@@ -674,12 +674,21 @@ public final class Ring implements AutoCloseable {
         submissions.orFlags(record, bits);
     }
 
+    /** IO_DRAIN, or, if the ring refuses it, the operation is withdrawn (never submitted, completes nothing). */
     void drain(int record) {
         int op = submissions.opcode(record);
-        if (op == Opcode.Code.SEND_ZC || op == Opcode.Code.SENDMSG_ZC) {
-            throw DrainRule.drainOnZeroCopy(Opcode.name(op));
+        try {
+            if (op == Opcode.Code.SEND_ZC || op == Opcode.Code.SENDMSG_ZC) {
+                throw DrainRule.drainOnZeroCopy(Opcode.name(op));
+            }
+            drainRule.drain(Opcode.name(op));
+        } catch (IllegalArgumentException e) {
+            long id = submissions.userData(record);
+            submissions.dropLast();
+            inFlight.release(inFlight.slotOf(id));
+            lastPrepared = -1;
+            throw new IllegalArgumentException(e.getMessage() + "; the operation was withdrawn (it completes nothing)");
         }
-        drainRule.drain("drain");
         submissions.orFlags(record, 1 << 1);
     }
 

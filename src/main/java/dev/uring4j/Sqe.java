@@ -62,7 +62,8 @@ public final class Sqe {
 
     /**
      * IO_DRAIN: starts only after every earlier operation completed. A ring uses drains or
-     * zero-copy sends, not both (the kernel then never runs drained operations).
+     * zero-copy sends, not both (the kernel then never runs drained operations): if refused,
+     * the operation is withdrawn ({@link IllegalArgumentException}; it completes nothing).
      */
     public Sqe drain() {
         ring.current(this).drain(record);

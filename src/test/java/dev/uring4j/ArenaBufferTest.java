@@ -129,7 +129,7 @@ class ArenaBufferTest {
                 c -> assertThrew(c, IllegalArgumentException.class, CLOSEABLE_ADVICE));
         assertThrew("ring.read.confined", IllegalArgumentException.class, "read: ");
         assertThrew("ring.write.confined", IllegalArgumentException.class, "write: ");
-        assertThrew("ring.readv.sharedAfterDirect", IllegalArgumentException.class, "readv buffer: ");
+        assertThrew("ring.readv.sharedAfterDirect", IllegalArgumentException.class, "readv buffer 1: ");
     }
 
     @Test

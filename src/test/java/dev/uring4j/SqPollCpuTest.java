@@ -61,8 +61,9 @@ class SqPollCpuTest {
         TestSupport.requireAvailable();
         assumeTrue(UringSupport.get().isSqPollSupported(), "SQPOLL refused here (needs Linux 5.13+ unprivileged, or root)");
         int cpu = SetupRefusal.cpuList(online()).nextSetBit(0);
-        try (Ring ring = Ring.open(sqPollOn(cpu, true))) {
-            assertTrue(ring.setupReport().toString().contains("SQPOLL"), ring.setupReport().toString());
+        // Not strict: the default flags step down where the kernel lacks them (NO_SQARRAY before 6.6).
+        try (Ring ring = Ring.open(sqPollOn(cpu, false))) {
+            assertTrue(ring.setupReport().applied().contains(SetupFlag.SQPOLL), ring.setupReport().toString());
             TestSupport.Collector c = new TestSupport.Collector();
             ring.nop().tag(5);
             assertEquals(0, c.await(ring, 1).res(5));

@@ -14,8 +14,39 @@ import java.nio.ByteBuffer;
  * the library is loaded throws {@link UnsatisfiedLinkError}.
  */
 public final class Native {
-    /** Must equal {@code U4J_ABI_VERSION} in native/u4j.h. */
-    public static final int ABI_VERSION = 9;
+    /**
+     * Must equal {@code U4J_ABI_VERSION} in native/u4j.h.
+     *
+     * <p>This and every other {@code public static final int} of this class named
+     * {@code ABI_VERSION}, {@code INFO_*}, {@code HDR_*}, {@code STAT_*}, {@code SQE_*},
+     * {@code CQE_*} or {@code REJECT_*} mirrors a value of native/u4j.h ({@code U4J_LAYOUT},
+     * {@code U4J_REJECTS}): {@link NativeLoader} reads the library's table ({@link #layout})
+     * when it loads and refuses the library if any value, or any name, differs.
+     */
+    public static final int ABI_VERSION = 10;
+
+    /** Name prefixes of the constants checked against the library's layout table. */
+    static final java.util.List<String> LAYOUT_PREFIXES =
+            java.util.List.of("ABI_VERSION", "INFO_", "HDR_", "STAT_", "SQE_", "CQE_", "REJECT_");
+
+    /** sizeof(struct io_uring_sqe): one staged record. */
+    public static final int SQE_SIZE = 64;
+    /** sizeof(struct io_uring_cqe): one completion entry of the reap array (without CQE32). */
+    public static final int CQE_SIZE = 16;
+
+    // Validator rejection codes (U4J_REJECTS in u4j.h); messages in dev.uring4j.NativeReject.
+    public static final int REJECT_OPCODE = 1;
+    public static final int REJECT_OPCODE_KERNEL = 2;
+    public static final int REJECT_SQE_FLAGS = 3;
+    public static final int REJECT_NULL_ADDR = 4;
+    public static final int REJECT_LENGTH = 5;
+    public static final int REJECT_FD = 6;
+    public static final int REJECT_USER_DATA = 7;
+    public static final int REJECT_RESERVED = 8;
+    public static final int REJECT_FIXED_FILE = 10;
+    public static final int REJECT_BUF_INDEX = 11;
+    public static final int REJECT_BUF_RANGE = 12;
+    public static final int REJECT_BUF_GROUP = 13;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -57,6 +88,18 @@ public final class Native {
     }
 
     private static native int nAbiVersion();
+
+    /**
+     * The library's layout table as ASCII lines {@code NAME=VALUE}, written to
+     * {@code address} only if {@code capacity} bytes hold all of it.
+     *
+     * @return the table's size in bytes (larger than {@code capacity}: nothing written), or -errno
+     */
+    public int layout(long address, int capacity) {
+        return nLayout(address, capacity);
+    }
+
+    private static native int nLayout(long address, int capacity);
 
     /** liburing version linked into the shim, as {@code major << 16 | minor}. */
     public int liburingVersion() {

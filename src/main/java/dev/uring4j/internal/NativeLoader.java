@@ -1,23 +1,35 @@
 package dev.uring4j.internal;
 
+import dev.uring4j.Errno;
 import dev.uring4j.UnavailabilityReason;
 import dev.uring4j.UringUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Loads liburing4j.so once: first from {@code -During4j.library.path=DIR}, then from
  * the classifier jar's {@code META-INF/native/<classifier>/} resource, extracted to a
  * private temporary file that is deleted right after loading. Every attempt and its
  * outcome is kept, so an unavailability cause explains the whole search.
+ *
+ * <p>A loaded library is then checked, not trusted: its ABI version, and its layout table
+ * (every shared offset and size, every validator rejection code) against the constants of
+ * {@link Native}. Any difference makes io_uring unavailable with
+ * {@code NATIVE_LIBRARY_INCOMPATIBLE}, naming the field and both values.
  */
 public final class NativeLoader {
     private static final Native NATIVE = Native.access();
@@ -200,7 +212,126 @@ public final class NativeLoader {
                             + Native.ABI_VERSION + "): use the jar and classifier jar of the same version",
                     attempts, null);
         }
+        List<String> mismatches;
+        try {
+            mismatches = compareLayout(expectedLayout(), nativeLayout());
+        } catch (LinkageError e) {
+            attempts.add(from + ": has no layout table (nLayout): " + e.getMessage());
+            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+                    "the native library has no layout table: the jar's classes and " + LIBRARY_FILE
+                            + " come from different builds", attempts, e);
+        } catch (IllegalStateException e) {
+            attempts.add(from + ": unreadable layout table: " + e.getMessage());
+            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+                    "the native library's layout table is unreadable (" + e.getMessage() + "): the jar's classes and "
+                            + LIBRARY_FILE + " come from different builds", attempts, e);
+        }
+        if (!mismatches.isEmpty()) {
+            String what = "layout mismatch: " + String.join("; ", mismatches);
+            attempts.add(from + ": " + what);
+            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+                    what + ": the jar's classes and " + LIBRARY_FILE + " come from different builds", attempts, null);
+        }
         loadedFrom = from;
         return null;
+    }
+
+    /**
+     * The values the Java side was compiled with, by name: every layout constant of
+     * {@link Native} (see {@link Native#ABI_VERSION}), then {@code REJECTS_COUNT} and
+     * {@code REJECTS_HIGHEST} derived from its {@code REJECT_*} codes.
+     */
+    public static Map<String, Long> expectedLayout() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        long count = 0;
+        long highest = 0;
+        for (Field f : Native.class.getDeclaredFields()) {
+            int mod = f.getModifiers();
+            if (!Modifier.isPublic(mod) || !Modifier.isStatic(mod) || !Modifier.isFinal(mod) || f.getType() != int.class
+                    || Native.LAYOUT_PREFIXES.stream().noneMatch(f.getName()::startsWith)) {
+                continue;
+            }
+            long v;
+            try {
+                v = f.getInt(null);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+            m.put(f.getName(), v);
+            if (f.getName().startsWith("REJECT_")) {
+                count++;
+                highest = Math.max(highest, v);
+            }
+        }
+        m.put("REJECTS_COUNT", count);
+        m.put("REJECTS_HIGHEST", highest);
+        return m;
+    }
+
+    /**
+     * The loaded library's layout table, by name.
+     *
+     * @throws LinkageError if the library has no layout native
+     * @throws IllegalStateException if the table cannot be read or parsed
+     */
+    public static Map<String, Long> nativeLayout() {
+        int cap = 4096;
+        for (int tries = 0; tries < 3; tries++) {
+            ByteBuffer buf = Memory.allocate(cap);
+            int n = NATIVE.layout(Memory.address(buf), cap);
+            if (n < 0) {
+                throw new IllegalStateException("the layout native answered " + Errno.name(-n));
+            }
+            if (n <= cap) {
+                byte[] b = new byte[n];
+                buf.get(0, b);
+                return parseLayout(new String(b, StandardCharsets.US_ASCII));
+            }
+            cap = n;
+        }
+        throw new IllegalStateException("the layout table's size keeps changing");
+    }
+
+    /** Lines {@code NAME=VALUE}; anything else, or a name given twice, is an error. */
+    static Map<String, Long> parseLayout(String text) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalStateException("malformed line '" + line + "'");
+            }
+            long v;
+            try {
+                v = Long.parseLong(line.substring(eq + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("malformed line '" + line + "'");
+            }
+            if (m.put(line.substring(0, eq), v) != null) {
+                throw new IllegalStateException(line.substring(0, eq) + " given twice");
+            }
+        }
+        return m;
+    }
+
+    /** Every difference between the two tables, one phrase each; empty if they agree. */
+    public static List<String> compareLayout(Map<String, Long> java, Map<String, Long> lib) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Long> e : java.entrySet()) {
+            Long c = lib.get(e.getKey());
+            if (c == null) {
+                out.add(e.getKey() + " is " + e.getValue() + " in Java, absent from the native library");
+            } else if (!c.equals(e.getValue())) {
+                out.add(e.getKey() + " is " + e.getValue() + " in Java, " + c + " in the native library");
+            }
+        }
+        for (Map.Entry<String, Long> e : lib.entrySet()) {
+            if (!java.containsKey(e.getKey())) {
+                out.add(e.getKey() + " is absent from the Java classes, " + e.getValue() + " in the native library");
+            }
+        }
+        return out;
     }
 }

@@ -86,6 +86,14 @@ public final class Submissions {
         buffer.put(at, (byte) (buffer.get(at) | bits));
     }
 
+    /** Takes back the last staged record (its operation was withdrawn before submission). */
+    public void dropLast() {
+        if (staged > 0) {
+            staged--;
+            buffer.put(staged * sqeSize, new byte[sqeSize]); // bytes 48.. must stay zero for the next record
+        }
+    }
+
     /** Hands every staged record over (to the native call): the area is empty afterwards. */
     public int takeAll() {
         int n = staged;
