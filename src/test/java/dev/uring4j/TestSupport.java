@@ -161,7 +161,16 @@ final class TestSupport {
 
     /** Runs a command with stderr merged into stdout, failing after 60 s. */
     static ChildResult run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return run(cmd, null);
+    }
+
+    /** As {@link #run(List)}, in working directory {@code dir} (null: this process's). */
+    static ChildResult run(List<String> cmd, Path dir) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
