@@ -2,7 +2,11 @@ package dev.uring4j;
 
 import java.util.Locale;
 
-/** Linux constants for the operations {@link Ring} offers (values for this JVM's architecture). */
+/**
+ * Linux constants for the operations {@link Ring} and {@link Sockets} offer (values for this
+ * JVM's architecture): the one home of open, fallocate, statx, socket, socket-option, shutdown,
+ * poll and message flags. Errno values are in {@link Errno}, completion flags in {@link Cqe}.
+ */
 public final class Linux {
     private static final boolean ARM64 = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT).matches("aarch64|arm64");
 
@@ -21,6 +25,10 @@ public final class Linux {
     public static final int O_NOFOLLOW = ARM64 ? 0100000 : 0400000;
     public static final int O_DIRECT = ARM64 ? 0200000 : 040000;
     public static final int O_CLOEXEC = 02000000;
+    /** Writes complete with their data and the metadata needed to read it back (as {@code StandardOpenOption.DSYNC}). */
+    public static final int O_DSYNC = 010000;
+    /** Writes complete with data and all metadata (as {@code StandardOpenOption.SYNC}); includes {@link #O_DSYNC}. */
+    public static final int O_SYNC = 04010000;
 
     public static final int FALLOC_FL_KEEP_SIZE = 1;
     public static final int FALLOC_FL_PUNCH_HOLE = 2;
@@ -33,6 +41,9 @@ public final class Linux {
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 04000;
     public static final int SOCK_CLOEXEC = 02000000;
+    /** IPPROTO_IP: a protocol argument, and the level of IP options ({@link #IP_PKTINFO}). */
+    public static final int IPPROTO_IP = 0;
+    /** IPPROTO_TCP: a protocol argument, and the level of TCP options ({@link #TCP_NODELAY}). */
     public static final int IPPROTO_TCP = 6;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -42,6 +53,18 @@ public final class Linux {
     public static final int POLLERR = 0x8;
     public static final int POLLHUP = 0x10;
     public static final int IPPROTO_UDP = 17;
+
+    /** SOL_SOCKET: the level of socket options ({@link Sockets#setOption}) and of their control messages. */
+    public static final int SOL_SOCKET = 1;
+    /** SO_REUSEADDR (level {@link #SOL_SOCKET}). */
+    public static final int SO_REUSEADDR = 2;
+    /** SO_RCVBUF (level {@link #SOL_SOCKET}). */
+    public static final int SO_RCVBUF = 8;
+    /** TCP_NODELAY (level {@link #IPPROTO_TCP}). */
+    public static final int TCP_NODELAY = 1;
+    /** IP_PKTINFO (level {@link #IPPROTO_IP}): datagrams arrive with an IP_PKTINFO control message. */
+    public static final int IP_PKTINFO = 8;
+
     public static final int MSG_PEEK = 0x2;
     /** In {@link SocketMessage#flags()}: ancillary data did not fit the control buffer. */
     public static final int MSG_CTRUNC = 0x8;
@@ -50,7 +73,6 @@ public final class Linux {
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_WAITALL = 0x100;
     public static final int MSG_NOSIGNAL = 0x4000;
-
 
     private Linux() {}
 }

@@ -51,7 +51,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         long br = NATIVE.pbufRegister(ring.handle(), groupId, count);
         if (br < 0) {
             throw new UringException("io_uring_register(PBUF_RING)", (int) -br, "group " + groupId + ", " + count
-                    + " buffers" + (br == -22 ? " (provided-buffer rings need Linux 5.19)" : ""));
+                    + " buffers" + (br == -Errno.EINVAL ? " (provided-buffer rings need Linux 5.19)" : ""));
         }
         this.ringAddress = br;
         this.withKernel = new boolean[count];

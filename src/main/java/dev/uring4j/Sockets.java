@@ -11,22 +11,11 @@ import java.util.Objects;
 /**
  * Socket set-up as plain syscalls, for what io_uring gained late or not at all: socket
  * (IORING_OP_SOCKET is 5.19), bind and listen (6.11), integer socket options, the local
- * address, and close. The sockets work with every {@link Ring} socket operation.
+ * address, and close. The sockets work with every {@link Ring} socket operation. Their
+ * constants (domains, types, protocols, option levels and names) are in {@link Linux}.
  */
 public final class Sockets {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
-    /** SOL_SOCKET, for {@link #setOption}. */
-    public static final int SOL_SOCKET = 1;
-    /** SO_REUSEADDR (level SOL_SOCKET). */
-    public static final int SO_REUSEADDR = 2;
-    /** SO_RCVBUF (level SOL_SOCKET). */
-    public static final int SO_RCVBUF = 8;
-    /** TCP_NODELAY (level {@link Linux#IPPROTO_TCP}). */
-    public static final int TCP_NODELAY = 1;
-    /** IPPROTO_IP, for {@link #setOption}. */
-    public static final int IPPROTO_IP = 0;
-    /** IP_PKTINFO (level IPPROTO_IP): datagrams arrive with an IP_PKTINFO control message. */
-    public static final int IP_PKTINFO = 8;
+    private static final Native NATIVE = Native.access();
 
     private Sockets() {}
 
@@ -54,7 +43,7 @@ public final class Sockets {
         return r;
     }
 
-    /** setsockopt(fd, level, name) with an int value, e.g. {@code (fd, Linux.IPPROTO_TCP, TCP_NODELAY, 1)}. */
+    /** setsockopt(fd, level, name) with an int value, e.g. {@code (fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, 1)}. */
     public static void setOption(int fd, int level, int name, int value) throws UringException {
         needNative();
         int r = NATIVE.socketSetInt(fd, level, name, value);

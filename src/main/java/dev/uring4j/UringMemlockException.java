@@ -14,7 +14,7 @@ public class UringMemlockException extends UringException {
     private final String advice;
 
     UringMemlockException(String operation, MemlockReport report, long needed, String what) {
-        super(operation, 12, report.explain(needed, what), null);
+        super(operation, Errno.ENOMEM, report.explain(needed, what), null);
         this.limit = report.softLimit();
         this.locked = report.lockedBytes();
         this.needed = needed;

@@ -14,7 +14,7 @@
  *
  * <p><b>Buffers.</b> Operations take direct buffers only. Every buffer an operation uses is
  * referenced by the ring until the operation's last completion (multishot: the one without
- * {@code CQE_F_MORE}; zero-copy sends: the notification), so the garbage collector cannot
+ * {@link Cqe#F_MORE}; zero-copy sends: the notification), so the garbage collector cannot
  * free memory the kernel may still write. Memory that something other than the garbage
  * collector can free is refused up front: a view of an {@code Arena.ofConfined()} or
  * {@code Arena.ofShared()} segment (also {@code FileChannel.map(mode, pos, len, arena)} with

@@ -52,7 +52,7 @@ class FixedRegistrationTest {
             c.await(ring, 3);
             assertEquals(4096, c.res(1));
             assertEquals(4096, c.res(2));
-            assertEquals(-9, c.res(3), "EBADF for an empty slot");
+            assertEquals(-Errno.EBADF, c.res(3), "EBADF for an empty slot");
             byte[] got = new byte[4096];
             x.get(0, got);
             assertArrayEquals(a, got);
@@ -78,7 +78,7 @@ class FixedRegistrationTest {
             try {
                 ring.fixedFiles().registerSparse(8);
             } catch (UringException e) {
-                assumeTrue(e.errno() != 22, "kernel lacks sparse file tables (IORING_RSRC_REGISTER_SPARSE, Linux 5.19)");
+                assumeTrue(e.errno() != Errno.EINVAL, "kernel lacks sparse file tables (IORING_RSRC_REGISTER_SPARSE, Linux 5.19)");
                 throw e;
             }
             Collector c = new Collector();
@@ -91,7 +91,7 @@ class FixedRegistrationTest {
             ring.closeDirect(ring.fixedFiles().slot(3)).tag(3);
             assertEquals(0, c.await(ring, 3).res(3));
             ring.read(ring.fixedFiles().slot(3), b, 0).tag(4);
-            assertEquals(-9, c.await(ring, 4).res(4), "the slot is empty after closeDirect");
+            assertEquals(-Errno.EBADF, c.await(ring, 4).res(4), "the slot is empty after closeDirect");
 
             ring.openatDirectAnySlot(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0).tag(5);
             int slot = c.await(ring, 5).res(5);
@@ -119,7 +119,7 @@ class FixedRegistrationTest {
             assertTrue(rejected.getMessage().contains("fixed file index is outside"), rejected.getMessage());
             Collector c = new Collector();
             ring.reap(c);
-            assertEquals(-22, c.res(7));
+            assertEquals(-Errno.EINVAL, c.res(7));
         }
     }
 
@@ -155,7 +155,7 @@ class FixedRegistrationTest {
             ring.stageUnchecked(4 /* READ_FIXED */, 0, fd, 0, 12345, 8, 0, 4);
             assertTrue(assertThrows(UringException.class, ring::submit).getMessage().contains("address range is outside"));
             ring.reap(c);
-            assertEquals(-22, c.res(4));
+            assertEquals(-Errno.EINVAL, c.res(4));
 
             ring.fixedBuffers().unregister();
             IllegalStateException after = assertThrows(IllegalStateException.class,

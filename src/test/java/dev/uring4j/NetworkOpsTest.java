@@ -93,7 +93,7 @@ class NetworkOpsTest {
             int client = socket(ring);
             Collector c = new Collector();
             ring.connect(client, unused).tag(1);
-            assertEquals(-111, c.await(ring, 1).res(1), "ECONNREFUSED");
+            assertEquals(-Errno.ECONNREFUSED, c.await(ring, 1).res(1), "ECONNREFUSED");
             TestSupport.closeFd(ring, client);
             assertThrows(IllegalArgumentException.class,
                     () -> ring.connect(3, InetSocketAddress.createUnresolved("example.invalid", 80)).tag(2));
@@ -141,7 +141,7 @@ class NetworkOpsTest {
             }
             assertEquals(0, c.res(300), "the cancel found the multishot accept");
             int[] last = accepted.get(3);
-            assertEquals(-125, last[0], "cancelled");
+            assertEquals(-Errno.ECANCELED, last[0], "cancelled");
             assertEquals(0, last[1] & Cqe.F_MORE, "the final completion ends it");
             assertEquals(0, ring.inFlight(), "nothing left in flight once the final completion arrived");
             for (int i = 0; i < 3; i++) {
@@ -194,8 +194,8 @@ class NetworkOpsTest {
             ring.recv(conn, ByteBuffer.allocateDirect(8).slice(0, 8), 0).link().tag(3);
             ring.linkTimeout(50, TimeUnit.MILLISECONDS).tag(4);
             c.await(ring, 4);
-            assertEquals(-125, c.res(3), "recv cancelled by its linked timeout");
-            assertEquals(-62, c.res(4), "ETIME");
+            assertEquals(-Errno.ECANCELED, c.res(3), "recv cancelled by its linked timeout");
+            assertEquals(-Errno.ETIME, c.res(4), "ETIME");
             // POLLOUT is ready at once on a connected socket; POLLIN after the peer sends.
             ring.pollAdd(client, Linux.POLLOUT).tag(5);
             assertTrue((c.await(ring, 5).res(5) & Linux.POLLOUT) != 0);

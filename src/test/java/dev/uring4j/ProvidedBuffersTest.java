@@ -64,7 +64,7 @@ class ProvidedBuffersTest {
                     b.get(chunk);
                     got.write(chunk, 0, res);
                     toRecycle.add(bid); // hold on to buffers for a while: forces exhaustion
-                } else if (res == -105) {
+                } else if (res == -Errno.ENOBUFS) {
                     state[1]++;
                 }
                 if ((flags & Cqe.F_MORE) == 0) {
@@ -122,7 +122,7 @@ class ProvidedBuffersTest {
             assertTrue(assertThrows(UringException.class, ring::submit).getMessage().contains("no registered provided-buffer group"));
             Collector c = new Collector();
             ring.reap(c);
-            assertEquals(-22, c.res(11));
+            assertEquals(-Errno.EINVAL, c.res(11));
         }
     }
 }

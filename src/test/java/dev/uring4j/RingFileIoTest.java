@@ -154,7 +154,7 @@ class RingFileIoTest {
 
             // The fd really is closed: reading it now fails with EBADF.
             ring.read(fd, ByteBuffer.allocateDirect(8), 0).tag(3);
-            assertEquals(-9, c.await(ring, 3).res(3));
+            assertEquals(-Errno.EBADF, c.await(ring, 3).res(3));
 
             ring.openat(Linux.AT_FDCWD, dir.resolve("missing").toString(), Linux.O_RDONLY, 0).tag(4);
             UringException e = org.junit.jupiter.api.Assertions.assertThrows(UringException.class,
@@ -185,8 +185,8 @@ class RingFileIoTest {
             ring.read(12345, ByteBuffer.allocateDirect(8), 0).link().tag(3);
             ring.write(fd, data, 0).tag(4);
             c.await(ring, 4);
-            assertEquals(-9, c.res(3));
-            assertEquals(-125, c.res(4), "ECANCELED for the rest of a broken chain");
+            assertEquals(-Errno.EBADF, c.res(3));
+            assertEquals(-Errno.ECANCELED, c.res(4), "ECANCELED for the rest of a broken chain");
             closeFd(ring, fd);
         }
     }
@@ -199,7 +199,7 @@ class RingFileIoTest {
             ring.timeout(50, TimeUnit.MILLISECONDS).tag(1);
             c.await(ring, 1);
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals(-62, c.res(1), "ETIME");
+            assertEquals(-Errno.ETIME, c.res(1), "ETIME");
             assertTrue(elapsedMs >= 45, "fired after " + elapsedMs + " ms");
 
             ring.timeout(10, TimeUnit.SECONDS, 2).tag(2);

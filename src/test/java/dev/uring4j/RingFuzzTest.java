@@ -533,9 +533,9 @@ class RingFuzzTest {
                         ring.submitAndWait(min, timeout, TimeUnit.NANOSECONDS);
                     }
                 } catch (UringException e) {
-                    if (e.errno() == 22 && e.getMessage().contains("native validator")) {
+                    if (e.errno() == Errno.EINVAL && e.getMessage().contains("native validator")) {
                         refused++; // a record staged unchecked made the batch's submission fail: no wait happened
-                    } else if (e.errno() != 4) { // EINTR
+                    } else if (e.errno() != Errno.EINTR) {
                         violation("an interrupted wait threw " + e + " (errno " + e.errno() + "), not EINTR");
                     } else if (ring.staged() != stagedBefore) {
                         violation("an interrupted wait threw EINTR but submitted: staged " + stagedBefore + " -> "

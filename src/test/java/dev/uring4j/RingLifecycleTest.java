@@ -39,11 +39,11 @@ class RingLifecycleTest {
             assertTrue(c.all.isEmpty(), "the read must still be pending: " + c.all);
             ring.cancel(read).tag(2);
             c.await(ring, 2);
-            assertEquals(-125, c.res(1), "the read completes with ECANCELED");
+            assertEquals(-Errno.ECANCELED, c.res(1), "the read completes with ECANCELED");
             assertEquals(0, c.res(2), "the cancel found it");
             // Cancelling it again: it is gone.
             ring.cancel(read).tag(3);
-            assertEquals(-2, c.await(ring, 3).res(3), "ENOENT");
+            assertEquals(-Errno.ENOENT, c.await(ring, 3).res(3), "ENOENT");
             TestSupport.closeFd(ring, fd);
         }
     }
@@ -66,10 +66,10 @@ class RingLifecycleTest {
         ring.close(Duration.ofSeconds(5), c);
         assertEquals(22, c.all.size(), "every operation completed: " + c.all);
         for (int i = 0; i < 20; i++) {
-            assertEquals(-125, c.res(i), "read " + i);
+            assertEquals(-Errno.ECANCELED, c.res(i), "read " + i);
         }
-        assertEquals(-125, c.res(100), "timeout");
-        assertEquals(-125, c.res(200), "staged nop");
+        assertEquals(-Errno.ECANCELED, c.res(100), "timeout");
+        assertEquals(-Errno.ECANCELED, c.res(200), "staged nop");
         assertTrue(ring.isClosed());
         ring.close(); // idempotent
         assertEquals(leakedBefore, Ring.leakedBuffers(), "the kernel gave everything back");
@@ -99,8 +99,8 @@ class RingLifecycleTest {
         ring.close(Duration.ofSeconds(1), c);
         long closeMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(closeMs < 4_000, "close with a 1 s drain deadline took " + closeMs + " ms");
-        assertEquals(-125, c.res(1), "the read ends cancelled");
-        assertTrue(c.res(2) == 0 || c.res(2) == -125, "the drained nop ends, run or cancelled: " + c.res(2));
+        assertEquals(-Errno.ECANCELED, c.res(1), "the read ends cancelled");
+        assertTrue(c.res(2) == 0 || c.res(2) == -Errno.ECANCELED, "the drained nop ends, run or cancelled: " + c.res(2));
         assertEquals(2, c.all.size(), "each exactly once: " + c.all);
         try (Ring other = TestSupport.open()) {
             TestSupport.closeFd(other, fd);
@@ -170,9 +170,9 @@ class RingLifecycleTest {
             assertTrue(e.getMessage().contains("record 1 (opcode 200) was rejected by the native validator"), e.getMessage());
             Collector c = new Collector();
             ring.reap(c);
-            assertEquals(-22, c.res(2));
-            assertEquals(-125, c.res(1));
-            assertEquals(-125, c.res(3));
+            assertEquals(-Errno.EINVAL, c.res(2));
+            assertEquals(-Errno.ECANCELED, c.res(1));
+            assertEquals(-Errno.ECANCELED, c.res(3));
 
             ring.stageUnchecked(22 /* READ */, 0, 0, 0, 0, 4096, 0, 4);     // null buffer with a length
             e = assertThrows(UringException.class, ring::submit);
@@ -181,8 +181,8 @@ class RingLifecycleTest {
             e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("SQE flags"), e.getMessage());
             ring.reap(c);
-            assertEquals(-22, c.res(4));
-            assertEquals(-22, c.res(5));
+            assertEquals(-Errno.EINVAL, c.res(4));
+            assertEquals(-Errno.EINVAL, c.res(5));
             assertEquals(0, ring.inFlight());
         }
     }

@@ -98,7 +98,7 @@ class RingMisuseTest {
             ring.read(987654, ByteBuffer.allocateDirect(8), 0).tag(1);
             int res = c.await(ring, 1).res(1);
             UringException e = assertThrows(UringException.class, () -> UringException.check("read", res));
-            assertEquals(9, e.errno());
+            assertEquals(Errno.EBADF, e.errno());
             assertEquals("EBADF", e.errnoName());
             assertEquals("read", e.operation());
             assertMessage(e, "read failed: EBADF (Bad file descriptor)");

@@ -112,7 +112,7 @@ class SocketMessageTest {
         try (Ring ring = TestSupport.open()) {
             int a = udp();
             int b = udp();
-            Sockets.setOption(b, Sockets.IPPROTO_IP, Sockets.IP_PKTINFO, 1);
+            Sockets.setOption(b, Linux.IPPROTO_IP, Linux.IP_PKTINFO, 1);
             SocketMessage out = new SocketMessage(1, 64).buffers(direct("x")).destination(Sockets.localAddress(b));
             SocketMessage in = new SocketMessage(1, 64).buffers(ByteBuffer.allocateDirect(8));
             Collector c = new Collector();
@@ -124,8 +124,8 @@ class SocketMessageTest {
             assertEquals(32, in.controlLength(), "one IP_PKTINFO control message");
             ByteBuffer cmsg = in.control();
             assertEquals(28, cmsg.getLong(0), "cmsg_len");
-            assertEquals(Sockets.IPPROTO_IP, cmsg.getInt(8));
-            assertEquals(Sockets.IP_PKTINFO, cmsg.getInt(12));
+            assertEquals(Linux.IPPROTO_IP, cmsg.getInt(8));
+            assertEquals(Linux.IP_PKTINFO, cmsg.getInt(12));
             byte[] dst = new byte[4];
             cmsg.get(24, dst);
             assertArrayEquals(new byte[] {127, 0, 0, 1}, dst, "ipi_addr: the datagram's destination");
@@ -139,10 +139,10 @@ class SocketMessageTest {
 
             // Sent control data reaches the kernel: an unknown SOL_SOCKET message is refused.
             ByteBuffer bogus = out.control();
-            bogus.putLong(0, 20).putInt(8, Sockets.SOL_SOCKET).putInt(12, 0x7fff).putInt(16, 0);
+            bogus.putLong(0, 20).putInt(8, Linux.SOL_SOCKET).putInt(12, 0x7fff).putInt(16, 0);
             out.controlLength(24);
             ring.sendmsg(a, out, 0).tag(5);
-            assertEquals(-22, c.await(ring, 5).res(5), "EINVAL for a control message the kernel does not know");
+            assertEquals(-Errno.EINVAL, c.await(ring, 5).res(5), "EINVAL for a control message the kernel does not know");
             Sockets.close(a);
             Sockets.close(b);
         }
@@ -242,7 +242,7 @@ class SocketMessageTest {
             Collector c = new Collector();
             ring.stageUnchecked(Opcode.Code.SENDMSG, 0, 0, 0, 0, 1, 0, 8);
             assertThrows(UringException.class, ring::submit);
-            assertEquals(-22, c.await(ring, 1).res(8), "null msghdr (refused by the validator)");
+            assertEquals(-Errno.EINVAL, c.await(ring, 1).res(8), "null msghdr (refused by the validator)");
         } finally {
             Sockets.close(fd);
         }
@@ -353,14 +353,14 @@ class SocketMessageTest {
             ring.stageUnchecked(Opcode.Code.SEND_ZC, 2 /* IOSQE_IO_DRAIN */, pair[0], 0, Memory.address(src), 1, 0, 5);
             UringException raw = assertThrows(UringException.class, ring::submit);
             assertTrue(raw.getMessage().contains("IO_DRAIN and zero-copy sends on one ring"), raw.getMessage());
-            assertEquals(-22, d.await(ring, 1).res(5));
+            assertEquals(-Errno.EINVAL, d.await(ring, 1).res(5));
             // A ring uses IO_DRAIN or zero-copy sends, not both (the kernel's drain accounting
             // does not expect zero-copy notifications): Java and the native validator refuse.
             IllegalArgumentException later = assertThrows(IllegalArgumentException.class, () -> ring.nop().drain().tag(6));
             assertTrue(later.getMessage().contains("has used zero-copy sends"), later.getMessage());
             ring.stageUnchecked(Opcode.Code.NOP, 2 /* IOSQE_IO_DRAIN */, -1, 0, 0, 0, 0, 7);
             assertThrows(UringException.class, ring::submit);
-            assertEquals(-22, d.await(ring, 2).res(7));
+            assertEquals(-Errno.EINVAL, d.await(ring, 2).res(7));
             try (Ring drained = TestSupport.open()) {
                 drained.nop().drain().tag(1);
                 IllegalArgumentException zc = assertThrows(IllegalArgumentException.class,
@@ -370,14 +370,14 @@ class SocketMessageTest {
                 Collector e2 = new Collector();
                 drained.stageUnchecked(Opcode.Code.SEND_ZC, 0, pair[0], 0, Memory.address(src), 1, 0, 3);
                 assertThrows(UringException.class, drained::submit);
-                assertEquals(-22, e2.await(drained, 2).res(3));
+                assertEquals(-Errno.EINVAL, e2.await(drained, 2).res(3));
             }
             // Raw records the Java API never writes: the native validator checks the range itself.
             Collector c = new Collector();
             ring.stageUnchecked(Opcode.Code.SEND_ZC, 4 << 16, pair[0], 0, Memory.address(src) + 200_000, 100_000, 0, 4);
             UringException e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("outside its registered buffer"), e.getMessage());
-            assertEquals(-22, c.await(ring, 1).res(4));
+            assertEquals(-Errno.EINVAL, c.await(ring, 1).res(4));
             assertEquals(0, ring.inFlight());
             ring.fixedBuffers().unregister();
             Sockets.close(pair[0]);
@@ -456,7 +456,7 @@ class SocketMessageTest {
                 assertEquals(leakedBefore, Ring.leakedBuffers(), "nothing kept");
             } else {
                 long[] last = cqes.get(cqes.size() - 1);
-                assertEquals(-125, last[1], "close ends what the kernel did not finish with -ECANCELED");
+                assertEquals(-Errno.ECANCELED, last[1], "close ends what the kernel did not finish with -ECANCELED");
                 assertEquals(0, last[2], "a final completion (no F_MORE, no F_NOTIF: the kernel never notified)");
                 assertTrue(Ring.leakedBuffers() > leakedBefore, "the buffer is kept, not freed under the kernel");
                 Sockets.close(pair[0]); // lets the kernel finish and free its ring

@@ -176,7 +176,7 @@ class SqPollLifecycleTest {
             ring.close(Duration.ofSeconds(5), c);
             assertEquals(withPendingReads ? 4 : 0, c.all.size(), "each pending read completed once: " + c.all);
             for (TestSupport.Done d : c.all) {
-                assertEquals(-125, d.res, "cancelled by close: " + d);
+                assertEquals(-Errno.ECANCELED, d.res, "cancelled by close: " + d);
             }
         }
         assertEquals(leakedBefore, Ring.leakedBuffers(), "every operation drained before its ring closed");

@@ -31,8 +31,6 @@ final class UringAsyncFile extends AsyncFile {
     private static final Native NATIVE = Native.access();
     /** fstat output, one per thread (size() and blockSize() allocate nothing). */
     private static final ThreadLocal<ByteBuffer> STAT = ThreadLocal.withInitial(() -> Memory.allocate(Native.STAT_BYTES));
-    private static final int O_SYNC = 04010000;
-    private static final int O_DSYNC = 010000;
     private static final int DIRECT_ALIGNMENT = 4096;
 
     private final int fd;
@@ -109,9 +107,9 @@ final class UringAsyncFile extends AsyncFile {
             flags |= Linux.O_TRUNC;
         }
         if (options.contains(StandardOpenOption.SYNC)) {
-            flags |= O_SYNC;
+            flags |= Linux.O_SYNC;
         } else if (options.contains(StandardOpenOption.DSYNC)) {
-            flags |= O_DSYNC;
+            flags |= Linux.O_DSYNC;
         }
         if (options.contains(LinkOption.NOFOLLOW_LINKS)) {
             flags |= Linux.O_NOFOLLOW;
