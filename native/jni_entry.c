@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The only exported symbols of liburing4j.so: JNI_OnLoad and JNI_OnUnload. Natives
+ * The only exported symbol of liburing4j.so: JNI_OnLoad (scripts/check-natives). Natives
  * are bound with RegisterNatives, so a renamed Java method fails loudly at load
  * time instead of at first call. Natives take primitives and addresses only and
  * report failures as -errno; Java turns them into exceptions with context.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Ring setup and teardown. Step-down policy lives in Java (RingFactory): this file
+/* Ring setup and teardown. Step-down policy lives in Java (dev.uring4j.RingSetup): this file
  * tries exactly the flags it is given, so every refusal reaches Java as -errno. */
 #include <errno.h>
 #include <stdlib.h>

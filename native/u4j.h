@@ -15,7 +15,7 @@
  * loader refuses a library whose ABI differs from the one it was compiled for. */
 #define U4J_ABI_VERSION 10
 
-/* struct u4j_ring_info: written by u4j_ring_create for Java (RingInfo layout). */
+/* struct u4j_ring_info: written by u4j_ring_create for Java (read with the INFO_* offsets of dev.uring4j.internal.Native). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
 #define U4J_INFO_FEATURES    4   /* u32 IORING_FEAT_* */
 #define U4J_INFO_SQ_ENTRIES  8   /* u32 */
