@@ -1,10 +1,13 @@
 package dev.uring4j;
 
 import dev.uring4j.Errno;
+import dev.uring4j.internal.BufferLifetime;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.nio.ByteBuffer;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * The ring's registered buffers, used by {@link Ring#readFixed} and {@link Ring#writeFixed}
@@ -14,7 +17,7 @@ import java.util.Objects;
  * numbers. Registered buffers stay referenced by the ring until unregistered.
  */
 public final class FixedBuffers {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     /** IORING_MAX_REG_BUFFERS. */
     public static final int MAX_BUFFERS = 1 << 14;
     /** The kernel's per-buffer limit (1 GiB). */
@@ -48,7 +51,7 @@ public final class FixedBuffers {
             if (!b.isDirect() || b.isReadOnly()) {
                 throw new IllegalArgumentException("buffers[" + i + "] must be a writable direct ByteBuffer (the kernel pins it)");
             }
-            dev.uring4j.internal.BufferLifetime.check("register buffers[" + i + "]", b);
+            BufferLifetime.check("register buffers[" + i + "]", b);
             if (b.capacity() == 0 || b.capacity() > MAX_BUFFER_BYTES) {
                 throw new IllegalArgumentException("buffers[" + i + "] has " + b.capacity() + " bytes; each must hold 1 byte to 1 GiB");
             }
@@ -72,8 +75,8 @@ public final class FixedBuffers {
         }
         buffers = copy;
         addresses = addr;
-        byAddress = java.util.stream.IntStream.range(0, addr.length).boxed()
-                .sorted(java.util.Comparator.comparingLong(i -> addr[i])).mapToInt(Integer::intValue).toArray();
+        byAddress = IntStream.range(0, addr.length).boxed()
+                .sorted(Comparator.comparingLong(i -> addr[i])).mapToInt(Integer::intValue).toArray();
     }
 
     /** Unregisters the buffers; refused while READ_FIXED/WRITE_FIXED operations are in flight. */

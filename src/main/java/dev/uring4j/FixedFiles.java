@@ -13,7 +13,7 @@ import java.util.Objects;
  * and used on the ring's thread.
  */
 public final class FixedFiles {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     private final Ring ring;
     private int size;
     private FixedFile[] slots = new FixedFile[0];

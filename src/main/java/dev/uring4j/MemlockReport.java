@@ -2,6 +2,7 @@ package dev.uring4j;
 
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.KnownIssues;
+import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.NativeLoader;
 import dev.uring4j.internal.RingLayout;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * this process, so "available" is an upper bound.
  */
 public final class MemlockReport {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     private final long softLimit;
     private final long hardLimit;
     private final long vmLck;
@@ -119,7 +120,7 @@ public final class MemlockReport {
             if (!b.isDirect()) {
                 throw new IllegalArgumentException("only direct buffers can be registered");
             }
-            long start = dev.uring4j.internal.Memory.address(b);
+            long start = Memory.address(b);
             long end = start + b.capacity();
             total += (end + pageSize - 1) / pageSize * pageSize - start / pageSize * pageSize;
         }

@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
  * re-arm; no data is lost, it stays in the socket. Owned by its ring's thread.
  */
 public final class ProvidedBuffers implements AutoCloseable {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
-    private static final dev.uring4j.internal.Memory MEM = dev.uring4j.internal.Memory.raw();
+    private static final Native NATIVE = Native.access();
+    private static final Memory MEM = Memory.raw();
 
     private final Ring ring;
     private final int groupId;

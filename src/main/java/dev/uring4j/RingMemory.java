@@ -1,6 +1,8 @@
 package dev.uring4j;
 
+import dev.uring4j.internal.BufferLifetime;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -59,12 +61,12 @@ public final class RingMemory {
         if (buffer.isReadOnly()) {
             throw new IllegalArgumentException("ring memory must be writable: the kernel writes completions into it");
         }
-        dev.uring4j.internal.BufferLifetime.check("ring memory", buffer);
+        BufferLifetime.check("ring memory", buffer);
         return new RingMemory(Kind.CALLER, buffer);
     }
 
     @Override
     public String toString() {
-        return kind == Kind.CALLER ? "caller(" + buffer.capacity() + " bytes)" : kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind == Kind.CALLER ? "caller(" + buffer.capacity() + " bytes)" : kind.name().toLowerCase(Locale.ROOT);
     }
 }

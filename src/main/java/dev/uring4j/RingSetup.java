@@ -2,12 +2,12 @@ package dev.uring4j;
 
 import dev.uring4j.Errno;
 import dev.uring4j.internal.HostFacts;
-import dev.uring4j.internal.RingLayout;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
-
+import dev.uring4j.internal.RingLayout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Map;
  * first, and recording why; in strict mode, names the refused flag instead.
  */
 final class RingSetup {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     /** Optional flags, newest first: the order in which they are dropped. */
     private static final List<SetupFlag> STEP_DOWN_ORDER = List.of(SetupFlag.NO_SQARRAY, SetupFlag.DEFER_TASKRUN,
             SetupFlag.SINGLE_ISSUER, SetupFlag.TASKRUN_FLAG, SetupFlag.COOP_TASKRUN, SetupFlag.SUBMIT_ALL);
@@ -288,7 +288,7 @@ final class RingSetup {
         }
     }
 
-    static int bits(java.util.Collection<SetupFlag> flags) {
+    static int bits(Collection<SetupFlag> flags) {
         int b = 0;
         for (SetupFlag f : flags) {
             b |= f.bit();

@@ -13,7 +13,7 @@ import java.util.List;
  * (load the native library, then set up and tear down a 2-entry ring) and cached.
  */
 public final class Uring {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     private Uring() {}
 
     private static final class Probe {

@@ -5,12 +5,14 @@ import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.KnownIssues;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,7 +22,7 @@ import java.util.Optional;
  * Nothing here is inferred from the kernel's version string except known-bug ranges.
  */
 public final class UringSupport {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     /** Names of IORING_FEAT_* bits 0..17. */
     private static final String[] FEATURE_NAMES = {"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS",
             "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS",
@@ -152,7 +154,7 @@ public final class UringSupport {
             NATIVE.ringDestroy(ring, true);
         }
         out.put(name, new FlagSupport(name, ring > 0, ring > 0 ? "" : Errno.name((int) -ring)));
-        java.lang.ref.Reference.reachabilityFence(mem);
+        Reference.reachabilityFence(mem);
     }
 
     public String kernelRelease() {
@@ -205,7 +207,7 @@ public final class UringSupport {
     }
 
     public boolean isOpcodeSupported(Opcode opcode) {
-        return isOpcodeSupported(java.util.Objects.requireNonNull(opcode, "opcode").code());
+        return isOpcodeSupported(Objects.requireNonNull(opcode, "opcode").code());
     }
 
     /** As {@link #isOpcodeSupported(Opcode)}, by number (for opcodes newer than {@link Opcode}). */

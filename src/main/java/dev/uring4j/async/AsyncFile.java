@@ -10,6 +10,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +20,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Asynchronous file I/O callable from any thread, on io_uring where this process can use
@@ -85,7 +91,7 @@ public abstract class AsyncFile implements AutoCloseable {
     static volatile long closeWaitMillis = 5_000;
     private static final int CLOSED = Integer.MIN_VALUE;
     /** The sign bit: closed; the other bits: uses of the descriptor (operations and calls using it now). */
-    private final java.util.concurrent.atomic.AtomicInteger uses = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger uses = new AtomicInteger();
     /** Completes when the descriptor has been closed (exceptionally if closing it failed). */
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
@@ -331,11 +337,11 @@ public abstract class AsyncFile implements AutoCloseable {
                 releaseUse();
                 long wait = closeWaitMillis;
                 if (!released.isDone()) {
-                    CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)
                             .execute(() -> warnIfStillOpen(wait));
                 }
                 if (deleteOnClose) {
-                    java.nio.file.Files.deleteIfExists(path);
+                    Files.deleteIfExists(path);
                 }
             }
         }
@@ -343,12 +349,12 @@ public abstract class AsyncFile implements AutoCloseable {
             return; // never wait on a loop or pool thread: the last completion closes the descriptor
         }
         try {
-            released.get(closeWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            released.get(closeWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the descriptor is closed when the last use ends
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             // warnIfStillOpen reports it
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (winner) {
                 Throwable c = e.getCause();
                 if (c instanceof IOException) {
@@ -475,7 +481,7 @@ public abstract class AsyncFile implements AutoCloseable {
      * Starts an operation unless the file is closed (then a future failed with
      * ClosedChannelException, as AsynchronousFileChannel gives).
      */
-    final <T> CompletableFuture<T> track(java.util.function.Supplier<CompletableFuture<T>> start) {
+    final <T> CompletableFuture<T> track(Supplier<CompletableFuture<T>> start) {
         if (isClosed()) {
             return UringFuture.failed(new ClosedChannelException());
         }

@@ -1,15 +1,17 @@
 package dev.uring4j.async;
 
 import dev.uring4j.Cqe;
+import dev.uring4j.Errno;
 import dev.uring4j.Linux;
-import dev.uring4j.Sqe;
+import dev.uring4j.Opcode;
 import dev.uring4j.ProvidedBuffers;
 import dev.uring4j.Sockets;
+import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
 import dev.uring4j.UringSupport;
-import dev.uring4j.Errno;
-import dev.uring4j.Opcode;
+import dev.uring4j.internal.Native;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -17,8 +19,10 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code java -jar uring4j-<v>-linux-x86_64.jar echo-server}).
  */
 public final class EchoServer implements AutoCloseable {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     /** How the server's connections receive. */
     public enum ReceiveMode {
         /** One multishot receive per connection into a shared provided-buffer ring (Linux 6.0+). */
@@ -131,7 +135,7 @@ public final class EchoServer implements AutoCloseable {
                 pb = loop.call(ring -> ring.provideBuffers(group, count, bufferSize)).join();
                 reason = "multishot receives into " + count + " provided buffers of " + bufferSize + " bytes (group "
                         + group + ")";
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 reason = "stepped down to single-shot receives: " + e.getCause().getMessage();
                 LOG.log(System.Logger.Level.INFO, "echo server: " + reason);
             }
@@ -143,7 +147,7 @@ public final class EchoServer implements AutoCloseable {
 
     /** A listening TCP socket: through the ring where it has SOCKET (5.19), else the syscall. */
     private static int listeningSocket(EventLoop loop, InetSocketAddress bind) throws IOException {
-        int family = bind.getAddress() instanceof java.net.Inet6Address ? Linux.AF_INET6 : Linux.AF_INET;
+        int family = bind.getAddress() instanceof Inet6Address ? Linux.AF_INET6 : Linux.AF_INET;
         int type = Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC;
         int fd = UringSupport.get().isOpcodeSupported(Opcode.SOCKET)
                 ? UringAsyncFile.await(loop.submit(ring -> ring.socket(family, type, 0), "socket"))
@@ -580,7 +584,7 @@ public final class EchoServer implements AutoCloseable {
             done.get(5, TimeUnit.SECONDS);
             try {
                 connectionsEnded.get(5, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 String left = loop.call(ring -> connections.toString()).get(1, TimeUnit.SECONDS);
                 throw new IllegalStateException("connections did not end within 5 s: " + left, e);
             }

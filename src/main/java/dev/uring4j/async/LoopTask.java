@@ -3,6 +3,7 @@ package dev.uring4j.async;
 import dev.uring4j.Ring;
 import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * One operation handed to an {@link EventLoop}: the future the caller holds is the task
@@ -90,7 +91,7 @@ abstract class LoopTask<T> extends UringFuture<T> {
     }
 
     @Override
-    public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
+    public T get() throws InterruptedException, ExecutionException {
         checkWait("get()");
         spinUntilDone();
         return super.get();

@@ -10,6 +10,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,7 +23,7 @@ final class NioAsyncFile extends AsyncFile {
     private final FileChannel channel;
     private final ExecutorService executor;
     /** Operations not yet completed: failed with AsynchronousCloseException at close. */
-    private final Set<AsyncFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<AsyncFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     private NioAsyncFile(Path path, Set<? extends OpenOption> options, FileChannel channel, ExecutorService executor) {
         super(path, options);

@@ -1,26 +1,34 @@
 package dev.uring4j.async;
 
+import dev.uring4j.Errno;
 import dev.uring4j.Linux;
+import dev.uring4j.Ring;
 import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
-import dev.uring4j.Errno;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * AsyncFile on io_uring: every read, write, force and allocate is one ring operation on an
@@ -60,7 +68,7 @@ final class UringAsyncFile extends AsyncFile {
         byte[] bytes = pathBytes(path);
         ByteBuffer p = ByteBuffer.allocateDirect(bytes.length + 1).put(bytes).put((byte) 0);
         int fd = NATIVE.open(Memory.address(p), flags, 0666);
-        java.lang.ref.Reference.reachabilityFence(p);
+        Reference.reachabilityFence(p);
         if (fd < 0) {
             throw openException(path, -fd);
         }
@@ -76,18 +84,18 @@ final class UringAsyncFile extends AsyncFile {
     /** The path's bytes as the JDK passes them to system calls (sun.jnu.encoding). */
     private static byte[] pathBytes(Path path) {
         String enc = System.getProperty("sun.jnu.encoding");
-        java.nio.charset.Charset cs;
+        Charset cs;
         try {
-            cs = enc != null ? java.nio.charset.Charset.forName(enc) : java.nio.charset.StandardCharsets.UTF_8;
+            cs = enc != null ? Charset.forName(enc) : StandardCharsets.UTF_8;
         } catch (RuntimeException e) {
-            cs = java.nio.charset.StandardCharsets.UTF_8;
+            cs = StandardCharsets.UTF_8;
         }
         return path.toString().getBytes(cs);
     }
 
     /** The alignment FileChannel uses for O_DIRECT: the file system's fundamental block size (statvfs f_frsize). */
     private static int directAlignment(Path path) throws IOException {
-        long b = java.nio.file.Files.getFileStore(path).getBlockSize();
+        long b = Files.getFileStore(path).getBlockSize();
         if (b <= 0 || b > (1 << 20) || Long.bitCount(b) != 1) {
             throw new IOException("O_DIRECT on " + path + ": unusable block size " + b);
         }
@@ -250,7 +258,7 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+        Sqe prepare(Ring ring) throws UringException {
             return ring.read(fd, io, position); // dst itself reads [pos, pos + rem); a bounce buffer from 0
         }
 
@@ -284,7 +292,7 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+        Sqe prepare(Ring ring) throws UringException {
             return ring.write(fd, io, position);
         }
 
@@ -325,7 +333,7 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+        Sqe prepare(Ring ring) throws UringException {
             // Direct buffers are used at their positions; bounce buffers from 0.
             return read ? ring.readv(fd, io, position) : ring.writev(fd, io, position);
         }
@@ -357,7 +365,7 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
-        Sqe prepare(dev.uring4j.Ring ring) throws UringException {
+        Sqe prepare(Ring ring) throws UringException {
             return op.prepare(ring);
         }
 
@@ -448,7 +456,7 @@ final class UringAsyncFile extends AsyncFile {
     void failPending() {
         // Each loop fails and cancels this file's operations (they were queued before the close);
         // operations still queued behind the sweep are dropped when the loop reaches them.
-        List<CompletableFuture<Void>> sweeps = new java.util.ArrayList<>(loops.size());
+        List<CompletableFuture<Void>> sweeps = new ArrayList<>(loops.size());
         for (EventLoop l : loops) {
             sweeps.add(l.sweep(this));
         }
@@ -478,8 +486,8 @@ final class UringAsyncFile extends AsyncFile {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for io_uring");
-        } catch (java.util.concurrent.ExecutionException e) {
+            throw new InterruptedIOException("interrupted while waiting for io_uring");
+        } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException) {
                 throw (IOException) c;

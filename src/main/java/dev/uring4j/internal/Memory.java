@@ -1,5 +1,8 @@
 package dev.uring4j.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -9,23 +12,23 @@ import java.nio.ByteOrder;
 public final class Memory {
     private static final Object UNSAFE;
     private static final long ADDRESS_OFFSET;
-    private static final java.lang.invoke.MethodHandle GET_LONG;
+    private static final MethodHandle GET_LONG;
     // Raw access for the ring's own staging and completion memory (hot path; addresses are ours).
-    private static final java.lang.invoke.MethodHandle PUT_LONG_RAW;
-    private static final java.lang.invoke.MethodHandle GET_LONG_RAW;
-    private static final java.lang.invoke.MethodHandle GET_INT_RAW;
-    private static final java.lang.invoke.MethodHandle PUT_INT_RAW;
-    private static final java.lang.invoke.MethodHandle PUT_SHORT_RAW;
+    private static final MethodHandle PUT_LONG_RAW;
+    private static final MethodHandle GET_LONG_RAW;
+    private static final MethodHandle GET_INT_RAW;
+    private static final MethodHandle PUT_INT_RAW;
+    private static final MethodHandle PUT_SHORT_RAW;
 
     static {
         Object unsafe = null;
         long offset = -1;
-        java.lang.invoke.MethodHandle getLong = null;
-        java.lang.invoke.MethodHandle putRaw = null;
-        java.lang.invoke.MethodHandle getRaw = null;
-        java.lang.invoke.MethodHandle getIntRaw = null;
-        java.lang.invoke.MethodHandle putIntRaw = null;
-        java.lang.invoke.MethodHandle putShortRaw = null;
+        MethodHandle getLong = null;
+        MethodHandle putRaw = null;
+        MethodHandle getRaw = null;
+        MethodHandle getIntRaw = null;
+        MethodHandle putIntRaw = null;
+        MethodHandle putShortRaw = null;
         try {
             Class<?> c = Class.forName("sun.misc.Unsafe");
             Field f = c.getDeclaredField("theUnsafe");
@@ -33,19 +36,19 @@ public final class Memory {
             unsafe = f.get(null);
             Field address = Buffer.class.getDeclaredField("address");
             offset = (long) c.getMethod("objectFieldOffset", Field.class).invoke(unsafe, address);
-            getLong = java.lang.invoke.MethodHandles.lookup()
-                    .findVirtual(c, "getLong", java.lang.invoke.MethodType.methodType(long.class, Object.class, long.class))
+            getLong = MethodHandles.lookup()
+                    .findVirtual(c, "getLong", MethodType.methodType(long.class, Object.class, long.class))
                     .bindTo(unsafe);
-            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
-            putRaw = l.findVirtual(c, "putLong", java.lang.invoke.MethodType.methodType(void.class, long.class, long.class))
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            putRaw = l.findVirtual(c, "putLong", MethodType.methodType(void.class, long.class, long.class))
                     .bindTo(unsafe);
-            getRaw = l.findVirtual(c, "getLong", java.lang.invoke.MethodType.methodType(long.class, long.class))
+            getRaw = l.findVirtual(c, "getLong", MethodType.methodType(long.class, long.class))
                     .bindTo(unsafe);
-            getIntRaw = l.findVirtual(c, "getInt", java.lang.invoke.MethodType.methodType(int.class, long.class))
+            getIntRaw = l.findVirtual(c, "getInt", MethodType.methodType(int.class, long.class))
                     .bindTo(unsafe);
-            putIntRaw = l.findVirtual(c, "putInt", java.lang.invoke.MethodType.methodType(void.class, long.class, int.class))
+            putIntRaw = l.findVirtual(c, "putInt", MethodType.methodType(void.class, long.class, int.class))
                     .bindTo(unsafe);
-            putShortRaw = l.findVirtual(c, "putShort", java.lang.invoke.MethodType.methodType(void.class, long.class, short.class))
+            putShortRaw = l.findVirtual(c, "putShort", MethodType.methodType(void.class, long.class, short.class))
                     .bindTo(unsafe);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unsafe = null; // fall back to JNI's GetDirectBufferAddress and ByteBuffer access

@@ -1,6 +1,7 @@
 package dev.uring4j.internal;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The whole JNI surface of uring4j, and nothing else. Bound by {@code RegisterNatives}
@@ -26,8 +27,8 @@ public final class Native {
     public static final int ABI_VERSION = 10;
 
     /** Name prefixes of the constants checked against the library's layout table. */
-    static final java.util.List<String> LAYOUT_PREFIXES =
-            java.util.List.of("ABI_VERSION", "INFO_", "HDR_", "STAT_", "SQE_", "CQE_", "REJECT_");
+    static final List<String> LAYOUT_PREFIXES =
+            List.of("ABI_VERSION", "INFO_", "HDR_", "STAT_", "SQE_", "CQE_", "REJECT_");
 
     /** sizeof(struct io_uring_sqe): one staged record. */
     public static final int SQE_SIZE = 64;

@@ -7,14 +7,20 @@ import dev.uring4j.RingOptions;
 import dev.uring4j.Uring;
 import dev.uring4j.UringException;
 import dev.uring4j.UringUnavailableException;
+import dev.uring4j.async.EchoServer;
+import dev.uring4j.async.EventLoop;
 import dev.uring4j.internal.NativeLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +38,7 @@ public final class Main {
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
         if (args.length > 0 && args[0].equals("doctor")) {
-            System.exit(Doctor.run(java.util.List.of(args).subList(1, args.length), out));
+            System.exit(Doctor.run(List.of(args).subList(1, args.length), out));
         }
         if (args.length > 0 && args[0].equals("echo-server")) {
             echoServer(args);
@@ -85,9 +91,9 @@ public final class Main {
 
     private static void echoServer(String[] args) throws IOException {
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 7007;
-        dev.uring4j.async.EventLoop loop = dev.uring4j.async.EventLoop.open();
-        dev.uring4j.async.EchoServer server = dev.uring4j.async.EchoServer.start(loop,
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 16 * 1024);
+        EventLoop loop = EventLoop.open();
+        EchoServer server = EchoServer.start(loop,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16 * 1024);
         System.out.println("echo server on " + server.address() + " (" + loop.describe().replace("\n", " ") + "); Ctrl-C stops it");
         System.out.println("accepts: " + server.acceptModeReason());
         System.out.println("receives: " + server.receiveMode() + ": " + server.receiveModeReason());
@@ -105,8 +111,8 @@ public final class Main {
         int size = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         double seconds = args.length > 5 ? Double.parseDouble(args[5]) : 10;
         try {
-            EchoLoad.Result r = EchoLoad.run(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
-                    connections, messages, size, java.time.Duration.ofMillis((long) (seconds * 1000)));
+            EchoLoad.Result r = EchoLoad.run(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    connections, messages, size, Duration.ofMillis((long) (seconds * 1000)));
             System.out.printf("%,d round trips of %d bytes in %.2f s: %,.0f/s; errors %d, mismatches %d%n", r.roundTrips(),
                     size, r.seconds(), r.roundTripsPerSecond(), r.errors(), r.mismatches());
         } catch (InterruptedException e) {
