@@ -52,6 +52,12 @@ public final class Main {
             loop.close();
             System.out.println("echoed " + server.bytesEchoed() + " bytes over " + server.connectionsAccepted() + " connections");
         }));
+        // The loop's thread is a daemon: without this the JVM would end (and the server with it) here.
+        try {
+            Thread.currentThread().join(); // until Ctrl-C: the shutdown hook closes the server
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void echoLoad(String[] args) {
