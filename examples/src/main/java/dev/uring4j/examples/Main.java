@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The examples' command line:
- * {@code java --enable-native-access=ALL-UNNAMED -cp uring4j-<v>-linux-x86_64.jar:uring4j-examples-<v>.jar dev.uring4j.examples.Main echo-server [PORT]}
+ * {@code java --enable-native-access=ALL-UNNAMED -cp target/uring4j-<v>-linux-x86_64.jar:target/examples/target/classes dev.uring4j.examples.Main echo-server [PORT]}
  * runs an {@link EchoServer} on 127.0.0.1 until Ctrl-C;
  * {@code ... echo-load PORT [CONNECTIONS MESSAGES SIZE SECONDS]} drives one with {@link EchoLoad}.
  */
