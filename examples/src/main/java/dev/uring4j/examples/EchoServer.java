@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Where the kernel has them, each connection has one multishot receive armed that
  * picks buffers from a provided-buffer ring shared by all connections (Linux 6.0), and
  * data is sent back straight from the buffer it arrived in, which is recycled once sent;
- * when every buffer is out (-ENOBUFS) the receive is re-armed as soon as one comes back,
+ * when every buffer is out (-Errno.ENOBUFS) the receive is re-armed as soon as one comes back,
  * and no byte is lost (it waits in the socket). Elsewhere the server steps down to one
  * receive at a time into each connection's own buffer, and {@link #receiveMode()} and
  * {@link #receiveModeReason()} say so and why. Likewise accept is multishot from 5.19
@@ -327,12 +327,12 @@ public final class EchoServer implements AutoCloseable {
 
         @Override
         void start() {
-            loop.submit(ring -> ring.recv(fd, buffer.slice(0, buffer.capacity()), 0), this::onReceive);
+            loop.submit(ring -> ring.recv(fd, buffer.clear(), 0), this::onReceive);
         }
 
         void onReceive(int res, int flags) {
             if (res <= 0) {
-                if (res < 0 && res != -ECANCELED) {
+                if (res < 0 && res != -Errno.ECANCELED) {
                     resets.incrementAndGet();
                 }
                 end();
@@ -344,7 +344,7 @@ public final class EchoServer implements AutoCloseable {
         }
 
         void send() {
-            loop.submit(ring -> ring.send(fd, buffer.slice(sent, length - sent), Linux.MSG_NOSIGNAL), this::onSend);
+            loop.submit(ring -> ring.send(fd, buffer.limit(length).position(sent), Linux.MSG_NOSIGNAL), this::onSend);
         }
 
         void onSend(int res, int flags) {
@@ -419,7 +419,7 @@ public final class EchoServer implements AutoCloseable {
                 }
                 overflow = bigger;
             }
-            overflow.put(overflowEnd, views[bid], 0, length);
+            overflow.put(overflowEnd, views[bid].clear(), 0, length); // a send may have narrowed the view before
             overflowEnd += length;
             int[] last = chunks.peekLast();
             if (last != null && last[0] < 0) {
@@ -486,7 +486,7 @@ public final class EchoServer implements AutoCloseable {
             } else if (res == -Errno.EINVAL && !receivedAny && mode == ReceiveMode.MULTISHOT_PROVIDED_BUFFERS) {
                 stepDown();
             } else {
-                if (res < 0 && res != -Errno.ECANCELED && res != -ENOBUFS) {
+                if (res < 0 && res != -Errno.ECANCELED && res != -Errno.ENOBUFS) {
                     resets.incrementAndGet();
                 }
                 finished = true;
@@ -518,10 +518,12 @@ public final class EchoServer implements AutoCloseable {
         void sendHead() {
             int[] chunk = chunks.peek();
             sending = true;
-            ByteBuffer data = chunk[0] >= 0 ? views[chunk[0]] : overflow;
+            ByteBuffer data = chunk[0] >= 0 ? views[chunk[0]] : overflow.duplicate(); // overflow keeps growing
             int from = sentOfHead;
             int length = chunk[1] - sentOfHead; // the overflow chunk may grow (and move) before the send is prepared
-            loop.submit(ring -> ring.send(fd, data.slice(from, length), Linux.MSG_NOSIGNAL), this::onSend);
+            // The range is the view's [position, limit): one send per buffer at a time, so no slice per send.
+            loop.submit(ring -> ring.send(fd, data.limit(from + length).position(from), Linux.MSG_NOSIGNAL),
+                    this::onSend);
         }
 
         void onSend(int res, int flags) {

@@ -116,14 +116,14 @@ public final class Main {
                 done[0]++;
                 if (running[0]) {
                     try {
-                        ring.read(fd, buffers[(int) tag], random.nextLong(blocks) * BLOCK).tag(tag);
+                        ring.read(fd, buffers[(int) tag].clear(), random.nextLong(blocks) * BLOCK).tag(tag);
                     } catch (UringException e) {
                         failure[0] = e;
                     }
                 }
             };
             for (int i = 0; i < DEPTH; i++) {
-                ring.read(fd, buffers[i], random.nextLong(blocks) * BLOCK).tag(i);
+                ring.read(fd, buffers[i].clear(), random.nextLong(blocks) * BLOCK).tag(i);
             }
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
