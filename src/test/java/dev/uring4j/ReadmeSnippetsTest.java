@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A block is a statement list with its imports at the top: the imports stay at file
  * level, the statements become the body of {@code main} (so a block may {@code return}),
- * line for line, so a compiler error names the README line. Each block runs in a child JVM
+ * line for line, so a compiler error names the README line. It compiles against the main
+ * classes (the API) and the classes of {@code examples/} (EchoServer), compiled here from source. Each block runs in a child JVM
  * (as the tests run: the built native library, native access enabled) in an empty working
  * directory of its own, and must exit with 0; the child first checks that io_uring is
  * available to it, so that no block passes by taking its "unavailable" branch. A block
@@ -47,6 +48,11 @@ class ReadmeSnippetsTest {
 
     @TempDir
     Path dir;
+
+    /** The examples' classes, compiled once for all blocks. */
+    @TempDir
+    static Path shared;
+    private static String examplesClasspath;
 
     /** One ```java block: where it starts and its lines. */
     static final class Snippet {
@@ -92,16 +98,42 @@ class ReadmeSnippetsTest {
         }
     }
 
-    private static Path readme() {
-        Path fromClasses = TestSupport.testClassesDir().getParent().getParent().resolve("README.md");
-        Path fromUserDir = Path.of(System.getProperty("user.dir"), "README.md");
-        if (Files.isRegularFile(fromClasses)) {
-            return fromClasses;
+    /** The checkout: target/test-classes -> the project directory, else the working directory. */
+    private static Path projectDir() {
+        Path fromClasses = TestSupport.testClassesDir().getParent().getParent();
+        Path fromUserDir = Path.of(System.getProperty("user.dir"));
+        for (Path p : List.of(fromClasses, fromUserDir)) {
+            if (Files.isRegularFile(p.resolve("README.md"))) {
+                return p;
+            }
         }
-        if (Files.isRegularFile(fromUserDir)) {
-            return fromUserDir;
+        throw new IllegalStateException("README.md not found in " + fromClasses + " or " + fromUserDir);
+    }
+
+    /**
+     * The examples' classes (EchoServer...), which README blocks may use, compiled from
+     * examples/src/main/java against the main classes (they use the public API only).
+     */
+    private static synchronized String examplesClasspath() throws IOException {
+        if (examplesClasspath == null) {
+            Path src = projectDir().resolve(Path.of("examples", "src", "main", "java"));
+            List<String[]> sources = new ArrayList<>();
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(".java") && !name.equals("module-info.java") && !name.equals("package-info.java")) {
+                        String rel = src.relativize(f).toString();
+                        sources.add(new String[] {rel.substring(0, rel.length() - 5), Files.readString(f)});
+                    }
+                }
+            }
+            assertFalse(sources.isEmpty(), "no example sources in " + src);
+            Path out = shared.resolve("examples-classes");
+            List<String> errors = compile(out, sources, TestSupport.classesDir());
+            assertEquals(List.of(), errors, "examples/ does not compile against the main classes");
+            examplesClasspath = out.toString();
         }
-        throw new IllegalStateException("README.md not found at " + fromClasses + " or " + fromUserDir);
+        return examplesClasspath;
     }
 
     static List<Snippet> snippets(List<String> readme) {
@@ -125,6 +157,10 @@ class ReadmeSnippetsTest {
 
     /** Compiles {@code sources} (class name, text) into {@code out}; returns the errors, empty if it compiled. */
     static List<String> compile(Path out, List<String[]> sources) throws IOException {
+        return compile(out, sources, examplesClasspath() + File.pathSeparator + TestSupport.classesDir());
+    }
+
+    static List<String> compile(Path out, List<String[]> sources, String classpath) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertTrue(javac != null, "no system Java compiler (a JRE without jdk.compiler?)");
         Files.createDirectories(out);
@@ -140,7 +176,7 @@ class ReadmeSnippetsTest {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         StringWriter log = new StringWriter();
         List<String> options = List.of("--release", "17", "-proc:none", "-encoding", "UTF-8",
-                "-cp", TestSupport.classesDir(), "-d", out.toString());
+                "-cp", classpath, "-d", out.toString());
         boolean ok = javac.getTask(log, null, diagnostics, options, null, units).call();
         List<String> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -192,7 +228,7 @@ class ReadmeSnippetsTest {
 
     @TestFactory
     Stream<DynamicTest> everyJavaBlockOfTheReadmeCompilesAndRuns() throws IOException {
-        List<Snippet> all = snippets(Files.readAllLines(readme(), StandardCharsets.UTF_8));
+        List<Snippet> all = snippets(Files.readAllLines(projectDir().resolve("README.md"), StandardCharsets.UTF_8));
         assertTrue(all.size() >= 3, "expected the README's java blocks (quick start, ring, network), found "
                 + all.size());
         return all.stream().map(s -> DynamicTest.dynamicTest(
@@ -219,7 +255,8 @@ class ReadmeSnippetsTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         TestSupport.ChildResult r = TestSupport.run(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
-                "-cp", classes + File.pathSeparator + TestSupport.classesDir(), "RunSnippet"), work);
+                "-cp", classes + File.pathSeparator + examplesClasspath() + File.pathSeparator + TestSupport.classesDir(),
+                "RunSnippet"), work);
         assertEquals(0, r.exitCode, "the README's java block at line " + s.fenceLine + " failed (exit " + r.exitCode
                 + ") in " + work + ":\n" + r.output + "\n" + numbered(s));
     }
