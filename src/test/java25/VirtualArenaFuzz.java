@@ -1,4 +1,5 @@
 import dev.uring4j.CompletionHandler;
+import dev.uring4j.Errno;
 import dev.uring4j.Linux;
 import dev.uring4j.Ring;
 import dev.uring4j.RingOptions;
@@ -757,7 +758,7 @@ public final class VirtualArenaFuzz {
                             }
                         }
                         count("ring reads verified");
-                    } else if (res < 0 && res != -125) {
+                    } else if (res < 0 && res != -Errno.ECANCELED) {
                         problem("ring read failed: " + res, null);
                     }
                     if (throwing && r.nextInt(6) == 0) {

@@ -2,6 +2,7 @@ package dev.uring4j;
 
 import dev.uring4j.Errno;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * An io_uring operation or call failed with an errno. Carries the errno, its symbolic
@@ -50,7 +51,7 @@ public class UringException extends IOException {
      */
     public static int require(String operation, int res) {
         if (res < 0) {
-            throw new java.io.UncheckedIOException(ofResult(operation, res));
+            throw new UncheckedIOException(ofResult(operation, res));
         }
         return res;
     }
