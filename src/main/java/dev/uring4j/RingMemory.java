@@ -1,5 +1,6 @@
 package dev.uring4j;
 
+import dev.uring4j.diag.MemlockReport;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 

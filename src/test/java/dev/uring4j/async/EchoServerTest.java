@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.uring4j.UringSupport;
+import dev.uring4j.diag.UringSupport;
 import dev.uring4j.internal.cli.EchoLoad;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.uring4j.internal.cli;
+package dev.uring4j.diag;
 
 import dev.uring4j.CompletionHandler;
 import dev.uring4j.Linux;
@@ -8,6 +8,7 @@ import dev.uring4j.Uring;
 import dev.uring4j.UringException;
 import dev.uring4j.UringUnavailableException;
 import dev.uring4j.internal.NativeLoader;
+import dev.uring4j.internal.cli.EchoLoad;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
