@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uring4j.Ring;
 import dev.uring4j.RingOptions;
 import dev.uring4j.SetupFlag;
+import dev.uring4j.TestSupport;
 import dev.uring4j.Uring;
 import dev.uring4j.UringException;
 import java.time.Duration;
