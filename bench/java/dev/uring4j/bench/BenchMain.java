@@ -220,7 +220,7 @@ public final class BenchMain {
             outstanding[0]--;
             if (!stop[0]) {
                 try {
-                    ring.read(fd, bufs[(int) tag].slice(0, block), rnd.next(blocks) * block).tag(tag);
+                    ring.read(fd, bufs[(int) tag].clear().limit(block), rnd.next(blocks) * block).tag(tag);
                     outstanding[0]++;
                 } catch (UringException e) {
                     throw new IllegalStateException(e);
@@ -228,7 +228,7 @@ public final class BenchMain {
             }
         };
         for (int i = 0; i < depth; i++) {
-            ring.read(fd, bufs[i].slice(0, block), rnd.next(blocks) * block).tag(i);
+            ring.read(fd, bufs[i].clear().limit(block), rnd.next(blocks) * block).tag(i);
             outstanding[0]++;
         }
         while (outstanding[0] > 0) {
@@ -253,7 +253,7 @@ public final class BenchMain {
         };
         while (running.get()) {
             for (int i = 0; i < 64; i++) {
-                ring.write(fd, buf.slice(0, block), pos).tag(i);
+                ring.write(fd, buf.clear().limit(block), pos).tag(i);
                 pos = (pos + block) % (1L << 30);
             }
             int done = 0;

@@ -1,9 +1,9 @@
 package dev.uring4j.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.uring4j.async.EchoServer;
 import dev.uring4j.async.EventLoop;
-import dev.uring4j.internal.cli.EchoLoad;
+import dev.uring4j.examples.EchoLoad;
+import dev.uring4j.examples.EchoServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;

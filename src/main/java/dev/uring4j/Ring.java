@@ -9,14 +9,13 @@ import dev.uring4j.internal.ring.Completions;
 import dev.uring4j.internal.ring.Crossing;
 import dev.uring4j.internal.ring.DrainRule;
 import dev.uring4j.internal.ring.InFlight;
+import dev.uring4j.internal.ring.RingMemoryClaims;
 import dev.uring4j.internal.ring.Stager;
 import dev.uring4j.internal.ring.Submissions;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,9 +57,6 @@ public final class Ring implements AutoCloseable {
 
     /** Open rings are strongly reachable: an abandoned ring must not free memory under the kernel. */
     private static final Set<Ring> OPEN = ConcurrentHashMap.newKeySet();
-    /** Caller ring memory in use (or kept after a close that could not drain): one ring per region. */
-    private static final Set<ByteBuffer> RING_MEMORY_IN_USE = Collections.synchronizedSet(
-            Collections.newSetFromMap(new IdentityHashMap<>()));
 
     private final Thread owner;
     private final int ownerTid;
@@ -148,36 +144,20 @@ public final class Ring implements AutoCloseable {
         ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
         ByteBuffer memory = options.memory().buffer;
         if (memory != null) {
-            claimRingMemory(memory);
+            RingMemoryClaims.claim(memory);
         }
         Ring ring;
         try {
             ring = new Ring(RingSetup.create(options, info), info);
         } catch (Throwable t) {
-            RING_MEMORY_IN_USE.remove(memory);
+            RingMemoryClaims.release(memory);
             throw t;
         }
         if (memory != null && ring.callerMemory != memory) {
-            RING_MEMORY_IN_USE.remove(memory); // set up in kernel memory after all (NO_MMAP refused)
+            RingMemoryClaims.release(memory); // set up in kernel memory after all (NO_MMAP refused)
         }
         OPEN.add(ring);
         return ring;
-    }
-
-    private static void claimRingMemory(ByteBuffer memory) {
-        long start = Memory.address(memory);
-        long end = start + memory.capacity();
-        synchronized (RING_MEMORY_IN_USE) {
-            for (ByteBuffer b : RING_MEMORY_IN_USE) {
-                long s = Memory.address(b);
-                if (start < s + b.capacity() && s < end) {
-                    throw new IllegalStateException("this ring memory overlaps memory another ring uses (or kept after "
-                            + "a close the kernel had not finished): two rings in one region would overwrite each other's "
-                            + "queues. Give each ring its own buffer");
-                }
-            }
-            RING_MEMORY_IN_USE.add(memory);
-        }
     }
 
     // ---------------------------------------------------------------- description
@@ -838,7 +818,7 @@ public final class Ring implements AutoCloseable {
                 }
             }
         }
-        NATIVE.ringDestroy(handle, fdStillNamesARing());
+        NATIVE.ringDestroy(handle, Closer.fdStillNamesARing(ringFd));
         crossing.forgetHandle();
         releaseRingMemory(drained);
         OPEN.remove(this);
@@ -853,23 +833,6 @@ public final class Ring implements AutoCloseable {
         throw (T) t;
     }
 
-    /**
-     * Whether our fd number still names an io_uring instance. If the application closed
-     * it behind our back (and the number may already name another file), closing it again
-     * would close someone else's file.
-     */
-    private boolean fdStillNamesARing() {
-        if (ringFd < 0) {
-            return false;
-        }
-        try {
-            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", String.valueOf(ringFd)))
-                    .toString().equals("anon_inode:[io_uring]");
-        } catch (java.io.IOException | RuntimeException e) {
-            return !(e instanceof java.nio.file.NoSuchFileException);
-        }
-    }
-
     /** NO_MMAP memory is freed only if every operation completed: the kernel may still write it. */
     private void releaseRingMemory(boolean drained) {
         if (!drained) {
@@ -881,7 +844,7 @@ public final class Ring implements AutoCloseable {
             if (mappedAddress != 0) {
                 NATIVE.memUnmap(mappedAddress, mappedSize);
             }
-            RING_MEMORY_IN_USE.remove(callerMemory);
+            RingMemoryClaims.release(callerMemory);
         }
         callerMemory = null;
         mappedAddress = 0;

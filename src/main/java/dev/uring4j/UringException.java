@@ -43,6 +43,18 @@ public class UringException extends IOException {
         return res;
     }
 
+    /**
+     * As {@link #check}, unchecked: for a {@link CompletionHandler}, which cannot throw a
+     * checked exception. Throws {@link java.io.UncheckedIOException} whose cause is the
+     * {@code UringException}.
+     */
+    public static int require(String operation, int res) {
+        if (res < 0) {
+            throw new java.io.UncheckedIOException(ofResult(operation, res));
+        }
+        return res;
+    }
+
     /** The positive errno (e.g. 9 for EBADF), or 0 when the failure is not an errno. */
     public int errno() {
         return errno;

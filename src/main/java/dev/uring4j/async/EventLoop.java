@@ -78,6 +78,7 @@ public final class EventLoop implements AutoCloseable {
     private final EventLoopOptions options;
     private final UringThread thread;
     private final ConcurrentLinkedQueue<LoopTask<?>> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ControlWork> control = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -142,51 +143,15 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** A message to the loop thread itself: it is handled in drainQueue, never staged on the ring. */
-    private abstract static class ControlTask<T> extends LoopTask<T> {
-        @Override
-        final Sqe prepare(Ring ring) {
-            throw new AssertionError("control tasks are handled by the loop, not prepared");
-        }
+    /**
+     * Work for the loop thread that is not a ring operation (a RingCall, a cancel, a close
+     * sweep): a plain task on the loop's control queue, run before the operations queued
+     * with it; {@link #abandon} completes whatever a task promised when the loop ends first.
+     */
+    private abstract static class ControlWork {
+        abstract void run();
 
-        @Override
-        final void onResult(int res, int flags) {
-            throw new AssertionError("control tasks have no ring result");
-        }
-    }
-
-    /** Asks the loop to cancel an in-flight task in the kernel. */
-    private static final class CancelTask extends ControlTask<Void> {
-        final LoopTask<?> target;
-
-        CancelTask(LoopTask<?> target) {
-            this.target = target;
-        }
-    }
-
-    /** Runs a RingCall on the loop thread; completes with its value or its exception. */
-    private static final class CallTask<T> extends ControlTask<T> {
-        final RingCall<T> call;
-
-        CallTask(RingCall<T> call) {
-            this.call = call;
-        }
-
-        void run(Ring ring) {
-            try {
-                complete(call.call(ring));
-            } catch (Throwable e) {
-                completeExceptionally(e);
-            }
-        }
-    }
-
-    /** Fails (AsynchronousCloseException) and cancels every task of a file being closed. */
-    static final class CloseSweep extends ControlTask<Void> {
-        final AsyncFile file;
-
-        CloseSweep(AsyncFile file) {
-            this.file = file;
+        void abandon(RejectedExecutionException e) {
         }
     }
 
@@ -252,13 +217,28 @@ public final class EventLoop implements AutoCloseable {
      */
     public <T> CompletableFuture<T> call(RingCall<T> call) {
         Objects.requireNonNull(call, "call");
-        CallTask<T> t = new CallTask<>(call);
+        UringFuture<T> f = new UringFuture<>();
+        ControlWork w = new ControlWork() {
+            @Override
+            void run() {
+                try {
+                    f.complete(call.call(ring));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            void abandon(RejectedExecutionException e) {
+                f.completeExceptionally(e);
+            }
+        };
         if (inLoop()) {
-            t.run(ring);
-        } else if (!execute(t)) {
-            t.completeExceptionally(rejected());
+            w.run();
+        } else if (!runOnLoop(w)) {
+            f.completeExceptionally(rejected());
         }
-        return t;
+        return f;
     }
 
     /** Runs one ring operation on the loop and calls {@code completion} with its raw result. */
@@ -290,43 +270,74 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void failLeftovers() {
-        LoopTask<?> r;
-        while ((r = queue.poll()) != null) {
-            if (r instanceof CloseSweep) {
-                r.complete(null);
-            } else if (!(r instanceof CancelTask)) {
-                try {
-                    fail(r, new RejectedExecutionException("event loop " + thread.getName() + " is shut down"));
-                } finally {
-                    r.retire();
-                }
+        ControlWork w;
+        while ((w = control.poll()) != null) {
+            try {
+                w.abandon(rejected());
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "completing abandoned loop work failed", t);
             }
         }
+        LoopTask<?> r;
+        while ((r = queue.poll()) != null) {
+            try {
+                fail(r, rejected());
+            } finally {
+                r.retire();
+            }
+        }
+    }
+
+    /** Queues control work; false (nothing queued) once the loop has terminated. */
+    private boolean runOnLoop(ControlWork w) {
+        if (state.get() == TERMINATED) {
+            return false;
+        }
+        control.offer(w);
+        wakeIfSleeping();
+        if (state.get() == TERMINATED) {
+            failLeftovers(); // the loop may have taken its last look at the queues before the offer
+        }
+        return true;
     }
 
     /** Called by LoopTask.cancel on any thread. */
     void cancelInKernel(LoopTask<?> task) {
-        if (state.get() != TERMINATED) {
-            enqueue(new CancelTask(task));
-        }
+        runOnLoop(new ControlWork() {
+            @Override
+            void run() {
+                cancel(task);
+            }
+        });
     }
 
     /** Fails and cancels the file's tasks on this loop; the returned future completes when done. */
     CompletableFuture<Void> sweep(AsyncFile file) {
-        CloseSweep s = new CloseSweep(file);
-        if (state.get() == TERMINATED) {
-            s.complete(null);
-        } else {
-            enqueue(s);
-            if (state.get() == TERMINATED) {
-                failLeftovers(); // the loop may have taken its last look at the queue before the enqueue
+        UringFuture<Void> done = new UringFuture<>();
+        ControlWork w = new ControlWork() {
+            @Override
+            void run() {
+                sweepNow(file);
+                done.complete(null);
             }
+
+            @Override
+            void abandon(RejectedExecutionException e) {
+                done.complete(null); // the loop ended: its ring's close completed every task
+            }
+        };
+        if (!runOnLoop(w)) {
+            done.complete(null);
         }
-        return s;
+        return done;
     }
 
     private void enqueue(LoopTask<?> r) {
         queue.offer(r);
+        wakeIfSleeping();
+    }
+
+    private void wakeIfSleeping() {
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             wake();
         }
@@ -385,7 +396,7 @@ public final class EventLoop implements AutoCloseable {
                 wakeArmed = true;
                 wakeStaged = 1;
             }
-            if (ring.staged() > wakeStaged || !queue.isEmpty()) {
+            if (ring.staged() > wakeStaged || !queue.isEmpty() || !control.isEmpty()) {
                 // Work to hand over: submit it and take whatever is ready, without blocking.
                 phase.lazySet(PHASE_COMPLETIONS);
                 ring.submitAndReap(0, 0, TimeUnit.NANOSECONDS, handler);
@@ -396,7 +407,7 @@ public final class EventLoop implements AutoCloseable {
                 continue; // new submissions arrived while spinning: no eventfd round trip needed
             }
             sleeping.set(true);
-            int wait = queue.isEmpty() ? 1 : 0;
+            int wait = queue.isEmpty() && control.isEmpty() ? 1 : 0;
             if (wait == 0) {
                 sleeping.set(false);
             }
@@ -444,7 +455,7 @@ public final class EventLoop implements AutoCloseable {
     private boolean spinUntil(long end) {
         do {
             for (int i = 0; i < 64; i++) { // read the clock only now and then: it is not free
-                if (!queue.isEmpty()) {
+                if (!queue.isEmpty() || !control.isEmpty()) {
                     return true;
                 }
                 Thread.onSpinWait();
@@ -455,14 +466,17 @@ public final class EventLoop implements AutoCloseable {
 
     private void drainQueue() {
         LoopTask<?> t;
+        ControlWork w;
+        while ((w = control.poll()) != null) {
+            try {
+                w.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "loop work failed; the event loop continues", e);
+            }
+            step();
+        }
         while ((t = queue.poll()) != null) {
-            if (t instanceof CancelTask) {
-                cancel(((CancelTask) t).target);
-            } else if (t instanceof CloseSweep) {
-                sweepNow((CloseSweep) t);
-            } else if (t instanceof CallTask) {
-                ((CallTask<?>) t).run(ring);
-            } else if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
+            if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
                 try {
                     if (!t.isDone()) {
                         t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
@@ -560,14 +574,13 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void sweepNow(CloseSweep s) {
+    private void sweepNow(AsyncFile file) {
         for (LoopTask<?> t = inRingHead; t != null; t = t.nextInRing) {
-            if (t.owner() == s.file) {
+            if (t.owner() == file) {
                 t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
                 cancel(t);
             }
         }
-        s.complete(null);
     }
 
     private void complete(long tag, Object attachment, int res, int flags) {

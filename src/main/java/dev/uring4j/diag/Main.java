@@ -8,7 +8,6 @@ import dev.uring4j.Uring;
 import dev.uring4j.UringException;
 import dev.uring4j.UringUnavailableException;
 import dev.uring4j.internal.NativeLoader;
-import dev.uring4j.internal.cli.EchoLoad;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -35,19 +34,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("doctor")) {
             System.exit(Doctor.run(java.util.List.of(args).subList(1, args.length), out));
         }
-        if (args.length > 0 && args[0].equals("echo-server")) {
-            echoServer(args);
-            return;
-        }
-        if (args.length > 0 && args[0].equals("echo-load")) {
-            echoLoad(args);
-            return;
-        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println("usage: java -jar uring4j-<version>-linux-x86_64.jar [--seconds=N]   host summary and a read comparison");
             out.println("       java -jar uring4j-<version>-linux-x86_64.jar doctor [--json] full diagnosis; exit 1 if unavailable");
-            out.println("       java -jar uring4j-<version>-linux-x86_64.jar echo-server [PORT]  TCP echo server on 127.0.0.1");
-            out.println("       java -jar uring4j-<version>-linux-x86_64.jar echo-load PORT [CONNECTIONS MESSAGES SIZE SECONDS]");
             return;
         }
         double seconds = args.length > 0 && args[0].startsWith("--seconds=")
@@ -81,37 +70,6 @@ public final class Main {
             out.printf("  FileChannel, 1 thread:  %,12.0f reads/s  %,8.1f MiB/s%n", rate, rate * BLOCK / (1 << 20));
         } finally {
             Files.deleteIfExists(file);
-        }
-    }
-
-    private static void echoServer(String[] args) throws IOException {
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 7007;
-        dev.uring4j.async.EventLoop loop = dev.uring4j.async.EventLoop.open();
-        dev.uring4j.async.EchoServer server = dev.uring4j.async.EchoServer.start(loop,
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 16 * 1024);
-        System.out.println("echo server on " + server.address() + " (" + loop.describe().replace("\n", " ") + "); Ctrl-C stops it");
-        System.out.println("accepts: " + server.acceptModeReason());
-        System.out.println("receives: " + server.receiveMode() + ": " + server.receiveModeReason());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            loop.close();
-            System.out.println("echoed " + server.bytesEchoed() + " bytes over " + server.connectionsAccepted() + " connections");
-        }));
-    }
-
-    private static void echoLoad(String[] args) throws IOException {
-        int port = Integer.parseInt(args[1]);
-        int connections = args.length > 2 ? Integer.parseInt(args[2]) : 16;
-        int messages = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
-        int size = args.length > 4 ? Integer.parseInt(args[4]) : 64;
-        double seconds = args.length > 5 ? Double.parseDouble(args[5]) : 10;
-        try {
-            EchoLoad.Result r = EchoLoad.run(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
-                    connections, messages, size, java.time.Duration.ofMillis((long) (seconds * 1000)));
-            System.out.printf("%,d round trips of %d bytes in %.2f s: %,.0f/s; errors %d, mismatches %d%n", r.roundTrips(),
-                    size, r.seconds(), r.roundTripsPerSecond(), r.errors(), r.mismatches());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -158,14 +116,14 @@ public final class Main {
                 done[0]++;
                 if (running[0]) {
                     try {
-                        ring.read(fd, buffers[(int) tag], random.nextLong(blocks) * BLOCK).tag(tag);
+                        ring.read(fd, buffers[(int) tag].clear(), random.nextLong(blocks) * BLOCK).tag(tag);
                     } catch (UringException e) {
                         failure[0] = e;
                     }
                 }
             };
             for (int i = 0; i < DEPTH; i++) {
-                ring.read(fd, buffers[i], random.nextLong(blocks) * BLOCK).tag(i);
+                ring.read(fd, buffers[i].clear(), random.nextLong(blocks) * BLOCK).tag(i);
             }
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);

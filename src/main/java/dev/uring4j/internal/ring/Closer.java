@@ -50,6 +50,23 @@ public final class Closer {
         }
     }
 
+    /**
+     * Whether the ring's fd number still names an io_uring instance. If the application
+     * closed it behind our back (and the number may already name another file), closing it
+     * again would close someone else's file.
+     */
+    public static boolean fdStillNamesARing(int ringFd) {
+        if (ringFd < 0) {
+            return false;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd", String.valueOf(ringFd))).toString()
+                    .equals("anon_inode:[io_uring]");
+        } catch (java.io.IOException | RuntimeException e) {
+            return !(e instanceof java.nio.file.NoSuchFileException);
+        }
+    }
+
     /** What handlers (or the close itself) threw, first with the rest suppressed; null if nothing. */
     public Throwable failure() {
         return failure;

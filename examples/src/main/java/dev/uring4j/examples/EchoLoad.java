@@ -1,4 +1,4 @@
-package dev.uring4j.internal.cli;
+package dev.uring4j.examples;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

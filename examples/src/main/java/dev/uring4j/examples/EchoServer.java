@@ -1,4 +1,4 @@
-package dev.uring4j.async;
+package dev.uring4j.examples;
 
 import dev.uring4j.Cqe;
 import dev.uring4j.Linux;
@@ -8,6 +8,7 @@ import dev.uring4j.Sockets;
 import dev.uring4j.UringException;
 import dev.uring4j.Errno;
 import dev.uring4j.Opcode;
+import dev.uring4j.async.EventLoop;
 import dev.uring4j.diag.UringSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,16 +32,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Where the kernel has them, each connection has one multishot receive armed that
  * picks buffers from a provided-buffer ring shared by all connections (Linux 6.0), and
  * data is sent back straight from the buffer it arrived in, which is recycled once sent;
- * when every buffer is out (-ENOBUFS) the receive is re-armed as soon as one comes back,
+ * when every buffer is out (-Errno.ENOBUFS) the receive is re-armed as soon as one comes back,
  * and no byte is lost (it waits in the socket). Elsewhere the server steps down to one
  * receive at a time into each connection's own buffer, and {@link #receiveMode()} and
  * {@link #receiveModeReason()} say so and why. Likewise accept is multishot from 5.19
  * and re-armed single accepts before, and the listening socket comes from the ring's
  * SOCKET (5.19) or the socket syscall. Meant for loopback tests and benchmarks
- * ({@code java -jar uring4j-<v>-linux-x86_64.jar echo-server}).
+ * ({@code examples/}'s {@link Main}: {@code echo-server}).
+ *
+ * <p>It uses only uring4j's API ({@code dev.uring4j}, {@code dev.uring4j.async}), as any
+ * program on uring4j would.
  */
 public final class EchoServer implements AutoCloseable {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    // Linux errno values (asm-generic: the same on x86_64 and aarch64); uring4j's API has no errno constants.
     /** How the server's connections receive. */
     public enum ReceiveMode {
         /** One multishot receive per connection into a shared provided-buffer ring (Linux 6.0+). */
@@ -48,7 +53,7 @@ public final class EchoServer implements AutoCloseable {
         SINGLE_SHOT
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.uring4j.async.EchoServer");
+    private static final System.Logger LOG = System.getLogger("dev.uring4j.examples.EchoServer");
     private static final AtomicInteger GROUP_IDS = new AtomicInteger(0x4500);
     /** Bytes of provided buffers per server, when the caller does not say. */
     private static final int PROVIDED_BYTES = 4 << 20;
@@ -72,7 +77,7 @@ public final class EchoServer implements AutoCloseable {
     private final ProvidedBuffers buffers;
     /** A full-size view of each provided buffer, made once: sends take a range of it (no allocation per send). */
     private final ByteBuffer[] views;
-    /** Connections whose multishot receive ended with -ENOBUFS, waiting for a buffer. */
+    /** Connections whose multishot receive ended with -Errno.ENOBUFS, waiting for a buffer. */
     private final ArrayDeque<MultishotConnection> starved = new ArrayDeque<>();
     private int buffersOut;
 
@@ -89,7 +94,7 @@ public final class EchoServer implements AutoCloseable {
         }
         this.mode = buffers != null ? ReceiveMode.MULTISHOT_PROVIDED_BUFFERS : ReceiveMode.SINGLE_SHOT;
         this.modeReason = modeReason;
-        this.multishotAccept = UringSupport.get().isOpcodeSupported(Opcode.SOCKET); // SOCKET and multishot accept: 5.19
+        this.multishotAccept = hasSocketOp(); // SOCKET and multishot accept: 5.19
     }
 
     /**
@@ -141,21 +146,54 @@ public final class EchoServer implements AutoCloseable {
         return s;
     }
 
+    /** Whether the kernel has IORING_OP_SOCKET (5.19, as multishot accept). */
+    private static boolean hasSocketOp() {
+        return UringSupport.get().isOpcodeSupported(Opcode.SOCKET);
+    }
+
     /** A listening TCP socket: through the ring where it has SOCKET (5.19), else the syscall. */
     private static int listeningSocket(EventLoop loop, InetSocketAddress bind) throws IOException {
         int family = bind.getAddress() instanceof java.net.Inet6Address ? Linux.AF_INET6 : Linux.AF_INET;
         int type = Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC;
-        int fd = UringSupport.get().isOpcodeSupported(Opcode.SOCKET)
-                ? UringAsyncFile.await(loop.submit(ring -> ring.socket(family, type, 0), "socket"))
+        int fd = hasSocketOp()
+                ? await(loop.submit(ring -> ring.socket(family, type, 0), "socket"))
                 : Sockets.open(family, type, 0);
         try {
             Sockets.bind(fd, bind);
             Sockets.listen(fd, 1024);
         } catch (UringException e) {
-            NATIVE.close(fd);
+            closeQuietly(fd);
             throw e;
         }
         return fd;
+    }
+
+    /** The result of an EventLoop operation's future, its UringException (or other failure) thrown as it is. */
+    private static int await(CompletableFuture<Integer> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for io_uring");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(c);
+        }
+    }
+
+    /** close(fd) by syscall, where no ring can do it; a failure is only logged. */
+    private static void closeQuietly(int fd) {
+        try {
+            Sockets.close(fd);
+        } catch (UringException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close of fd " + fd + ": " + e.getMessage());
+        }
     }
 
     public InetSocketAddress address() {
@@ -232,7 +270,7 @@ public final class EchoServer implements AutoCloseable {
         try {
             loop.submit(ring -> ring.closeFd(fd), (res, flags) -> { });
         } catch (RejectedExecutionException e) {
-            NATIVE.close(fd);
+            closeQuietly(fd);
         }
     }
 
@@ -289,7 +327,7 @@ public final class EchoServer implements AutoCloseable {
 
         @Override
         void start() {
-            loop.submit(ring -> ring.recv(fd, buffer.slice(0, buffer.capacity()), 0), this::onReceive);
+            loop.submit(ring -> ring.recv(fd, buffer.clear(), 0), this::onReceive);
         }
 
         void onReceive(int res, int flags) {
@@ -306,7 +344,7 @@ public final class EchoServer implements AutoCloseable {
         }
 
         void send() {
-            loop.submit(ring -> ring.send(fd, buffer.slice(sent, length - sent), Linux.MSG_NOSIGNAL), this::onSend);
+            loop.submit(ring -> ring.send(fd, buffer.limit(length).position(sent), Linux.MSG_NOSIGNAL), this::onSend);
         }
 
         void onSend(int res, int flags) {
@@ -381,7 +419,7 @@ public final class EchoServer implements AutoCloseable {
                 }
                 overflow = bigger;
             }
-            overflow.put(overflowEnd, views[bid], 0, length);
+            overflow.put(overflowEnd, views[bid].clear(), 0, length); // a send may have narrowed the view before
             overflowEnd += length;
             int[] last = chunks.peekLast();
             if (last != null && last[0] < 0) {
@@ -460,7 +498,7 @@ public final class EchoServer implements AutoCloseable {
         void stepDown() {
             mode = ReceiveMode.SINGLE_SHOT;
             modeReason = "stepped down to single-shot receives: the kernel refused a multishot RECV with "
-                    + "EINVAL (multishot receive needs Linux 6.0)";
+                    + "Errno.EINVAL (multishot receive needs Linux 6.0)";
             LOG.log(System.Logger.Level.INFO, "echo server: " + modeReason);
             connections.remove(this);
             Connection c = new SingleShotConnection(fd);
@@ -480,10 +518,12 @@ public final class EchoServer implements AutoCloseable {
         void sendHead() {
             int[] chunk = chunks.peek();
             sending = true;
-            ByteBuffer data = chunk[0] >= 0 ? views[chunk[0]] : overflow;
+            ByteBuffer data = chunk[0] >= 0 ? views[chunk[0]] : overflow.duplicate(); // overflow keeps growing
             int from = sentOfHead;
             int length = chunk[1] - sentOfHead; // the overflow chunk may grow (and move) before the send is prepared
-            loop.submit(ring -> ring.send(fd, data.slice(from, length), Linux.MSG_NOSIGNAL), this::onSend);
+            // The range is the view's [position, limit): one send per buffer at a time, so no slice per send.
+            loop.submit(ring -> ring.send(fd, data.limit(from + length).position(from), Linux.MSG_NOSIGNAL),
+                    this::onSend);
         }
 
         void onSend(int res, int flags) {
@@ -593,7 +633,7 @@ public final class EchoServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "echo server close: " + e);
             if (!done.isDone()) {
-                NATIVE.close(listenFd);
+                closeQuietly(listenFd);
             }
         }
     }
