@@ -1,5 +1,8 @@
 package dev.uring4j;
 
+import dev.uring4j.diag.KernelVersion;
+import dev.uring4j.diag.KnownIssue;
+import dev.uring4j.diag.UringSupport;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.ring.Checks;
@@ -175,7 +178,7 @@ final class FileOps {
         if (!sqpoll || force || kernel == null) {
             return;
         }
-        KnownIssue issue = dev.uring4j.internal.KnownIssues.iowqDeadlock(kernel);
+        KnownIssue issue = dev.uring4j.diag.KnownIssues.iowqDeadlock(kernel);
         if (issue.affected()) {
             throw new UringException("io_uring_register(IOWQ_MAX_WORKERS)", 0, "refused on this SQPOLL ring: "
                     + issue.title() + "; " + issue.verdict() + " (" + issue.source()

@@ -1,6 +1,6 @@
 package dev.uring4j;
 
-import dev.uring4j.Errno;
+import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.BufferLifetime;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;

@@ -1,5 +1,6 @@
 package dev.uring4j;
 
+import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.BufferLifetime;
 import java.nio.ByteBuffer;
 import java.util.Locale;

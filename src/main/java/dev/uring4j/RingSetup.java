@@ -1,6 +1,7 @@
 package dev.uring4j;
 
 import dev.uring4j.Errno;
+import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
@@ -360,7 +361,8 @@ final class RingSetup {
     private static UringException refusal(RingOptions o, EnumSet<SetupFlag> want, int errno) {
         if (errno == Errno.ENOMEM) {
             MemlockReport report = MemlockReport.current();
-            long needed = report.ringLayout(o, bits(want) | RingLayout.SETUP_NO_SQARRAY).pinnedBytes();
+            long needed = RingLayout.of(o.entries(), o.cqEntries(), bits(want) | RingLayout.SETUP_NO_SQARRAY,
+                    report.pageSize()).pinnedBytes();
             return new UringMemlockException("io_uring_setup", report, needed, "a ring of " + o.entries()
                     + " SQ entries" + (o.cqEntries() > 0 ? " and " + o.cqEntries() + " CQ entries" : "")
                     + " (still refused after waiting " + ((1L << ENOMEM_RETRIES) - 1)

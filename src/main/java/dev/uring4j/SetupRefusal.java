@@ -1,5 +1,6 @@
 package dev.uring4j;
 
+import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.RingLayout;
 

@@ -2,7 +2,6 @@ package dev.uring4j;
 
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
-import dev.uring4j.internal.NativeLoader;
 import dev.uring4j.internal.SockAddr;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -21,7 +20,7 @@ public final class Sockets {
 
     /** These are natives of the shim: without it, the loader's explanation instead of UnsatisfiedLinkError. */
     private static void needNative() throws UringUnavailableException {
-        UringUnavailableException why = NativeLoader.load();
+        UringUnavailableException why = Uring.loadNative();
         if (why != null) {
             throw why;
         }

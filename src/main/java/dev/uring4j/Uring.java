@@ -16,13 +16,36 @@ public final class Uring {
     private static final Native NATIVE = Native.access();
     private Uring() {}
 
+    /** The loader's failure as this API's exception, converted once (null if the library is loaded). */
+    private static final class Load {
+        static final UringUnavailableException FAILURE = unavailable(NativeLoader.load());
+    }
+
+    private static UringUnavailableException unavailable(NativeLoader.Failure f) {
+        if (f == null) {
+            return null;
+        }
+        UnavailabilityReason reason = switch (f.reason()) {
+            case DISABLED_BY_PROPERTY -> UnavailabilityReason.DISABLED_BY_PROPERTY;
+            case UNSUPPORTED_PLATFORM -> UnavailabilityReason.UNSUPPORTED_PLATFORM;
+            case NATIVE_LIBRARY_MISSING -> UnavailabilityReason.NATIVE_LIBRARY_MISSING;
+            case NATIVE_LIBRARY_INCOMPATIBLE -> UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE;
+        };
+        return new UringUnavailableException(reason, 0, f.message(), f.attempts(), f.cause());
+    }
+
+    /** Loads the native library if not done yet; null on success, else why not (the same exception each time). */
+    static UringUnavailableException loadNative() {
+        return Load.FAILURE;
+    }
+
     private static final class Probe {
         // Declared before CAUSE: compute() assigns it during class initialization.
         static int liburingVersion = -1;
         static final UringUnavailableException CAUSE = compute();
 
         private static UringUnavailableException compute() {
-            UringUnavailableException loadFailure = NativeLoader.load();
+            UringUnavailableException loadFailure = loadNative();
             if (loadFailure != null) {
                 return loadFailure;
             }

@@ -1,5 +1,7 @@
 package dev.uring4j;
 
+import dev.uring4j.diag.MemlockReport;
+
 /**
  * The kernel refused ring setup or buffer registration with ENOMEM because locked
  * memory (RLIMIT_MEMLOCK) is exhausted. Carries the numbers and the ways to raise it.

@@ -1,6 +1,7 @@
 /**
  * The io_uring core: {@link dev.uring4j.Ring} and what its operations take, registration
- * tables, and the availability and memory-limit diagnostics.
+ * tables, and whether io_uring is available ({@link dev.uring4j.Uring}); the support probe,
+ * memory-limit report and known issues are in {@link dev.uring4j.diag}.
  *
  * <h2>Rules a user must know</h2>
  *

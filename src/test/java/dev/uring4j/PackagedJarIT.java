@@ -102,7 +102,7 @@ class PackagedJarIT {
 
     @Test
     void plainJarRunsWithoutNativesAndSaysWhichClassifierToAdd() throws Exception {
-        ChildResult r = TestSupport.runJava(List.of(), PLAIN_JAR.toString(), "dev.uring4j.internal.cli.Main",
+        ChildResult r = TestSupport.runJava(List.of(), PLAIN_JAR.toString(), "dev.uring4j.diag.Main",
                 "--seconds=0.1");
         assertEquals(0, r.exitCode, r.output);
         assertTrue(r.output.contains("UNAVAILABLE (NATIVE_LIBRARY_MISSING)"), r.output);
@@ -114,11 +114,11 @@ class PackagedJarIT {
     void jarsAreARealModuleExportingOnlyTheApi() throws Exception {
         for (Path jar : List.of(CLASSIFIER_JAR, PLAIN_JAR)) {
             ModuleDescriptor d = ModuleFinder.of(jar).find("dev.uring4j").orElseThrow().descriptor();
-            assertEquals(Set.of("dev.uring4j", "dev.uring4j.async"),
+            assertEquals(Set.of("dev.uring4j", "dev.uring4j.async", "dev.uring4j.diag"),
                     d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()), jar.toString());
         }
         ChildResult r = TestSupport.runJava(List.of("--enable-native-access=dev.uring4j", "-p", CLASSIFIER_JAR.toString(),
-                "-m", "dev.uring4j/dev.uring4j.internal.cli.Main"), null, "--seconds=0.1");
+                "-m", "dev.uring4j/dev.uring4j.diag.Main"), null, "--seconds=0.1");
         assertEquals(0, r.exitCode, r.output);
         assertTrue(r.output.contains("io_uring:  available"), "works on the module path too: " + r.output);
     }

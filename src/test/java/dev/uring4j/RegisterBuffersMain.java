@@ -1,5 +1,6 @@
 package dev.uring4j;
 
+import dev.uring4j.diag.MemlockReport;
 import java.nio.ByteBuffer;
 
 /** Run in child JVMs: registers one buffer of {@code args[0]} bytes and prints the outcome. */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.TestSupport.Collector;
+import dev.uring4j.diag.KnownIssue;
+import dev.uring4j.diag.MemlockReport;
+import dev.uring4j.diag.UringSupport;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;

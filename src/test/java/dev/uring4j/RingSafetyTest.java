@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.TestSupport.Collector;
 import dev.uring4j.Errno;
+import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.Memory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

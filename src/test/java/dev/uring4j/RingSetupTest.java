@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.TestSupport.Collector;
+import dev.uring4j.diag.UringSupport;
 import java.time.Duration;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Tag;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.TestSupport.Collector;
 import dev.uring4j.Errno;
+import dev.uring4j.diag.UringSupport;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.Opcode;
 import java.net.InetAddress;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.Errno;
 
+import dev.uring4j.diag.UringSupport;
 import java.time.Duration;
 import java.util.BitSet;
 import org.junit.jupiter.api.Tag;

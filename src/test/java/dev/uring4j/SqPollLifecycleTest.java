@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.TestSupport.Collector;
+import dev.uring4j.diag.ThreadCensus;
+import dev.uring4j.diag.UringSupport;
 import dev.uring4j.internal.HostFacts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

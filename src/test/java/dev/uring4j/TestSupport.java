@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Shared helpers: rings that must be available, completion collection, child JVMs. */
-final class TestSupport {
+/**
+ * Shared helpers: rings that must be available, completion collection, child JVMs.
+ * {@link #requireAvailable()} is public for the tests of the other packages.
+ */
+public final class TestSupport {
     private TestSupport() {}
 
     /** io_uring must work on the machines this suite runs on; a missing native library is a failure. */
-    static void requireAvailable() {
+    public static void requireAvailable() {
         UringUnavailableException cause = Uring.unavailabilityCause();
         if (cause != null) {
             fail("io_uring is unavailable, so this test cannot run: " + cause.getMessage(), cause);

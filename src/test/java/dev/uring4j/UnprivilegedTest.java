@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.TestSupport.ChildResult;
-import dev.uring4j.internal.KnownIssues;
+import dev.uring4j.diag.KnownIssues;
+import dev.uring4j.diag.MemlockReport;
+import dev.uring4j.diag.UringSupport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,11 +150,11 @@ class UnprivilegedTest {
 
     @Test
     void doctorUnderSeccompExitsNonZeroAndSaysWhy() throws Exception {
-        ChildResult r = underSeccomp("EPERM", "dev.uring4j.internal.cli.Main", "doctor");
+        ChildResult r = underSeccomp("EPERM", "dev.uring4j.diag.Main", "doctor");
         assertEquals(1, r.exitCode, r.output);
         assertTrue(r.output.contains("io_uring     UNAVAILABLE: BLOCKED_BY_SECCOMP"), r.output);
         assertTrue(r.output.contains("verdict      io_uring is NOT usable here"), r.output);
-        ChildResult json = underSeccomp("ENOSYS", "dev.uring4j.internal.cli.Main", "doctor", "--json");
+        ChildResult json = underSeccomp("ENOSYS", "dev.uring4j.diag.Main", "doctor", "--json");
         assertEquals(1, json.exitCode, json.output);
         assertTrue(json.output.contains("\"available\": false"), json.output);
         assertTrue(json.output.contains("\"reason\": \"KERNEL_LACKS_IO_URING\""), json.output);

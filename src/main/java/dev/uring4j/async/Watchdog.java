@@ -1,7 +1,7 @@
 package dev.uring4j.async;
 
-import dev.uring4j.KnownIssue;
-import dev.uring4j.UringSupport;
+import dev.uring4j.diag.KnownIssue;
+import dev.uring4j.diag.UringSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

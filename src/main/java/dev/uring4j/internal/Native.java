@@ -35,7 +35,7 @@ public final class Native {
     /** sizeof(struct io_uring_cqe): one completion entry of the reap array (without CQE32). */
     public static final int CQE_SIZE = 16;
 
-    // Validator rejection codes (U4J_REJECTS in u4j.h); messages in dev.uring4j.NativeReject.
+    // Validator rejection codes (U4J_REJECTS in u4j.h); messages in dev.uring4j.internal.ring.NativeReject.
     public static final int REJECT_OPCODE = 1;
     public static final int REJECT_OPCODE_KERNEL = 2;
     public static final int REJECT_SQE_FLAGS = 3;

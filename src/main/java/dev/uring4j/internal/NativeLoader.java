@@ -1,8 +1,5 @@
 package dev.uring4j.internal;
 
-import dev.uring4j.Errno;
-import dev.uring4j.UnavailabilityReason;
-import dev.uring4j.UringUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -30,6 +27,10 @@ import java.util.Map;
  * (every shared offset and size, every validator rejection code) against the constants of
  * {@link Native}. Any difference makes io_uring unavailable with
  * {@code NATIVE_LIBRARY_INCOMPATIBLE}, naming the field and both values.
+ *
+ * <p>A failure is a {@link Failure} (reason, message, attempts, cause), which
+ * {@code dev.uring4j.Uring} turns into the API's {@code UringUnavailableException}: this
+ * package imports no API type.
  */
 public final class NativeLoader {
     private static final Native NATIVE = Native.access();
@@ -38,15 +39,33 @@ public final class NativeLoader {
     public static final String PROP_LIBRARY_PATH = "uring4j.library.path";
     public static final String PROP_TMPDIR = "uring4j.tmpdir";
 
-    private static UringUnavailableException failure;
+    /** Why loading failed; the names are those of {@code dev.uring4j.UnavailabilityReason}. */
+    public enum Reason {
+        DISABLED_BY_PROPERTY, UNSUPPORTED_PLATFORM, NATIVE_LIBRARY_MISSING, NATIVE_LIBRARY_INCOMPATIBLE
+    }
+
+    /**
+     * Why the library is not loaded.
+     *
+     * @param message  what is wrong and what to do about it
+     * @param attempts each step tried, with its outcome, in order
+     * @param cause    the underlying error, or null
+     */
+    public record Failure(Reason reason, String message, List<String> attempts, Throwable cause) {
+        public Failure {
+            attempts = List.copyOf(attempts);
+        }
+    }
+
+    private static Failure failure;
     private static boolean loaded;
     private static String loadedFrom;
     private static boolean attempted;
 
     private NativeLoader() {}
 
-    /** Loads the library if not done yet; returns null on success, else why not. */
-    public static synchronized UringUnavailableException load() {
+    /** Loads the library if not done yet; returns null on success, else why not (the same object each time). */
+    public static synchronized Failure load() {
         if (!attempted) {
             attempted = true;
             failure = tryLoad();
@@ -100,11 +119,11 @@ public final class NativeLoader {
         }
     }
 
-    private static UringUnavailableException tryLoad() {
+    private static Failure tryLoad() {
         List<String> attempts = new ArrayList<>();
         if (Boolean.getBoolean(PROP_NO_NATIVE)) {
             attempts.add("-D" + PROP_NO_NATIVE + "=true: native loading skipped");
-            return new UringUnavailableException(UnavailabilityReason.DISABLED_BY_PROPERTY, 0,
+            return new Failure(Reason.DISABLED_BY_PROPERTY,
                     "io_uring disabled by -D" + PROP_NO_NATIVE + "=true; the NIO fallback is used", attempts, null);
         }
         String osName = System.getProperty("os.name", "");
@@ -112,14 +131,14 @@ public final class NativeLoader {
         String classifier = classifier(osName, osArch);
         if (classifier == null) {
             attempts.add("platform " + osName + "/" + osArch + ": no native library is built for it");
-            return new UringUnavailableException(UnavailabilityReason.UNSUPPORTED_PLATFORM, 0,
+            return new Failure(Reason.UNSUPPORTED_PLATFORM,
                     "io_uring needs Linux on x86_64 or aarch64; this JVM runs on " + osName + "/" + osArch,
                     attempts, null);
         }
         String libc = runningLibc(readMaps());
         if (libc.equals("musl")) {
             attempts.add("this JVM runs on musl libc (Alpine): the bundled library is built for glibc");
-            return new UringUnavailableException(UnavailabilityReason.UNSUPPORTED_PLATFORM, 0,
+            return new Failure(Reason.UNSUPPORTED_PLATFORM,
                     "io_uring via uring4j needs a glibc-based system; this JVM runs on musl libc (Alpine). "
                             + "Use a glibc base image (Debian, Ubuntu, UBI) or the NIO fallback", attempts, null);
         }
@@ -154,12 +173,12 @@ public final class NativeLoader {
             attempts.add("resource " + resource + ": " + e);
             last = e;
         }
-        return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_MISSING, 0,
+        return new Failure(Reason.NATIVE_LIBRARY_MISSING,
                 "the uring4j native library (" + LIBRARY_FILE + " for " + classifier + ") could not be loaded",
                 attempts, last);
     }
 
-    private static UringUnavailableException loadFromResource(InputStream in, String resource, List<String> attempts) {
+    private static Failure loadFromResource(InputStream in, String resource, List<String> attempts) {
         Path dir = Paths.get(System.getProperty(PROP_TMPDIR, System.getProperty("java.io.tmpdir")));
         Path tmp = null;
         try {
@@ -172,18 +191,18 @@ public final class NativeLoader {
         } catch (IOException e) {
             attempts.add("resource " + resource + ": extracting to " + dir + " failed: " + e
                     + " (choose a writable directory with -D" + PROP_TMPDIR + "=DIR)");
-            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_MISSING, 0,
+            return new Failure(Reason.NATIVE_LIBRARY_MISSING,
                     "the uring4j native library could not be extracted", attempts, e);
         } catch (LinkageError e) {
             String hint = String.valueOf(e.getMessage()).contains("failed to map segment")
                     ? " (" + dir + " is probably mounted noexec: choose another with -D" + PROP_TMPDIR + "=DIR)"
                     : "";
             attempts.add("resource " + resource + ": extracted to " + tmp + " but loading failed: " + e.getMessage() + hint);
-            UnavailabilityReason r = String.valueOf(e.getMessage()).contains("GLIBC")
+            Reason r = String.valueOf(e.getMessage()).contains("GLIBC")
                     || String.valueOf(e.getMessage()).contains("wrong ELF class")
                     || String.valueOf(e.getMessage()).contains("cannot open shared object file")
-                    ? UnavailabilityReason.UNSUPPORTED_PLATFORM : UnavailabilityReason.NATIVE_LIBRARY_MISSING;
-            return new UringUnavailableException(r, 0, "the uring4j native library could not be loaded" + hint,
+                    ? Reason.UNSUPPORTED_PLATFORM : Reason.NATIVE_LIBRARY_MISSING;
+            return new Failure(r, "the uring4j native library could not be loaded" + hint,
                     attempts, e);
         } finally {
             if (tmp != null) {
@@ -196,18 +215,18 @@ public final class NativeLoader {
         }
     }
 
-    private static UringUnavailableException checkAbi(String from, List<String> attempts) {
+    private static Failure checkAbi(String from, List<String> attempts) {
         int abi;
         try {
             abi = NATIVE.abiVersion();
         } catch (LinkageError e) {
             attempts.add(from + ": does not bind dev.uring4j.internal.Native: " + e.getMessage());
-            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+            return new Failure(Reason.NATIVE_LIBRARY_INCOMPATIBLE,
                     "the loaded native library is not a uring4j library for these classes", attempts, e);
         }
         if (abi != Native.ABI_VERSION) {
             attempts.add(from + ": native ABI " + abi + ", classes expect " + Native.ABI_VERSION);
-            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+            return new Failure(Reason.NATIVE_LIBRARY_INCOMPATIBLE,
                     "the native library is from another uring4j version (ABI " + abi + ", expected "
                             + Native.ABI_VERSION + "): use the jar and classifier jar of the same version",
                     attempts, null);
@@ -217,19 +236,19 @@ public final class NativeLoader {
             mismatches = compareLayout(expectedLayout(), nativeLayout());
         } catch (LinkageError e) {
             attempts.add(from + ": has no layout table (nLayout): " + e.getMessage());
-            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+            return new Failure(Reason.NATIVE_LIBRARY_INCOMPATIBLE,
                     "the native library has no layout table: the jar's classes and " + LIBRARY_FILE
                             + " come from different builds", attempts, e);
         } catch (IllegalStateException e) {
             attempts.add(from + ": unreadable layout table: " + e.getMessage());
-            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+            return new Failure(Reason.NATIVE_LIBRARY_INCOMPATIBLE,
                     "the native library's layout table is unreadable (" + e.getMessage() + "): the jar's classes and "
                             + LIBRARY_FILE + " come from different builds", attempts, e);
         }
         if (!mismatches.isEmpty()) {
             String what = "layout mismatch: " + String.join("; ", mismatches);
             attempts.add(from + ": " + what);
-            return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+            return new Failure(Reason.NATIVE_LIBRARY_INCOMPATIBLE,
                     what + ": the jar's classes and " + LIBRARY_FILE + " come from different builds", attempts, null);
         }
         loadedFrom = from;
@@ -280,7 +299,7 @@ public final class NativeLoader {
             ByteBuffer buf = Memory.allocate(cap);
             int n = NATIVE.layout(Memory.address(buf), cap);
             if (n < 0) {
-                throw new IllegalStateException("the layout native answered " + Errno.name(-n));
+                throw new IllegalStateException("the layout native answered " + ErrnoNames.name(-n));
             }
             if (n <= cap) {
                 byte[] b = new byte[n];

@@ -1,7 +1,5 @@
-package dev.uring4j.internal;
+package dev.uring4j.diag;
 
-import dev.uring4j.KernelVersion;
-import dev.uring4j.KnownIssue;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
 import java.util.Objects;
 import java.util.regex.Matcher;

@@ -1,7 +1,8 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
+import dev.uring4j.RingOptions;
+import dev.uring4j.SetupFlag;
 import dev.uring4j.internal.HostFacts;
-import dev.uring4j.internal.KnownIssues;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.NativeLoader;
@@ -105,11 +106,12 @@ public final class MemlockReport {
     /** Bytes the kernel pins for a ring with these options (both regions, page-rounded). */
     public long ringBytes(RingOptions options) {
         Objects.requireNonNull(options, "options");
-        return ringLayout(options, RingSetup.bits(options.flags()) | RingLayout.SETUP_NO_SQARRAY).pinnedBytes();
-    }
-
-    RingLayout ringLayout(RingOptions o, int flags) {
-        return RingLayout.of(o.entries(), o.cqEntries(), flags, pageSize);
+        int bits = 0;
+        for (SetupFlag f : options.flags()) {
+            bits |= f.bit();
+        }
+        return RingLayout.of(options.entries(), options.cqEntries(), bits | RingLayout.SETUP_NO_SQARRAY, pageSize)
+                .pinnedBytes();
     }
 
     /** Bytes the kernel pins (and charges on every kernel) to register these buffers: the pages they span. */

@@ -1,12 +1,10 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uring4j.internal.KnownIssues;
+import dev.uring4j.Uring;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -79,29 +77,6 @@ class KnownIssuesTest {
                 KnownIssues.SQPOLL_SQE128_LEAK), all.stream().map(KnownIssue::id).toList());
         for (KnownIssue i : all) {
             assertFalse(i.source().isEmpty(), i.id());
-        }
-    }
-
-    @Test
-    void iowqGuardRefusesOnAffectedSqpollRingsUnlessForced() {
-        KernelVersion debian = KernelVersion.parse("6.1.0-27-amd64", "Debian 6.1.115-1", null);
-        UringException e = assertThrows(UringException.class, () -> FileOps.checkIowqGuard(debian, true, false));
-        assertTrue(e.getMessage().contains("6.1.118"), e.getMessage());
-        assertTrue(e.getMessage().contains("force=true"), e.getMessage());
-        assertDoesNotThrow(() -> FileOps.checkIowqGuard(debian, true, true));
-        assertDoesNotThrow(() -> FileOps.checkIowqGuard(debian, false, false));
-        assertDoesNotThrow(() -> FileOps.checkIowqGuard(v("6.1.118"), true, false));
-    }
-
-    @Test
-    void ioWorkerLimitsOnThisKernel() throws Exception {
-        try (Ring ring = TestSupport.open()) {
-            int[] previous = ring.setIoWorkerLimits(4, 8, false);
-            assertEquals(2, previous.length);
-            int[] now = ring.setIoWorkerLimits(0, 0, false); // 0 = read back without changing
-            assertEquals(4, now[0]);
-            assertEquals(8, now[1]);
-            assertThrows(IllegalArgumentException.class, () -> ring.setIoWorkerLimits(-1, 0, false));
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,15 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uring4j.Ring;
+import dev.uring4j.RingOptions;
+import dev.uring4j.SetupFlag;
+import dev.uring4j.TestSupport;
+import dev.uring4j.Uring;
+import dev.uring4j.UringException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;

@@ -1,8 +1,11 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
 import dev.uring4j.Errno;
+import dev.uring4j.Opcode;
+import dev.uring4j.SetupFlag;
+import dev.uring4j.Uring;
+import dev.uring4j.UringUnavailableException;
 import dev.uring4j.internal.HostFacts;
-import dev.uring4j.internal.KnownIssues;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.lang.ref.Reference;
@@ -121,8 +124,11 @@ public final class UringSupport {
                 HostFacts.readText("/proc/version_signature"));
     }
 
-    /** The running kernel's upstream version, or null if it cannot be read. */
-    static KernelVersion kernelVersionOrNull() {
+    /**
+     * The running kernel's upstream version, or null if it cannot be read. Reads /proc only:
+     * unlike {@link #get()} it sets up no ring.
+     */
+    public static KernelVersion kernelVersionOrNull() {
         try {
             return parseRunningKernel();
         } catch (IllegalArgumentException e) {

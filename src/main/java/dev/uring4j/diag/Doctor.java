@@ -1,10 +1,6 @@
-package dev.uring4j.internal.cli;
+package dev.uring4j.diag;
 
-import dev.uring4j.KernelVersion;
-import dev.uring4j.KnownIssue;
-import dev.uring4j.MemlockReport;
 import dev.uring4j.RingOptions;
-import dev.uring4j.UringSupport;
 import dev.uring4j.UringUnavailableException;
 import dev.uring4j.internal.NativeLoader;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.uring4j.internal.cli;
+package dev.uring4j.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
 /**
  * One known kernel or liburing problem, evaluated against this host.

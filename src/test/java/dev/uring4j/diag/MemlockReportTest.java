@@ -1,8 +1,10 @@
-package dev.uring4j;
+package dev.uring4j.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uring4j.RingOptions;
+import dev.uring4j.TestSupport;
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;

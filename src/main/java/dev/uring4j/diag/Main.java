@@ -1,4 +1,4 @@
-package dev.uring4j.internal.cli;
+package dev.uring4j.diag;
 
 import dev.uring4j.CompletionHandler;
 import dev.uring4j.Linux;

@@ -1,4 +1,4 @@
-package dev.uring4j.internal.cli;
+package dev.uring4j.diag;
 
 import java.util.Iterator;
 import java.util.List;
