@@ -2,6 +2,7 @@ package dev.uring4j;
 
 import dev.uring4j.diag.KernelVersion;
 import dev.uring4j.diag.KnownIssue;
+import dev.uring4j.diag.KnownIssues;
 import dev.uring4j.diag.UringSupport;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
@@ -178,7 +179,7 @@ final class FileOps {
         if (!sqpoll || force || kernel == null) {
             return;
         }
-        KnownIssue issue = dev.uring4j.diag.KnownIssues.iowqDeadlock(kernel);
+        KnownIssue issue = KnownIssues.iowqDeadlock(kernel);
         if (issue.affected()) {
             throw new UringException("io_uring_register(IOWQ_MAX_WORKERS)", 0, "refused on this SQPOLL ring: "
                     + issue.title() + "; " + issue.verdict() + " (" + issue.source()

@@ -669,7 +669,7 @@ public final class Ring implements AutoCloseable {
             lastPrepared = -1;
             throw new IllegalArgumentException(e.getMessage() + "; the operation was withdrawn (it completes nothing)");
         }
-        submissions.orFlags(record, 1 << 1);
+        submissions.orFlags(record, Submissions.IOSQE_IO_DRAIN);
     }
 
     private int slot(FixedFile file) {

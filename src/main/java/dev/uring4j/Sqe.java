@@ -1,5 +1,7 @@
 package dev.uring4j;
 
+import dev.uring4j.internal.ring.Submissions;
+
 /**
  * The operation just prepared on a {@link Ring}, before it is submitted: the SQE-wide
  * choices are named calls on it, chained right after the operation method:
@@ -10,8 +12,6 @@ package dev.uring4j;
  * do not keep one beyond the operation it was returned for.)
  */
 public final class Sqe {
-    /** IOSQE_* bits. */
-    private static final int IO_DRAIN = 1 << 1, IO_LINK = 1 << 2, IO_HARDLINK = 1 << 3, ASYNC = 1 << 4;
 
     private final Ring ring;
     private long id;
@@ -50,13 +50,13 @@ public final class Sqe {
 
     /** IO_LINK: the next operation starts after this one succeeds; a failure cancels the rest of the chain. */
     public Sqe link() {
-        ring.current(this).orFlags(record, IO_LINK);
+        ring.current(this).orFlags(record, Submissions.IOSQE_IO_LINK);
         return this;
     }
 
     /** IO_HARDLINK: like {@link #link()}, but the chain goes on even if this one fails (or reads short). */
     public Sqe hardLink() {
-        ring.current(this).orFlags(record, IO_HARDLINK);
+        ring.current(this).orFlags(record, Submissions.IOSQE_IO_HARDLINK);
         return this;
     }
 
@@ -72,7 +72,7 @@ public final class Sqe {
 
     /** IOSQE_ASYNC: straight to the kernel's async worker instead of trying non-blocking first. */
     public Sqe async() {
-        ring.current(this).orFlags(record, ASYNC);
+        ring.current(this).orFlags(record, Submissions.IOSQE_ASYNC);
         return this;
     }
 

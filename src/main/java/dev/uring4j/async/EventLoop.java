@@ -1,12 +1,17 @@
 package dev.uring4j.async;
 
 import dev.uring4j.CompletionHandler;
+import dev.uring4j.Cqe;
+import dev.uring4j.Errno;
 import dev.uring4j.Ring;
+import dev.uring4j.SetupFlag;
 import dev.uring4j.Sqe;
+import dev.uring4j.Uring;
 import dev.uring4j.UringException;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,11 +19,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One {@link Ring} driven by its own thread, usable from any thread. Submissions cross
@@ -46,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * logger, with its kernel state, the top of its stack and any matching known kernel bug.
  */
 public final class EventLoop implements AutoCloseable {
-    private static final dev.uring4j.internal.Native NATIVE = dev.uring4j.internal.Native.access();
+    private static final Native NATIVE = Native.access();
     /**
      * Prepares exactly one operation on the loop's ring and returns its {@link Sqe}
      * ({@code ring -> ring.read(fd, buf, 0)}); SQE-wide choices may be chained on it, the tag
@@ -90,7 +97,7 @@ public final class EventLoop implements AutoCloseable {
     private volatile int eventFd = -1;
     private volatile boolean sqPoll;
     /** Advanced by the loop thread at each step (lazily published): the watchdog's measure of progress. */
-    private final java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong progress = new AtomicLong();
     /** What the loop thread is doing (PHASE_*), for the watchdog's report. */
     private final AtomicInteger phase = new AtomicInteger();
     static final int PHASE_IDLE = 0, PHASE_QUEUE = 1, PHASE_COMPLETIONS = 2, PHASE_ENTER = 3;
@@ -172,12 +179,12 @@ public final class EventLoop implements AutoCloseable {
      */
     public static EventLoop open(EventLoopOptions options) throws UringException {
         Objects.requireNonNull(options, "options");
-        dev.uring4j.Uring.ensureAvailable(); // also loads the native library the loop thread calls into
+        Uring.ensureAvailable(); // also loads the native library the loop thread calls into
         EventLoop loop = new EventLoop(options);
         loop.thread.start();
         try {
             loop.started.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof UringException) {
                 throw (UringException) e.getCause();
             }
@@ -356,7 +363,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             tid = NATIVE.gettid();
             ring = Ring.open(options.ring());
-            sqPoll = ring.setupReport().applied().contains(dev.uring4j.SetupFlag.SQPOLL);
+            sqPoll = ring.setupReport().applied().contains(SetupFlag.SQPOLL);
             int fd = NATIVE.eventfd();
             if (fd < 0) {
                 ring.close();
@@ -418,7 +425,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 ring.submitAndWait(wait, timeout, TimeUnit.NANOSECONDS);
             } catch (UringException e) {
-                if (e.errno() != dev.uring4j.Errno.EINTR) {
+                if (e.errno() != Errno.EINTR) {
                     throw e;
                 }
                 // Someone interrupted the loop thread: the loop is not theirs to stop (shutdown is).
@@ -479,7 +486,7 @@ public final class EventLoop implements AutoCloseable {
             if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
                 try {
                     if (!t.isDone()) {
-                        t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+                        t.completeExceptionally(new AsynchronousCloseException());
                     }
                 } finally {
                     t.retire();
@@ -577,7 +584,7 @@ public final class EventLoop implements AutoCloseable {
     private void sweepNow(AsyncFile file) {
         for (LoopTask<?> t = inRingHead; t != null; t = t.nextInRing) {
             if (t.owner() == file) {
-                t.completeExceptionally(new java.nio.channels.AsynchronousCloseException());
+                t.completeExceptionally(new AsynchronousCloseException());
                 cancel(t);
             }
         }
@@ -594,7 +601,7 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         LoopTask<?> r = (LoopTask<?>) attachment;
-        boolean last = (flags & dev.uring4j.Cqe.F_MORE) == 0;
+        boolean last = (flags & Cqe.F_MORE) == 0;
         if (last) {
             unlink(r);
         }
@@ -622,7 +629,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             if (r instanceof RingOpTask && ((RingOpTask) r).completion != null) {
                 LOG.log(System.Logger.Level.WARNING, "preparing an operation failed", t);
-                r.onResult(-dev.uring4j.Errno.ECANCELED, 0);
+                r.onResult(-Errno.ECANCELED, 0);
             } else {
                 r.completeExceptionally(t);
             }

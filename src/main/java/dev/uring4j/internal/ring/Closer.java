@@ -5,7 +5,9 @@ import dev.uring4j.Errno;
 import dev.uring4j.Opcode;
 import dev.uring4j.UringException;
 import dev.uring4j.internal.Native;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -62,8 +64,8 @@ public final class Closer {
         try {
             return Files.readSymbolicLink(Path.of("/proc/self/fd", String.valueOf(ringFd))).toString()
                     .equals("anon_inode:[io_uring]");
-        } catch (java.io.IOException | RuntimeException e) {
-            return !(e instanceof java.nio.file.NoSuchFileException);
+        } catch (IOException | RuntimeException e) {
+            return !(e instanceof NoSuchFileException);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.uring4j.internal.ring;
 
 import dev.uring4j.internal.Memory;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
 
 /**
  * The ring's table of operations the kernel may still be working on. user_data is
@@ -32,7 +34,7 @@ public final class InFlight {
     private int active;
 
     /** Ring numbers: 12 bits, never 0 (small tags) nor 0xfff (liburing's and uring4j's reserved -1, -2). */
-    private static final java.util.concurrent.atomic.AtomicInteger RINGS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger RINGS = new AtomicInteger();
     private static final int GENERATION_MASK = 0xfffff;
 
     public InFlight(int initialCapacity) {
@@ -195,7 +197,7 @@ public final class InFlight {
     }
 
     /** Calls {@code action} for every live slot (used by close). */
-    public void forEachActive(java.util.function.IntConsumer action) {
+    public void forEachActive(IntConsumer action) {
         for (int i = 0; i < used; i++) {
             if (nextFree[i] == -2) {
                 action.accept(i);

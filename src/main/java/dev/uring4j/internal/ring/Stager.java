@@ -9,10 +9,10 @@ import dev.uring4j.UringException;
  * room when the staging area is full without cutting a linked chain in two.
  */
 public final class Stager {
-    /** IOSQE_FIXED_FILE. */
-    public static final int FIXED_FILE = 1;
+    /** IOSQE_FIXED_FILE: set by the operations given a FixedFile. */
+    public static final int FIXED_FILE = Submissions.IOSQE_FIXED_FILE;
     /** IOSQE_BUFFER_SELECT: set by the provided-buffer receives only. */
-    public static final int BUFFER_SELECT = 1 << 5;
+    public static final int BUFFER_SELECT = Submissions.IOSQE_BUFFER_SELECT;
     /** IORING_RECVSEND_FIXED_BUF (an ioprio flag of SEND_ZC). */
     public static final long SEND_ZC_FIXED_BUF = 1L << 2;
 

@@ -11,8 +11,11 @@ import java.nio.ByteBuffer;
 public final class Submissions {
     private static final Memory MEM = Memory.raw();
     private static final boolean RAW = Memory.hasRawAccess();
-    /** IOSQE_IO_LINK | IOSQE_IO_HARDLINK. */
-    public static final int CHAIN_FLAGS = (1 << 2) | (1 << 3);
+    /** The SQE flags ({@code IOSQE_*}): their one home; the API names them as Sqe calls and types. */
+    public static final int IOSQE_FIXED_FILE = 1, IOSQE_IO_DRAIN = 1 << 1, IOSQE_IO_LINK = 1 << 2,
+            IOSQE_IO_HARDLINK = 1 << 3, IOSQE_ASYNC = 1 << 4, IOSQE_BUFFER_SELECT = 1 << 5;
+    /** The flags that continue a linked chain. */
+    public static final int CHAIN_FLAGS = IOSQE_IO_LINK | IOSQE_IO_HARDLINK;
 
     private final ByteBuffer buffer;
     private final long address;
