@@ -634,20 +634,22 @@ public final class Ring implements AutoCloseable {
     /** The ring, if {@code s} names the last operation prepared and it is still staged. */
     Ring current(Sqe s) {
         checkUsable();
-        if (s.idForCheck() != lastPrepared || s.record() >= submissions.staged()
-                || submissions.userData(s.record()) != s.idForCheck()) {
+        // The last operation prepared, still staged: a submit empties the staging area, and the
+        // next operation changes lastPrepared (staging makes room before that, never after).
+        if (s.idForCheck() != lastPrepared || s.record() >= submissions.staged()) {
             throw new IllegalStateException("this Sqe's operation was followed by another operation, or was submitted: "
                     + "set its flags and tag right after preparing it (ring.read(...).link().tag(t))");
         }
         return this;
     }
 
+    /** The slot of the operation just staged (its id's low 32 bits). */
     void setTag(long id, long tag) {
-        inFlight.setTag(inFlight.slotOf(id), tag);
+        inFlight.setTag((int) id, tag);
     }
 
     void attach(long id, Object attachment) {
-        inFlight.attach(inFlight.slotOf(id), attachment);
+        inFlight.attach((int) id, attachment);
     }
 
     void orFlags(int record, int bits) {
@@ -702,7 +704,7 @@ public final class Ring implements AutoCloseable {
             throws UringException {
         checkUsable();
         long id = stager.stage(opcode, sqeFlags, fd, off, addr, len, opFlags, null);
-        setTag(id, tag);
+        inFlight.setTag((int) id, tag);
         return id;
     }
 

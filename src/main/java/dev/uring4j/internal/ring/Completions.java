@@ -147,7 +147,11 @@ public final class Completions {
         if ((flags & Cqe.F_MORE) == 0) {
             inFlight.release(slot);
         }
-        handler.onCompletion(tag, attachment, res, flags);
+        if (attachment == null) {
+            handler.onCompletion(tag, res, flags);
+        } else {
+            handler.onCompletion(tag, attachment, res, flags);
+        }
         return true;
     }
 }
