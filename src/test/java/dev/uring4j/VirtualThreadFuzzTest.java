@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code -During4j.fuzz.vsteps=N -During4j.fuzz.vseconds=S -During4j.fuzz.seed=X} for
  * longer runs (the child then gets S + 60 s).
+ *
+ * <p>Not tagged {@code kernel}: the kernel matrix runs guests under TCG, where the Temurin 25
+ * child (a source launch that compiles the program first) does not finish within the
+ * guests' per-test limit; what it exercises per kernel is covered there by the AsyncFile,
+ * EventLoop and Ring tests. It runs on the host in every build.
  */
-@Tag("kernel")
 class VirtualThreadFuzzTest {
     static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
     private static final long STEPS = Long.getLong("uring4j.fuzz.vsteps", 6_000);
