@@ -39,8 +39,12 @@
  * within 50 ms with a {@link dev.uring4j.UringException} of errno {@code EINTR}; the
  * interrupt status stays set and the operations go on (reap or cancel them).
  *
- * <p><b>Ids and tags.</b> An operation method returns the operation's id (for
- * {@link dev.uring4j.Ring#cancel}); the tag is yours and comes back with the completion.
- * Ids carry their ring: an id of another ring, or a tag, is refused by {@code cancel}.
+ * <p><b>Operations, ids and tags.</b> An operation method stages one operation and returns
+ * its {@link dev.uring4j.Sqe}: SQE-wide choices ({@code link()}, {@code drain()}...) and the
+ * tag are named calls on it, valid until the next operation or submit. {@code Sqe.id()} is
+ * the operation's id (for {@link dev.uring4j.Ring#cancel}); the tag is yours and comes back
+ * with the completion. Ids carry their ring: another ring's id, or a tag, is refused by
+ * {@code cancel}. Transfers use a buffer's bytes from its position to its limit, and the
+ * position advances by the bytes transferred when the completion is delivered.
  */
 package dev.uring4j;

@@ -25,7 +25,8 @@
  * Arena can free are refused up front; heap buffers go through a direct bounce buffer.
  *
  * <p><b>RingOps.</b> A {@link dev.uring4j.async.EventLoop.RingOp} prepares exactly one
- * operation, with the tag it is given: one that prepares none, several, or uses another tag
- * fails its future at once and completes nobody else's.
+ * operation and returns its {@link dev.uring4j.Sqe}; the loop attaches its task to that
+ * operation in the ring's in-flight table. One that prepares none or several fails its
+ * future at once and completes nobody else's; a tag it sets is harmless.
  */
 package dev.uring4j.async;
