@@ -23,7 +23,9 @@ public final class Checks {
      * alive, and within the kernel's per-call maximum.
      */
     public static long bufferAddress(String op, ByteBuffer b, boolean kernelWrites) {
-        Objects.requireNonNull(b, () -> op + ": buffer is null");
+        if (b == null) { // not requireNonNull with a message supplier: that lambda captures op, once per operation
+            throw new NullPointerException(op + ": buffer is null");
+        }
         if (!b.isDirect()) {
             throw new IllegalArgumentException(op + " needs a direct ByteBuffer (ByteBuffer.allocateDirect or a mapped "
                     + "buffer): the kernel accesses it after this call returns, and heap buffers move during GC");

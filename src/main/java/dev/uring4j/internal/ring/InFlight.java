@@ -33,7 +33,11 @@ public final class InFlight {
     private int used;
     private int active;
 
-    /** Ring numbers: 12 bits, never 0 (small tags) nor 0xfff (liburing's and uring4j's reserved -1, -2). */
+    /**
+     * Ring numbers: 12 bits, never 0 (small tags) nor 0xfff (liburing's and uring4j's reserved
+     * -1, -2). They repeat after 4,094 rings, so an id of a long-closed ring can name a slot of a
+     * much later one; the generation (20 bits) still has to match.
+     */
     private static final AtomicInteger RINGS = new AtomicInteger();
     private static final int GENERATION_MASK = 0xfffff;
 
