@@ -270,6 +270,18 @@ static jint open_(JNIEnv *env, jclass c, jlong path, jint flags, jint mode)
 	return path ? u4j_open(PTR(path), flags, mode) : -EINVAL;
 }
 
+/* Lengths stay below 2 GiB so that the count fits the int result; Java keeps the buffer
+ * alive and passes an address inside it. */
+static jint rw_nowait(JNIEnv *env, jclass c, jint fd, jlong addr, jint len, jlong offset, jboolean write)
+{
+	(void)env; (void)c;
+	if (fd < 0)
+		return -EBADF;
+	if (len < 0 || offset < 0 || (len > 0 && !addr))
+		return -EINVAL;
+	return u4j_rw_nowait(fd, PTR(addr), (size_t)len, offset, write);
+}
+
 static jint close_(JNIEnv *env, jclass c, jint fd)
 {
 	(void)env; (void)c;
@@ -373,6 +385,7 @@ static const JNINativeMethod methods[] = {
 	{"nFtruncate", "(IJ)I", (void *)ftruncate_},
 	{"nClose", "(I)I", (void *)close_},
 	{"nFstat", "(IJ)I", (void *)fstat_},
+	{"nRwNowait", "(IJIJZ)I", (void *)rw_nowait},
 	{"nOpen", "(JII)I", (void *)open_},
 	{"nSyncCancelAll", "(JI)I", (void *)sync_cancel_all},
 	{"nSocketBind", "(IJI)I", (void *)socket_bind},

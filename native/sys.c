@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "u4j.h"
 
@@ -71,6 +72,37 @@ int u4j_open(const char *path, int flags, int mode)
 		fd = open(path, flags, (mode_t)mode);
 	} while (fd < 0 && errno == EINTR);
 	return fd < 0 ? -errno : fd;
+}
+
+/* preadv2/pwritev2 by number: glibc wraps them only from 2.26, and the library must load
+ * on older ones (check-natives bounds the symbol versions). */
+#ifndef SYS_preadv2
+#if defined(__x86_64__)
+#define SYS_preadv2 327
+#define SYS_pwritev2 328
+#elif defined(__aarch64__)
+#define SYS_preadv2 286
+#define SYS_pwritev2 287
+#endif
+#endif
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+
+/*
+ * One read or write that never waits (RWF_NOWAIT, 4.14+): served from the page cache on
+ * the calling thread, or -EAGAIN when it would block, and then the caller hands it to a
+ * ring. The offset is split as the syscall takes it (low, high); on 64-bit kernels the
+ * high word is ignored. A short count is a partial hit, as for any read(2).
+ */
+int u4j_rw_nowait(int fd, void *addr, size_t len, int64_t offset, int write)
+{
+	struct iovec iov = { .iov_base = addr, .iov_len = len };
+	long n;
+
+	n = syscall(write ? SYS_pwritev2 : SYS_preadv2, fd, &iov, 1, (unsigned long)offset,
+		    (unsigned long)((uint64_t)offset >> 32), RWF_NOWAIT);
+	return n < 0 ? -errno : (int)n;
 }
 
 int u4j_close(int fd)

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,8 +96,16 @@ public abstract class AsyncFile implements AutoCloseable {
     /** Completes when the descriptor has been closed (exceptionally if closing it failed). */
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
+    /** Where futures of operations still in flight are completed (null: the completing thread). */
+    private final Executor callbackExecutor;
+
     AsyncFile(Path path, Set<? extends OpenOption> options) {
+        this(path, options, null);
+    }
+
+    AsyncFile(Path path, Set<? extends OpenOption> options, Executor callbackExecutor) {
         this.path = path;
+        this.callbackExecutor = callbackExecutor;
         this.writable = options.contains(StandardOpenOption.WRITE);
         this.readable = options.contains(StandardOpenOption.READ) || !writable;
         this.deleteOnClose = options.contains(StandardOpenOption.DELETE_ON_CLOSE);
@@ -184,13 +193,13 @@ public abstract class AsyncFile implements AutoCloseable {
      */
     public final CompletableFuture<Integer> read(ByteBuffer dst, long position) {
         checkRead(dst, position);
-        return track(() -> doRead(dst, position));
+        return isClosed() ? UringFuture.failed(new ClosedChannelException()) : doRead(dst, position);
     }
 
     /** Writes {@code src}'s remaining bytes at {@code position}; src's position advances by the bytes written. */
     public final CompletableFuture<Integer> write(ByteBuffer src, long position) {
         checkWrite(src, position);
-        return track(() -> doWrite(src, position));
+        return isClosed() ? UringFuture.failed(new ClosedChannelException()) : doWrite(src, position);
     }
 
     /** Vectored read filling the buffers in order; -1 at end of file. */
@@ -233,32 +242,50 @@ public abstract class AsyncFile implements AutoCloseable {
         });
     }
 
-    /** One step of readFully/writeFully: transfer more, then recurse on completion until done. */
+    /**
+     * The steps of readFully/writeFully: transfers more until done. Steps that complete at
+     * once (served from the page cache on this thread) continue in this loop, not by
+     * recursion; a step still in flight continues from its completion.
+     */
     private void transferMore(boolean read, ByteBuffer buffer, long position, int done, int wanted,
                               AsyncFuture<Integer> result) {
-        if (done == wanted) {
-            result.complete(done);
-            return;
-        }
-        CompletableFuture<Integer> step;
-        try {
-            step = isClosed() ? CompletableFuture.failedFuture(new AsynchronousCloseException())
-                    : read ? read(buffer, position + done) : write(buffer, position + done);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return;
-        }
-        result.dependOn(step);
-        step.whenComplete((n, ex) -> {
-            if (ex != null) {
-                result.completeExceptionally(ex);
-            } else if (n < 0) {
-                result.completeExceptionally(new EOFException("end of " + path + " at position " + (position + done)
-                        + " after " + done + " of " + wanted + " bytes"));
-            } else {
-                transferMore(read, buffer, position, done + n, wanted, result);
+        while (true) {
+            if (result.isDone()) {
+                return; // cancelled (or timed out) by the caller: no further steps
             }
-        });
+            if (done == wanted) {
+                result.complete(done);
+                return;
+            }
+            CompletableFuture<Integer> step;
+            try {
+                step = isClosed() ? CompletableFuture.failedFuture(new AsynchronousCloseException())
+                        : read ? read(buffer, position + done) : write(buffer, position + done);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            if (step.isDone() && !step.isCompletedExceptionally()) {
+                int n = step.join();
+                if (n >= 0) {
+                    done += n;
+                    continue;
+                }
+            }
+            int sofar = done;
+            result.dependOn(step);
+            step.whenComplete((n, ex) -> {
+                if (ex != null) {
+                    result.completeExceptionally(ex);
+                } else if (n < 0) {
+                    result.completeExceptionally(new EOFException("end of " + path + " at position " + (position + sofar)
+                            + " after " + sofar + " of " + wanted + " bytes"));
+                } else {
+                    transferMore(read, buffer, position, sofar + n, wanted, result);
+                }
+            });
+            return;
+        }
     }
 
     /** Writes all of {@code src}'s remaining bytes, in as many writes as it takes. */
@@ -412,6 +439,10 @@ public abstract class AsyncFile implements AutoCloseable {
     /** Whether the descriptor has been closed (tests). */
     final boolean descriptorClosed() {
         return released.isDone();
+    }
+
+    final Executor callbackExecutor() {
+        return callbackExecutor;
     }
 
     // ---------------------------------------------------------------- backend contract

@@ -2,12 +2,15 @@ package dev.uring4j.async;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Per-file choices: the backend (else {@link AsyncFile#defaultBackend()}), the event
- * loops io_uring operations run on (else one shared loop; several loops spread callers
- * by thread), and the executor of the NIO backend (else a shared bounded pool).
+ * loops io_uring operations run on (else the {@link SharedLoops}; several loops spread
+ * callers by thread), the executor of the NIO backend (else a shared bounded pool), and an
+ * executor for completions (else they run on the loop or pool thread that finished the
+ * operation).
  */
 public final class AsyncFileConfig {
     private static final AsyncFileConfig DEFAULTS = builder().build();
@@ -15,8 +18,10 @@ public final class AsyncFileConfig {
     private final AsyncFile.Backend backend;
     private final List<EventLoop> loops;
     private final ExecutorService executor;
+    private final Executor callbackExecutor;
 
     private AsyncFileConfig(Builder b) {
+        this.callbackExecutor = b.callbackExecutor;
         this.backend = b.backend;
         this.loops = b.loops;
         this.executor = b.executor;
@@ -45,7 +50,13 @@ public final class AsyncFileConfig {
         return executor;
     }
 
+    /** Where futures of operations that did not complete at once are completed, or null (see the Builder). */
+    public Executor callbackExecutor() {
+        return callbackExecutor;
+    }
+
     public static final class Builder {
+        private Executor callbackExecutor;
         private AsyncFile.Backend backend;
         private List<EventLoop> loops;
         private ExecutorService executor;
@@ -80,6 +91,20 @@ public final class AsyncFileConfig {
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Completes the file's futures on {@code executor}, so that the actions chained to
+         * them (thenApply, whenComplete...) run there and not on the event loop (or NIO pool)
+         * thread, where a slow action delays every other operation of that loop. Costs one
+         * hand-off per operation. Operations that complete at once (served from the page
+         * cache on the calling thread) return a future that is already done: actions chained
+         * to it run on the thread that chains them, as for any completed CompletableFuture.
+         * If the executor refuses a completion, it runs on the loop thread.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -33,6 +33,16 @@ final class AsyncFuture<T> extends UringFuture<T> {
         }
     }
 
+    /** Completed by the caller (orTimeout, completeOnTimeout...): the step in progress is no longer wanted. */
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        boolean done = super.completeExceptionally(ex);
+        if (done) {
+            cancelUnderlying();
+        }
+        return done;
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(false);

@@ -93,6 +93,12 @@ public final class EventLoop implements AutoCloseable {
     private final List<StuckReport> stuckReports = Collections.synchronizedList(new ArrayList<>());
     private volatile long shutdownDeadline;
     private volatile long enterSince;
+    /** When the loop began delivering the current batch of completions (user callbacks run then); 0 otherwise. */
+    private volatile long callbacksSince;
+    /** Shared loops only: how long the loop may sit with nothing to do before it ends itself (0: never). */
+    private final long retireAfterNanos;
+    /** Set when an idle shared loop retired itself: work that still reached it moves to another loop. */
+    private volatile boolean retiredIdle;
     private volatile int tid;
     private volatile int eventFd = -1;
     private volatile boolean sqPoll;
@@ -108,6 +114,8 @@ public final class EventLoop implements AutoCloseable {
     private LoopTask<?> inRingHead;
     private int inRing;
     private boolean wakeArmed;
+    /** When the loop last found itself with nothing in the ring (0: busy since). */
+    private long idleSince;
     private final ByteBuffer wakeBuffer = Memory.allocate(8);
     private final CompletionHandler handler = new CompletionHandler() {
         @Override
@@ -143,9 +151,9 @@ public final class EventLoop implements AutoCloseable {
             if (completion != null) {
                 completion.onComplete(res, flags);
             } else if (res < 0) {
-                completeExceptionally(UringException.ofResult(operation, res));
+                deliverFailure(UringException.ofResult(operation, res));
             } else {
-                complete(res);
+                deliver(res);
             }
         }
     }
@@ -162,8 +170,9 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private EventLoop(EventLoopOptions options) {
+    private EventLoop(EventLoopOptions options, long retireAfterNanos) {
         this.options = options;
+        this.retireAfterNanos = retireAfterNanos;
         this.thread = new UringThread(this::run, options.name() + "-" + IDS.incrementAndGet(), "event-loop");
     }
 
@@ -178,9 +187,14 @@ public final class EventLoop implements AutoCloseable {
      * @throws UringException if the ring cannot be set up (with the reason)
      */
     public static EventLoop open(EventLoopOptions options) throws UringException {
+        return open(options, 0);
+    }
+
+    /** A loop that ends itself after {@code retireAfterNanos} with nothing to do (SharedLoops'). */
+    static EventLoop open(EventLoopOptions options, long retireAfterNanos) throws UringException {
         Objects.requireNonNull(options, "options");
         Uring.ensureAvailable(); // also loads the native library the loop thread calls into
-        EventLoop loop = new EventLoop(options);
+        EventLoop loop = new EventLoop(options, retireAfterNanos);
         loop.thread.start();
         try {
             loop.started.join();
@@ -212,7 +226,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(operation, "operation");
         RingOpTask t = new RingOpTask(op, null, operation);
         if (!execute(t)) {
-            t.completeExceptionally(rejected());
+            t.deliverFailure(rejected());
         }
         return t;
     }
@@ -287,6 +301,9 @@ public final class EventLoop implements AutoCloseable {
         }
         LoopTask<?> r;
         while ((r = queue.poll()) != null) {
+            if (retiredIdle && SharedLoops.reroute(r)) {
+                continue; // reached a shared loop as it retired for idleness: another loop runs it
+            }
             try {
                 fail(r, rejected());
             } finally {
@@ -406,7 +423,13 @@ public final class EventLoop implements AutoCloseable {
             if (ring.staged() > wakeStaged || !queue.isEmpty() || !control.isEmpty()) {
                 // Work to hand over: submit it and take whatever is ready, without blocking.
                 phase.lazySet(PHASE_COMPLETIONS);
-                ring.submitAndReap(0, 0, TimeUnit.NANOSECONDS, handler);
+                idleSince = 0;
+                callbacksSince = System.nanoTime();
+                try {
+                    ring.submitAndReap(0, 0, TimeUnit.NANOSECONDS, handler);
+                } finally {
+                    callbacksSince = 0;
+                }
                 continue;
             }
             phase.lazySet(PHASE_IDLE);
@@ -421,7 +444,22 @@ public final class EventLoop implements AutoCloseable {
             long timeout = st == RUNNING ? maxWaitNanos
                     : Math.max(1, Math.min(maxWaitNanos, shutdownDeadline - System.nanoTime()));
             phase.lazySet(PHASE_ENTER);
-            enterSince = System.nanoTime();
+            long now = System.nanoTime();
+            enterSince = now;
+            if (inRing > 0) {
+                idleSince = 0;
+            } else if (idleSince == 0) {
+                idleSince = now;
+            } else if (retireAfterNanos > 0 && st == RUNNING && now - idleSince >= retireAfterNanos && wait == 1
+                    && SharedLoops.retire(this)) {
+                // Idle long enough: end, as shared threads must when nothing uses them (redeploys).
+                retiredIdle = true;
+                shutdownDeadline = now + 10_000_000_000L; // work that slipped in before the state change still runs
+                state.compareAndSet(RUNNING, SHUTTING_DOWN);
+                enterSince = 0;
+                sleeping.set(false);
+                continue;
+            }
             try {
                 ring.submitAndWait(wait, timeout, TimeUnit.NANOSECONDS);
             } catch (UringException e) {
@@ -439,7 +477,12 @@ public final class EventLoop implements AutoCloseable {
             // Awake before the handlers run: work they hand to this loop (a send after a
             // receive) must not pay for an eventfd wake-up of a loop that is not asleep
             // (it did: one eventfd write and one extra completion per echo round trip).
-            ring.reap(handler);
+            callbacksSince = System.nanoTime();
+            try {
+                ring.reap(handler);
+            } finally {
+                callbacksSince = 0;
+            }
         }
     }
 
@@ -486,7 +529,7 @@ public final class EventLoop implements AutoCloseable {
             if (t.isDone() || (t.owner() != null && !t.owner().isOpen())) {
                 try {
                     if (!t.isDone()) {
-                        t.completeExceptionally(new AsynchronousCloseException());
+                        t.deliverFailure(new AsynchronousCloseException());
                     }
                 } finally {
                     t.retire();
@@ -584,7 +627,7 @@ public final class EventLoop implements AutoCloseable {
     private void sweepNow(AsyncFile file) {
         for (LoopTask<?> t = inRingHead; t != null; t = t.nextInRing) {
             if (t.owner() == file) {
-                t.completeExceptionally(new AsynchronousCloseException());
+                t.deliverFailure(new AsynchronousCloseException());
                 cancel(t);
             }
         }
@@ -631,7 +674,7 @@ public final class EventLoop implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "preparing an operation failed", t);
                 r.onResult(-Errno.ECANCELED, 0);
             } else {
-                r.completeExceptionally(t);
+                r.deliverFailure(t);
             }
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "a completion callback threw; the event loop continues", e);
@@ -739,6 +782,12 @@ public final class EventLoop implements AutoCloseable {
 
     long enterSince() {
         return enterSince;
+    }
+
+    /** Whether the loop thread has been delivering completions (running callbacks) for at least {@code nanos}. */
+    boolean inCallbacksFor(long now, long nanos) {
+        long since = callbacksSince;
+        return since != 0 && now - since >= nanos;
     }
 
     int tid() {

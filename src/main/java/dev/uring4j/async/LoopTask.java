@@ -3,6 +3,7 @@ package dev.uring4j.async;
 import dev.uring4j.Ring;
 import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
+import dev.uring4j.internal.VirtualThreads;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -46,6 +47,46 @@ abstract class LoopTask<T> extends UringFuture<T> {
         return null;
     }
 
+    /** Completes with the operation's outcome: the loop's (and the backend's) own paths. */
+    final boolean deliver(T value) {
+        return super.complete(value);
+    }
+
+    /** Fails with the operation's outcome: the loop's (and the backend's) own paths. */
+    final boolean deliverFailure(Throwable t) {
+        return super.completeExceptionally(t);
+    }
+
+    /**
+     * Completed by someone else ({@code orTimeout}, {@code completeOnTimeout}, the caller's
+     * own complete): the operation is no longer wanted, so it is cancelled in the kernel as
+     * {@link #cancel} does; its buffer stays referenced until the kernel is done with it.
+     */
+    @Override
+    public boolean complete(T value) {
+        boolean done = super.complete(value);
+        if (done) {
+            cancelStillRunning();
+        }
+        return done;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        boolean done = super.completeExceptionally(ex);
+        if (done) {
+            cancelStillRunning();
+        }
+        return done;
+    }
+
+    private void cancelStillRunning() {
+        EventLoop l = loop;
+        if (l != null) {
+            l.cancelInKernel(this);
+        }
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(false);
@@ -65,7 +106,10 @@ abstract class LoopTask<T> extends UringFuture<T> {
             ? Long.getLong("uring4j.waitSpinNanos", 100_000L) : 0;
 
     private void spinUntilDone() {
-        if (WAIT_SPIN_NANOS <= 0 || isDone() || !SpinBudget.tryAcquire()) {
+        // A virtual thread never spins: it would hold its carrier, which the other virtual
+        // threads (and whoever completes this future) need; parking unmounts it.
+        if (WAIT_SPIN_NANOS <= 0 || isDone() || VirtualThreads.isVirtual(Thread.currentThread())
+                || !SpinBudget.tryAcquire()) {
             return;
         }
         try {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,8 +26,9 @@ final class NioAsyncFile extends AsyncFile {
     /** Operations not yet completed: failed with AsynchronousCloseException at close. */
     private final Set<AsyncFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
-    private NioAsyncFile(Path path, Set<? extends OpenOption> options, FileChannel channel, ExecutorService executor) {
-        super(path, options);
+    private NioAsyncFile(Path path, Set<? extends OpenOption> options, FileChannel channel, ExecutorService executor,
+                         Executor callbacks) {
+        super(path, options, callbacks);
         this.channel = channel;
         this.executor = executor;
     }
@@ -37,7 +39,8 @@ final class NioAsyncFile extends AsyncFile {
             nio.add(jdkDirect());
         }
         FileChannel ch = FileChannel.open(path, nio);
-        return new NioAsyncFile(path, options, ch, config.executor() != null ? config.executor() : Pool.EXECUTOR);
+        return new NioAsyncFile(path, options, ch, config.executor() != null ? config.executor() : Pool.EXECUTOR,
+                config.callbackExecutor());
     }
 
     /** com.sun.nio.file.ExtendedOpenOption.DIRECT, looked up so that no compile-time dependency is needed. */
@@ -86,13 +89,16 @@ final class NioAsyncFile extends AsyncFile {
             if (f.isDone()) {
                 return; // cancelled or failed by close before it started
             }
+            T value = null;
+            Throwable failure = null;
             try {
-                f.complete(body.run());
+                value = body.run();
             } catch (ClosedChannelException e) {
-                f.completeExceptionally(isClosed() ? new AsynchronousCloseException() : e);
+                failure = isClosed() ? new AsynchronousCloseException() : e;
             } catch (Throwable t) {
-                f.completeExceptionally(t);
+                failure = t;
             }
+            complete(f, value, failure);
         });
         f.setCanceller(() -> task.cancel(false)); // never interrupt: that would close the channel
         pending.add(f);
@@ -102,6 +108,27 @@ final class NioAsyncFile extends AsyncFile {
             f.cancelUnderlying();
         }
         return f;
+    }
+
+    /** Completes on the file's callback executor if it has one (as the io_uring backend does). */
+    private <T> void complete(AsyncFuture<T> f, T value, Throwable failure) {
+        Executor callbacks = callbackExecutor();
+        Runnable r = () -> {
+            if (failure != null) {
+                f.completeExceptionally(failure);
+            } else {
+                f.complete(value);
+            }
+        };
+        if (callbacks == null) {
+            r.run();
+            return;
+        }
+        try {
+            callbacks.execute(r);
+        } catch (RuntimeException e) {
+            r.run();
+        }
     }
 
     @Override

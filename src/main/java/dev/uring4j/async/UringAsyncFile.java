@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
  * AsyncFile on io_uring: every read, write, force and allocate is one ring operation on an
@@ -47,14 +48,27 @@ final class UringAsyncFile extends AsyncFile {
     /** O_DIRECT: the alignment FileChannel enforces (the file store's block size); else 0. */
     private final int alignment;
     private final String name;
+    /**
+     * Whether reads and writes first try RWF_NOWAIT on the calling thread; cleared for good
+     * when the file or kernel has no non-blocking path (EOPNOTSUPP, ESPIPE, a seccomp EPERM).
+     * O_DIRECT, O_SYNC and O_DSYNC files never try: their "non-blocking" transfer still
+     * waits for the device.
+     */
+    private volatile boolean inlineReads;
+    private volatile boolean inlineWrites;
 
-    private UringAsyncFile(Path path, Set<? extends OpenOption> options, int fd, List<EventLoop> loops, int alignment) {
-        super(path, options);
+    private UringAsyncFile(Path path, Set<? extends OpenOption> options, int fd, List<EventLoop> loops, int alignment,
+                           Executor callbacks) {
+        super(path, options, callbacks);
         this.fd = fd;
         this.loops = loops;
         this.direct = options.contains(UringOpenOption.DIRECT);
         this.alignment = alignment;
         this.name = path.toString();
+        boolean inline = InlineIo.ENABLED && !direct && !options.contains(StandardOpenOption.SYNC)
+                && !options.contains(StandardOpenOption.DSYNC);
+        this.inlineReads = inline;
+        this.inlineWrites = inline;
     }
 
     /**
@@ -63,7 +77,7 @@ final class UringAsyncFile extends AsyncFile {
      * ENXIO), with nothing asynchronous left to leak if the caller is interrupted.
      */
     static UringAsyncFile openUring(Path path, Set<? extends OpenOption> options, AsyncFileConfig config) throws IOException {
-        List<EventLoop> loops = config.loops() != null ? config.loops() : List.of(SharedLoop.get());
+        List<EventLoop> loops = config.loops(); // null: the shared loops, chosen per operation
         int flags = openFlags(options);
         byte[] bytes = pathBytes(path);
         ByteBuffer p = ByteBuffer.allocateDirect(bytes.length + 1).put(bytes).put((byte) 0);
@@ -74,7 +88,7 @@ final class UringAsyncFile extends AsyncFile {
         }
         try {
             int alignment = options.contains(UringOpenOption.DIRECT) ? directAlignment(path) : 0;
-            return new UringAsyncFile(path, options, fd, loops, alignment);
+            return new UringAsyncFile(path, options, fd, loops, alignment, config.callbackExecutor());
         } catch (Throwable t) {
             NATIVE.close(fd);
             throw t;
@@ -149,9 +163,14 @@ final class UringAsyncFile extends AsyncFile {
         return Backend.IOURING;
     }
 
-    private EventLoop loop() {
+    /** Hands the task to its loop: the file's own, or a shared one; false if no loop accepts it. */
+    private boolean execute(LoopTask<?> task) throws UringException {
+        if (loops == null) {
+            return SharedLoops.execute(task);
+        }
         int n = loops.size();
-        return n == 1 ? loops.get(0) : loops.get((int) (Thread.currentThread().getId() % n));
+        return (n == 1 ? loops.get(0) : loops.get((int) ((Thread.currentThread().getId() & Long.MAX_VALUE) % n)))
+                .execute(task);
     }
 
     private ByteBuffer bounce(int size) {
@@ -214,14 +233,27 @@ final class UringAsyncFile extends AsyncFile {
 
         @Override
         void onResult(int res, int flags) {
+            Executor callbacks = callbackExecutor();
+            if (callbacks == null) {
+                finish(res);
+                return;
+            }
+            try {
+                callbacks.execute(() -> finish(res));
+            } catch (RuntimeException e) { // refused (shut down, saturated): complete here rather than never
+                finish(res);
+            }
+        }
+
+        private void finish(int res) {
             if (res < 0) {
-                completeExceptionally(isClosed() && res == -Errno.EBADF ? new AsynchronousCloseException()
+                deliverFailure(isClosed() && res == -Errno.EBADF ? new AsynchronousCloseException()
                         : UringException.ofResult(operation + " " + name, res));
             } else {
                 try {
-                    complete(result(res));
+                    deliver(result(res));
                 } catch (RuntimeException e) {
-                    completeExceptionally(e);
+                    deliverFailure(e);
                 }
             }
         }
@@ -232,9 +264,17 @@ final class UringAsyncFile extends AsyncFile {
     /** Hands a task to the loop holding a use of the descriptor, which the loop releases when it retires the task. */
     private <T, F extends FileTask<T>> F start(F task) {
         if (!acquireUse()) {
-            task.completeExceptionally(new ClosedChannelException());
-        } else if (!loop().execute(task)) {
-            task.completeExceptionally(new AsynchronousCloseException());
+            task.deliverFailure(new ClosedChannelException());
+            return task;
+        }
+        Throwable refused;
+        try {
+            refused = execute(task) ? null : new AsynchronousCloseException();
+        } catch (UringException | RuntimeException e) {
+            refused = e; // no shared loop could start (the reason says why)
+        }
+        if (refused != null) {
+            task.deliverFailure(refused);
             task.retire();
         }
         return task;
@@ -378,13 +418,64 @@ final class UringAsyncFile extends AsyncFile {
     @Override
     CompletableFuture<Integer> doRead(ByteBuffer dst, long position) {
         IOException e = direct ? misaligned(dst, position) : null;
-        return e != null ? UringFuture.failed(e) : start(new ReadTask(dst, position));
+        if (e != null) {
+            return UringFuture.failed(e);
+        }
+        if (inlineReads && dst.isDirect()) {
+            CompletableFuture<Integer> now = tryNow(dst, position, false);
+            if (now != null) {
+                return now;
+            }
+        }
+        return start(new ReadTask(dst, position));
     }
 
     @Override
     CompletableFuture<Integer> doWrite(ByteBuffer src, long position) {
         IOException e = direct ? misaligned(src, position) : null;
-        return e != null ? UringFuture.failed(e) : start(new WriteTask(src, position));
+        if (e != null) {
+            return UringFuture.failed(e);
+        }
+        if (inlineWrites && src.isDirect()) {
+            CompletableFuture<Integer> now = tryNow(src, position, true);
+            if (now != null) {
+                return now;
+            }
+        }
+        return start(new WriteTask(src, position));
+    }
+
+    /**
+     * The caller does the transfer itself when it cannot block: RWF_NOWAIT on this thread,
+     * under a use of the descriptor. Gives a completed future, or null when the transfer
+     * would block (or failed: the ring then reports the error with its own wording), and
+     * the operation goes to a ring while the caller waits on the future.
+     */
+    private CompletableFuture<Integer> tryNow(ByteBuffer b, long position, boolean write) {
+        if (!acquireUse()) {
+            return null; // closed meanwhile: start() gives the ClosedChannelException
+        }
+        int pos = b.position();
+        int rem = b.limit() - pos;
+        int r;
+        try {
+            r = NATIVE.rwNowait(fd, Memory.address(b) + pos, rem, position, write);
+        } finally {
+            Reference.reachabilityFence(b);
+            releaseUse();
+        }
+        if (r < 0) {
+            if (r != -Errno.EAGAIN && InlineIo.noNonBlockingPath(-r)) {
+                if (write) {
+                    inlineWrites = false;
+                } else {
+                    inlineReads = false;
+                }
+            }
+            return null;
+        }
+        b.position(pos + r);
+        return UringFuture.completedWith(InlineIo.boxed(!write && r == 0 && rem > 0 ? -1 : r));
     }
 
     @Override
@@ -456,8 +547,9 @@ final class UringAsyncFile extends AsyncFile {
     void failPending() {
         // Each loop fails and cancels this file's operations (they were queued before the close);
         // operations still queued behind the sweep are dropped when the loop reaches them.
-        List<CompletableFuture<Void>> sweeps = new ArrayList<>(loops.size());
-        for (EventLoop l : loops) {
+        List<EventLoop> all = loops != null ? loops : SharedLoops.running();
+        List<CompletableFuture<Void>> sweeps = new ArrayList<>(all.size());
+        for (EventLoop l : all) {
             sweeps.add(l.sweep(this));
         }
         if (!UringThread.current()) {

@@ -24,6 +24,13 @@ class UringFuture<T> extends CompletableFuture<T> {
         return f;
     }
 
+    /** A future already completed with {@code value}. */
+    static <T> UringFuture<T> completedWith(T value) {
+        UringFuture<T> f = new UringFuture<>();
+        f.complete(value);
+        return f;
+    }
+
     /** Throws if the caller is a completion thread and this future is not done. */
     final void checkWait(String method) {
         Thread t = Thread.currentThread();

@@ -53,6 +53,12 @@ final class Watchdog {
             } catch (InterruptedException e) {
                 return;
             }
+            synchronized (Watchdog.class) {
+                if (LOOPS.isEmpty()) {
+                    thread = null; // ends with the last loop; the next register starts another
+                    return;
+                }
+            }
             long now = System.nanoTime();
             LOOPS.forEach((loop, seen) -> {
                 try {

@@ -24,7 +24,7 @@ public final class Native {
      * {@code U4J_REJECTS}): {@link NativeLoader} reads the library's table ({@link #layout})
      * when it loads and refuses the library if any value, or any name, differs.
      */
-    public static final int ABI_VERSION = 10;
+    public static final int ABI_VERSION = 11;
 
     /** Name prefixes of the constants checked against the library's layout table. */
     static final List<String> LAYOUT_PREFIXES =
@@ -285,6 +285,18 @@ public final class Native {
     }
 
     private static native int nOpen(long pathAddress, int flags, int mode);
+
+    /**
+     * preadv2/pwritev2 with RWF_NOWAIT on the calling thread: the bytes transferred, or
+     * -EAGAIN if it would block (then use a ring), or another -errno (-EOPNOTSUPP where the
+     * file or kernel has no non-blocking path). {@code address} must lie in memory the caller
+     * keeps alive for the call.
+     */
+    public int rwNowait(int fd, long address, int length, long offset, boolean write) {
+        return nRwNowait(fd, address, length, offset, write);
+    }
+
+    private static native int nRwNowait(int fd, long address, int length, long offset, boolean write);
 
     public int close(int fd) {
         return nClose(fd);
