@@ -110,7 +110,7 @@ public final class TestSupport {
     }
 
     /** Where the test classes were loaded from. */
-    static java.nio.file.Path testClassesDir() {
+    public static java.nio.file.Path testClassesDir() {
         try {
             return java.nio.file.Path.of(TestSupport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
@@ -119,7 +119,7 @@ public final class TestSupport {
     }
 
     /** The main classes: -During4j.test.classesDir, else target/classes beside target/test-classes. */
-    static String classesDir() {
+    public static String classesDir() {
         String p = System.getProperty("uring4j.test.classesDir");
         return p != null ? p : testClassesDir().resolveSibling("classes").toString();
     }

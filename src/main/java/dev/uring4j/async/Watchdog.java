@@ -42,6 +42,11 @@ final class Watchdog {
         }
     }
 
+    /** Loops watched now (tests). */
+    static int watching() {
+        return LOOPS.size();
+    }
+
     static void unregister(EventLoop loop) {
         LOOPS.remove(loop);
     }
