@@ -137,9 +137,9 @@ public final class TestSupport {
     }
 
     /** Result of a child JVM. */
-    static final class ChildResult {
-        final int exitCode;
-        final String output;
+    public static final class ChildResult {
+        public final int exitCode;
+        public final String output;
 
         ChildResult(int exitCode, String output) {
             this.exitCode = exitCode;
@@ -148,7 +148,7 @@ public final class TestSupport {
     }
 
     /** Runs {@code java [jvmArgs] -cp classpath mainClass args}, failing after 60 s. */
-    static ChildResult runJava(List<String> jvmArgs, String classpath, String mainClass, String... args)
+    public static ChildResult runJava(List<String> jvmArgs, String classpath, String mainClass, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

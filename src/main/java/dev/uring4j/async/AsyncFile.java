@@ -362,11 +362,6 @@ public abstract class AsyncFile implements AutoCloseable {
                 failPending();
             } finally {
                 releaseUse();
-                long wait = closeWaitMillis;
-                if (!released.isDone()) {
-                    CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)
-                            .execute(() -> warnIfStillOpen(wait));
-                }
                 if (deleteOnClose) {
                     Files.deleteIfExists(path);
                 }
@@ -380,7 +375,12 @@ public abstract class AsyncFile implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the descriptor is closed when the last use ends
         } catch (TimeoutException e) {
-            // warnIfStillOpen reports it
+            // No timer thread for this (CompletableFuture's delayer thread would keep the
+            // context class loader of the first caller alive: a redeploy leak); the waiting
+            // winner reports it. A close on a loop thread does not wait, and does not report.
+            if (winner) {
+                warnIfStillOpen(closeWaitMillis);
+            }
         } catch (ExecutionException e) {
             if (winner) {
                 Throwable c = e.getCause();
