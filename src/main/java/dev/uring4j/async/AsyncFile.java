@@ -47,15 +47,38 @@ import java.util.function.Supplier;
  * freed behind uring4j's back (views of an {@code Arena.ofConfined()}/{@code ofShared()}
  * segment) are refused up front, on both backends, as {@code BufferLifetime} describes.
  *
- * <p><b>Where callbacks run.</b> A returned future is completed, and the actions chained to
- * it (thenApply, whenComplete...) run, on the thread that completes it: the event loop's
- * thread for io_uring (with the default configuration one loop shared by every io_uring
- * AsyncFile of the JVM, so a slow callback delays every such file; the loop's watchdog
- * reports one that blocks, {@link EventLoop#stuckReports()}), a thread of the NIO pool for
- * NIO, or the calling thread if the future is already done when the action is chained.
+ * <p><b>Where the work happens.</b> On io_uring, a read or write of one direct buffer
+ * that the page cache can serve is done by the calling thread itself (one non-blocking
+ * system call, RWF_NOWAIT), and the returned future is already complete: a cached read
+ * from any thread, platform or virtual, costs what {@code FileChannel.read} costs and
+ * crosses no thread. Only an operation that would block (a cache miss, a write that must
+ * wait, O_DIRECT, SYNC/DSYNC files, vectored and heap-buffer transfers, force, allocate)
+ * goes to an event loop's ring: the file's own loops, or else one of the
+ * {@link SharedLoops} (one per processor), while the caller waits on the future if it
+ * wants to. {@code -During4j.inlineIo=false} sends every operation to a ring.
+ *
+ * <p><b>Where callbacks run.</b> A future that is already complete runs the actions
+ * chained to it (thenApply, whenComplete...) on the thread that chains them, as any
+ * CompletableFuture does. A future completed later is completed, and its actions run, on
+ * the thread that completes it: the event loop's thread for io_uring, a thread of the NIO
+ * pool for NIO, unless the file has a callback executor
+ * ({@link AsyncFileConfig.Builder#callbackExecutor}), which then runs them. A slow action
+ * on a loop thread delays the other operations already in that loop's ring; new operations
+ * go to a shared loop that is not busy in callbacks ({@link SharedLoops}), and the loop's
+ * watchdog reports a callback that blocks ({@link EventLoop#stuckReports()}).
  * {@link #open}, {@link #size()}, {@link #blockSize()} and {@link #truncate} run on the
  * calling thread (open blocks as {@link java.nio.channels.FileChannel#open} does, e.g. for
  * a FIFO without a peer); they and {@link #close()} may be called from a callback.
+ *
+ * <p><b>Deadlines and interrupts.</b> Completing a returned future from outside
+ * ({@code orTimeout}, {@code completeOnTimeout}, {@code complete}) or cancelling it
+ * cancels the operation in the kernel; the buffer stays referenced until the kernel is done
+ * with it, and its contents are then undefined. {@code get(timeout)} that times out and a
+ * {@code get()} interrupted ({@link InterruptedException}) end the wait only: the operation
+ * goes on, as with {@link java.nio.channels.AsynchronousFileChannel}'s futures;
+ * {@code join()} does not react to interrupts (as {@link CompletableFuture#join()}).
+ * A virtual thread waiting on a future unmounts (it never spins or enters io_uring), so
+ * its carrier runs other virtual threads meanwhile.
  *
  * <p><b>No blocking waits on loop or pool threads.</b> {@code join()}, {@code get()} and
  * {@code get(timeout)} of a future from this class (or one derived from it) that is not

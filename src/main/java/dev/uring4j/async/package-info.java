@@ -5,11 +5,22 @@
  *
  * <h2>Rules a user must know</h2>
  *
- * <p><b>Where callbacks run.</b> Futures complete, and actions chained to them run, on the
- * event loop's thread (io_uring) or a thread of the NIO pool; with the default configuration
- * one loop serves every io_uring AsyncFile of the JVM, so keep callbacks short or give the
- * files loops of their own ({@link dev.uring4j.async.AsyncFileConfig}). The watchdog reports
- * a loop stuck in the kernel or in a callback ({@link dev.uring4j.async.EventLoop#stuckReports()}).
+ * <p><b>Who does the work.</b> A read or write of a direct buffer that the page cache can
+ * serve is done by the calling thread (RWF_NOWAIT) and returns a completed future; what
+ * would block goes to an event loop's ring (a file's own loops, or the
+ * {@link dev.uring4j.async.SharedLoops}: one per processor, started when needed, ended when
+ * idle or by {@link dev.uring4j.async.SharedLoops#shutdown}).
+ *
+ * <p><b>Where callbacks run.</b> Actions chained to a completed future run on the thread that
+ * chains them; other futures complete, and their actions run, on the event loop's thread
+ * (io_uring) or a thread of the NIO pool, or on the file's callback executor
+ * ({@link dev.uring4j.async.AsyncFileConfig.Builder#callbackExecutor}). New operations
+ * avoid a shared loop that is busy in a slow callback. The watchdog reports a loop stuck in
+ * the kernel or in a callback ({@link dev.uring4j.async.EventLoop#stuckReports()}).
+ *
+ * <p><b>Deadlines.</b> {@code orTimeout}, {@code completeOnTimeout} or {@code cancel} on a
+ * returned future cancel the operation in the kernel; {@code get(timeout)} and interrupts
+ * end only the wait, as for {@link java.nio.channels.AsynchronousFileChannel}.
  *
  * <p><b>No blocking waits where they would wait on themselves.</b> {@code join()} and
  * {@code get()} of a uring4j future that is not done throw {@link java.lang.IllegalStateException}
