@@ -6,15 +6,25 @@
  *
  *   uring4j-ceiling --workload nop|randread|seqwrite [--depth N] [--batch N] [--seconds S]
  *                   [--warmup S] [--file PATH] [--direct] [--procs N] [--block BYTES]
+ *
+ * and a helper for the page-cache-miss workloads, run in the background of a contender:
+ *
+ *   uring4j-ceiling --workload evict --file PATH [--interval-ms N] [--seconds S]
+ *
+ * drops PATH's pages from the page cache (posix_fadvise DONTNEED) every N ms (25) until
+ * SIGTERM/SIGINT, the parent's death, or S seconds (no limit unless given); prints the
+ * number of passes and their mean duration on stderr.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,7 +34,7 @@
 struct opts {
 	const char *workload;
 	const char *file;
-	int depth, batch, direct, procs, block;
+	int depth, batch, direct, procs, block, interval_ms, seconds_given;
 	double seconds, warmup;
 };
 
@@ -99,34 +109,53 @@ static void prep_read(struct io_uring *ring, int fd, char *buf, int block, uint6
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
+	if (!sqe) {
+		/* Never with depth <= SQ entries (the ring has max(depth, 256)): kept as a guard. */
+		io_uring_submit(ring);
+		sqe = io_uring_get_sqe(ring);
+		if (!sqe)
+			die("io_uring_get_sqe", EBUSY);
+	}
 	io_uring_prep_read(sqe, fd, buf, block, (next_rand() % blocks) * block);
 	sqe->user_data = tag;
 }
 
+/*
+ * Keeps depth reads in flight until the deadline, then waits for the ones still in flight
+ * (counted): the next phase starts again from zero in flight, so the measured window runs
+ * at depth, not at depth plus the warm-up's leftovers (reads that miss the page cache are
+ * still in flight at the deadline).
+ */
 static uint64_t run_randread(struct io_uring *ring, int fd, char **bufs, int depth, int block, uint64_t blocks,
 			     double until)
 {
 	uint64_t done = 0;
+	int inflight = 0, stop = 0;
 
 	for (int i = 0; i < depth; i++)
 		prep_read(ring, fd, bufs[i], block, blocks, i);
-	for (unsigned iter = 1;; iter++) {
+	inflight = depth;
+	for (unsigned iter = 1; inflight > 0; iter++) {
 		struct io_uring_cqe *cqe;
 		unsigned head, n = 0;
-		int stop = (iter & 63) == 0 && now() >= until;
+		int ret;
 
-		io_uring_submit_and_wait(ring, 1);
+		if (!stop && (iter & 63) == 0 && now() >= until)
+			stop = 1;
+		ret = io_uring_submit_and_wait(ring, 1);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
+			die("io_uring_submit_and_wait", ret);
 		io_uring_for_each_cqe(ring, head, cqe) {
 			if (cqe->res != block)
 				die("read", cqe->res < 0 ? cqe->res : EIO);
 			if (!stop)
 				prep_read(ring, fd, bufs[cqe->user_data], block, blocks, cqe->user_data);
+			else
+				inflight--;
 			n++;
 		}
 		io_uring_cq_advance(ring, n);
 		done += n;
-		if (stop)
-			break;
 	}
 	return done;
 }
@@ -150,6 +179,47 @@ static uint64_t run_seqwrite(struct io_uring *ring, int fd, char *buf, int block
 		done += 64;
 	}
 	return done;
+}
+
+static volatile sig_atomic_t evict_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	evict_stop = 1;
+}
+
+/* --workload evict: drops the file's cached pages every interval until stopped. */
+static int run_evict(const struct opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	double t0 = now(), spent = 0;
+	unsigned long passes = 0;
+	int fd, ret;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* Never outlive the bench script that started it in the background. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	fd = open(o->file, O_RDONLY);
+	if (fd < 0)
+		die(o->file, errno);
+	while (!evict_stop && (!o->seconds_given || now() - t0 < o->seconds)) {
+		struct timespec ts = { .tv_sec = o->interval_ms / 1000, .tv_nsec = (o->interval_ms % 1000) * 1000000L };
+		double p0 = now();
+
+		ret = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		if (ret)
+			die("posix_fadvise", ret);
+		spent += now() - p0;
+		passes++;
+		nanosleep(&ts, NULL); /* EINTR on a signal: the loop condition stops */
+	}
+	close(fd);
+	fprintf(stderr, "uring4j-ceiling: evict: %lu passes every %d ms over %.1f s, %.2f ms per pass\n", passes,
+		o->interval_ms, now() - t0, passes ? spent * 1e3 / passes : 0.0);
+	return 0;
 }
 
 static uint64_t one_process(const struct opts *o, double *elapsed)
@@ -196,7 +266,7 @@ static uint64_t one_process(const struct opts *o, double *elapsed)
 int main(int argc, char **argv)
 {
 	struct opts o = { .workload = "nop", .file = NULL, .depth = 32, .batch = 32, .procs = 1, .block = 4096,
-			  .seconds = 3, .warmup = 1 };
+			  .seconds = 3, .warmup = 1, .interval_ms = 25 };
 	double elapsed = 0, cpu0, cpu;
 	uint64_t done = 0;
 
@@ -204,16 +274,32 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--workload")) o.workload = argv[++i];
 		else if (!strcmp(argv[i], "--depth")) o.depth = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--batch")) o.batch = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--seconds")) o.seconds = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--seconds")) o.seconds = atof(argv[++i]), o.seconds_given = 1;
 		else if (!strcmp(argv[i], "--warmup")) o.warmup = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--file")) o.file = argv[++i];
 		else if (!strcmp(argv[i], "--direct")) o.direct = 1;
 		else if (!strcmp(argv[i], "--procs")) o.procs = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--block")) o.block = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--interval-ms")) o.interval_ms = atoi(argv[++i]);
 		else { fprintf(stderr, "unknown argument %s\n", argv[i]); return 2; }
 	}
 	if (strcmp(o.workload, "nop") && !o.file) {
 		fprintf(stderr, "--file is required for %s\n", o.workload);
+		return 2;
+	}
+	if (!strcmp(o.workload, "evict")) {
+		if (o.interval_ms < 1) {
+			fprintf(stderr, "--interval-ms must be at least 1\n");
+			return 2;
+		}
+		return run_evict(&o);
+	}
+	if (strcmp(o.workload, "nop") && strcmp(o.workload, "randread") && strcmp(o.workload, "seqwrite")) {
+		fprintf(stderr, "unknown workload %s\n", o.workload);
+		return 2;
+	}
+	if (o.depth < 1 || o.procs > 64) {
+		fprintf(stderr, "--depth must be at least 1 and --procs at most 64\n");
 		return 2;
 	}
 	if (o.procs <= 1) {

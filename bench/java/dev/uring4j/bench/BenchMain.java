@@ -12,6 +12,9 @@ import dev.uring4j.async.AsyncFileConfig;
 import dev.uring4j.async.AlignedBuffers;
 import dev.uring4j.async.EventLoop;
 import dev.uring4j.async.UringOpenOption;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
@@ -36,9 +39,30 @@ import java.util.concurrent.atomic.LongAdder;
  * operation, and bytes allocated per operation (all threads). Prints one JSON line.
  *
  * <pre>
- * --contender ring|asyncfile|filechannel|afc  --workload nop|randread|seqwrite
+ * --contender ring|asyncfile|asyncfile-blocking|filechannel|afc  --workload nop|randread|seqwrite
  * --depth N --threads T --loops L --seconds S --warmup S --file PATH --direct --block BYTES
+ * --virtual --default-config --cores-label
  * </pre>
+ *
+ * <ul>
+ * <li>{@code asyncfile}: T caller threads, each keeping depth/T futures in flight, on L event
+ *     loops of their own; with {@code --default-config}, on the default configuration
+ *     ({@code AsyncFile.open(path, options...)}: the shared engine) instead.
+ * <li>{@code asyncfile-blocking}: T threads, each with exactly one read in flight
+ *     ({@code file.read(buf.clear(), pos).join()} in a loop) on a file opened with the default
+ *     configuration, as a user would write it; the depth is T.
+ * <li>{@code filechannel}: T threads, each doing positional reads on one shared channel.
+ * <li>{@code --virtual} (asyncfile-blocking, filechannel): the T threads are virtual threads
+ *     (JDK 21 or later; created reflectively, this class is compiled for 17).
+ * <li>{@code --cores-label}: the label ends with the processor count the JVM sees (run under
+ *     taskset to compare core counts).
+ * </ul>
+ *
+ * <p>Allocation is measured with ThreadMXBean's total over all threads, terminated ones
+ * included, where the JVM has it (JDK 21+); on older JDKs as the sum over live threads. A
+ * virtual thread's allocation is counted on its carrier threads (checked on JDK 25, where
+ * asking for a virtual thread's own figure gives -1); where no figure is available the JSON
+ * has {@code "allocBytesPerOp":null}.
  */
 public final class BenchMain {
     private final String contender;
@@ -52,6 +76,11 @@ public final class BenchMain {
     private final boolean direct;
     private final int block;
     private final boolean spinWait;
+    private final boolean virtual;
+    private final boolean defaultConfig;
+    private final boolean coresLabel;
+    /** The backend of the file a default-config contender opened (null until then, or if not one). */
+    private volatile AsyncFile.Backend openedBackend;
     private final LongAdder ops = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -60,12 +89,12 @@ public final class BenchMain {
         int d = 32, t = 1, l = 1, b = 4096;
         double s = 3, wu = 1;
         boolean dio = false;
-        boolean sw = false;
+        boolean sw = false, virt = false, dc = false, cl = false, depthGiven = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--contender": c = args[++i]; break;
                 case "--workload": w = args[++i]; break;
-                case "--depth": d = Integer.parseInt(args[++i]); break;
+                case "--depth": d = Integer.parseInt(args[++i]); depthGiven = true; break;
                 case "--threads": t = Integer.parseInt(args[++i]); break;
                 case "--loops": l = Integer.parseInt(args[++i]); break;
                 case "--seconds": s = Double.parseDouble(args[++i]); break;
@@ -74,12 +103,16 @@ public final class BenchMain {
                 case "--direct": dio = true; break;
                 case "--spin-wait": sw = true; break;
                 case "--block": b = Integer.parseInt(args[++i]); break;
+                case "--virtual": virt = true; break;
+                case "--default-config": dc = true; break;
+                case "--cores-label": cl = true; break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         contender = c;
         workload = w;
-        depth = d;
+        // One blocking read in flight per thread: the depth is the thread count.
+        depth = c.equals("asyncfile-blocking") && !depthGiven ? t : d;
         threads = t;
         loops = l;
         seconds = s;
@@ -88,21 +121,60 @@ public final class BenchMain {
         direct = dio;
         block = b;
         spinWait = sw;
+        virtual = virt;
+        defaultConfig = dc;
+        coresLabel = cl;
+        if (virt && !c.equals("asyncfile-blocking") && !c.equals("filechannel")) {
+            throw new IllegalArgumentException("--virtual applies to asyncfile-blocking and filechannel, not " + c);
+        }
+        if (dc && !c.equals("asyncfile")) {
+            throw new IllegalArgumentException("--default-config applies to asyncfile (asyncfile-blocking always uses it)");
+        }
+        if (c.equals("asyncfile-blocking") && !w.equals("randread")) {
+            throw new IllegalArgumentException("asyncfile-blocking runs the randread workload only");
+        }
+        if (c.equals("asyncfile-blocking") && depthGiven && d != t) {
+            throw new IllegalArgumentException("asyncfile-blocking has one read in flight per thread: --depth must equal --threads");
+        }
+        if (virt) {
+            VirtualThreads.check();
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        new BenchMain(args).run();
+        BenchMain b;
+        try {
+            b = new BenchMain(args);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            System.err.println("BenchMain: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        b.run();
     }
 
     private String label() {
+        String kind = (virtual ? " virtual" : " platform") + " thread" + (threads > 1 ? "s" : "");
+        String l;
         switch (contender) {
-            case "ring": return "uring4j Ring";
-            case "asyncfile": return "uring4j AsyncFile " + threads + " caller" + (threads > 1 ? "s" : "") + ", "
-                    + (loops > 1 ? loops + " loops" : "1 loop") + (spinWait ? ", spin-wait" : "");
-            case "filechannel": return "FileChannel " + threads + " thread" + (threads > 1 ? "s" : "");
-            case "afc": return "AsynchronousFileChannel";
-            default: return contender;
+            case "ring": l = "uring4j Ring"; break;
+            case "asyncfile": l = "uring4j AsyncFile " + threads + " caller" + (threads > 1 ? "s" : "") + ", "
+                    + (defaultConfig ? "default config" : loops > 1 ? loops + " loops" : "1 loop") + (spinWait ? ", spin-wait" : "");
+                    break;
+            case "asyncfile-blocking": l = "uring4j AsyncFile blocking, " + threads + kind; break;
+            case "filechannel": l = "FileChannel " + threads + kind; break;
+            case "afc": l = "AsynchronousFileChannel"; break;
+            default: l = contender;
         }
+        AsyncFile.Backend b = openedBackend;
+        if (b != null && b != AsyncFile.Backend.IOURING) {
+            l += " (" + b + " backend)";
+        }
+        if (coresLabel) {
+            int n = Runtime.getRuntime().availableProcessors();
+            l += ", " + n + " core" + (n > 1 ? "s" : "");
+        }
+        return l;
     }
 
     private void run() throws Exception {
@@ -129,14 +201,46 @@ public final class BenchMain {
         }
         long n = ops1 - ops0;
         double elapsed = (t1 - t0) / 1e9;
+        String alloc = alloc0 < 0 || alloc1 < 0 ? "null" : String.format(Locale.ROOT, "%.2f", (alloc1 - alloc0) / (double) n);
         System.out.printf(Locale.ROOT, "{\"contender\":\"%s\",\"workload\":\"%s\",\"depth\":%d,\"ops\":%d,\"seconds\":%.4f,"
-                        + "\"opsPerSec\":%.1f,\"cpuNsPerOp\":%.1f,\"allocBytesPerOp\":%.2f}%n",
-                label(), workload, depth, n, elapsed, n / elapsed, (cpu1 - cpu0) / (double) n, (alloc1 - alloc0) / (double) n);
+                        + "\"opsPerSec\":%.1f,\"cpuNsPerOp\":%.1f,\"allocBytesPerOp\":%s,\"jdk\":\"%s\",\"cpus\":%d}%n",
+                label(), workload, depth, n, elapsed, n / elapsed, (cpu1 - cpu0) / (double) n, alloc,
+                Runtime.version(), Runtime.getRuntime().availableProcessors());
         System.exit(0);
     }
 
+    /** ThreadMXBean.getTotalThreadAllocatedBytes (JDK 21+), or null on older JDKs. */
+    private static final MethodHandle TOTAL_ALLOCATED = totalAllocated();
+
+    private static MethodHandle totalAllocated() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(ThreadMXBean.class, "getTotalThreadAllocatedBytes",
+                    MethodType.methodType(long.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Bytes allocated so far by all threads, or -1 if the JVM cannot tell. The total, where
+     * the JVM has it, also counts threads that terminated (carrier threads a virtual-thread
+     * scheduler retires, say); the sum over live threads is the fallback on JDK 17.
+     */
     private static long allocated() {
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
+            return -1;
+        }
+        if (TOTAL_ALLOCATED != null) {
+            try {
+                long total = (long) TOTAL_ALLOCATED.invoke(mx);
+                if (total >= 0) {
+                    return total;
+                }
+            } catch (Throwable e) {
+                // fall back to the sum
+            }
+        }
         long[] ids = mx.getAllThreadIds();
         long sum = 0;
         for (long a : mx.getThreadAllocatedBytes(ids)) {
@@ -145,12 +249,69 @@ public final class BenchMain {
         return sum;
     }
 
+    /**
+     * A worker thread: a platform thread, or with --virtual a virtual thread. A worker that
+     * fails ends the run (exit 1) rather than leaving the others to report a partial figure.
+     */
+    private Thread worker(Runnable r, String name) {
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (Throwable e) {
+                System.err.println("BenchMain: " + name + " failed:");
+                e.printStackTrace();
+                System.exit(1);
+            }
+        };
+        Thread t = virtual ? VirtualThreads.unstarted(guarded) : new Thread(guarded);
+        t.setName(name);
+        return t;
+    }
+
+    /** Thread.ofVirtual().unstarted(r), reached reflectively: this class is compiled for Java 17. */
+    static final class VirtualThreads {
+        private static MethodHandle ofVirtual;
+        private static MethodHandle unstarted;
+
+        static synchronized void check() {
+            if (unstarted != null) {
+                return;
+            }
+            int feature = Runtime.version().feature();
+            if (feature < 21) {
+                throw new UnsupportedOperationException("--virtual needs virtual threads, JDK 21 or later; this JVM is "
+                        + Runtime.version() + " (" + System.getProperty("java.home") + ")");
+            }
+            try {
+                Class<?> builder = Class.forName("java.lang.Thread$Builder");
+                MethodHandles.Lookup l = MethodHandles.publicLookup();
+                ofVirtual = l.findStatic(Thread.class, "ofVirtual", MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual")));
+                unstarted = l.findVirtual(builder, "unstarted", MethodType.methodType(Thread.class, Runnable.class));
+            } catch (ReflectiveOperationException e) {
+                throw new UnsupportedOperationException("--virtual: no Thread.ofVirtual() on " + Runtime.version(), e);
+            }
+        }
+
+        static Thread unstarted(Runnable r) {
+            check();
+            try {
+                Object b = ofVirtual.invoke();
+                return (Thread) unstarted.invoke(b, r);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private Runnable body(List<Thread> workers) {
         return () -> {
             try {
                 switch (contender) {
                     case "ring": ring(); break;
                     case "asyncfile": asyncFile(workers); break;
+                    case "asyncfile-blocking": asyncFileBlocking(workers); break;
                     case "filechannel": fileChannel(workers); break;
                     case "afc": afc(); break;
                     default: throw new IllegalArgumentException("unknown contender " + contender);
@@ -296,11 +457,14 @@ public final class BenchMain {
 
     private void asyncFile(List<Thread> workers) throws Exception {
         List<EventLoop> group = new ArrayList<>();
-        for (int i = 0; i < loops; i++) {
+        for (int i = 0; i < (defaultConfig ? 0 : loops); i++) {
             group.add(EventLoop.open());
         }
-        AsyncFileConfig config = AsyncFileConfig.builder().backend(AsyncFile.Backend.IOURING).eventLoops(group).build();
-        try (AsyncFile f = AsyncFile.open(file, openOptions(), config)) {
+        try (AsyncFile f = defaultConfig ? AsyncFile.open(file, openOptions().toArray(new OpenOption[0]))
+                : AsyncFile.open(file, openOptions(), AsyncFileConfig.builder().backend(AsyncFile.Backend.IOURING).eventLoops(group).build())) {
+            if (defaultConfig) {
+                openedBackend = f.backend();
+            }
             if (workload.equals("seqwrite")) {
                 asyncSeqWrite(f);
                 return;
@@ -309,7 +473,7 @@ public final class BenchMain {
             int window = Math.max(1, depth / threads);
             for (int t = 0; t < threads; t++) {
                 long seed = t + 1;
-                Thread w = new Thread(() -> {
+                Thread w = worker(() -> {
                     XorShift rnd = new XorShift(seed);
                     ByteBuffer[] bufs = new ByteBuffer[window];
                     @SuppressWarnings("unchecked")
@@ -356,6 +520,45 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * T threads, each with exactly one read in flight: read, join, check, repeat, on a file
+     * opened with the default configuration. Operations are counted one by one (a LongAdder)
+     * and the stop flag is read after every read: with hundreds of threads and reads that
+     * miss the page cache, per-thread batches would blur the window's edges and the stop.
+     */
+    private void asyncFileBlocking(List<Thread> workers) throws Exception {
+        try (AsyncFile f = AsyncFile.open(file, openOptions().toArray(new OpenOption[0]))) {
+            openedBackend = f.backend();
+            long blocks = blocks();
+            for (int t = 0; t < threads; t++) {
+                long seed = t + 1;
+                Thread w = worker(() -> {
+                    XorShift rnd = new XorShift(seed);
+                    ByteBuffer buf = buffer();
+                    while (running.get()) {
+                        int n = f.read(buf.clear(), rnd.next(blocks) * block).join();
+                        if (n != block) {
+                            throw new IllegalStateException("read returned " + n);
+                        }
+                        ops.increment();
+                    }
+                }, "bench-blocking-" + t);
+                workers.add(w);
+            }
+            startAndJoin(workers);
+        }
+    }
+
+    /** Starts the workers, then waits for them all (they stop when running turns false). */
+    private static void startAndJoin(List<Thread> workers) throws InterruptedException {
+        for (Thread w : new ArrayList<>(workers)) {
+            w.start();
+        }
+        for (Thread w : new ArrayList<>(workers)) {
+            w.join();
+        }
+    }
+
     private void asyncSeqWrite(AsyncFile f) {
         ByteBuffer buf = buffer();
         long pos = 0;
@@ -394,36 +597,27 @@ public final class BenchMain {
                 return;
             }
             long blocks = blocks();
+            // Counted one by one, the stop flag read after every read: as asyncfile-blocking.
             for (int t = 0; t < threads; t++) {
                 long seed = t + 1;
-                Thread w = new Thread(() -> {
+                Thread w = worker(() -> {
                     XorShift rnd = new XorShift(seed);
                     ByteBuffer b = buffer();
-                    long local = 0;
                     try {
-                        while (true) {
+                        while (running.get()) {
                             b.clear();
                             if (ch.read(b, rnd.next(blocks) * block) != block) {
                                 throw new IllegalStateException("short read");
                             }
-                            if (++local == 256) {
-                                ops.add(local);
-                                local = 0;
-                                if (!running.get()) {
-                                    break;
-                                }
-                            }
+                            ops.increment();
                         }
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException(e);
                     }
                 }, "bench-reader-" + t);
-                w.start();
                 workers.add(w);
             }
-            for (Thread w : new ArrayList<>(workers)) {
-                w.join();
-            }
+            startAndJoin(workers);
         }
     }
 
