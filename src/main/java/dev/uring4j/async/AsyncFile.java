@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -113,9 +112,8 @@ public abstract class AsyncFile implements AutoCloseable {
     private final boolean deleteOnClose;
     /** How long close waits for the kernel to finish the operations it cancelled (tests shorten it). */
     static volatile long closeWaitMillis = 5_000;
-    private static final int CLOSED = Integer.MIN_VALUE;
-    /** The sign bit: closed; the other bits: uses of the descriptor (operations and calls using it now). */
-    private final AtomicInteger uses = new AtomicInteger();
+    /** Uses of the descriptor (operations and calls using it now); the last after close closes it. */
+    private final DescriptorUses uses = new DescriptorUses(this::descriptorReleased);
     /** Completes when the descriptor has been closed (exceptionally if closing it failed). */
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
@@ -367,7 +365,7 @@ public abstract class AsyncFile implements AutoCloseable {
     }
 
     public final boolean isOpen() {
-        return uses.get() >= 0;
+        return !uses.isClosed();
     }
 
     /**
@@ -378,8 +376,15 @@ public abstract class AsyncFile implements AutoCloseable {
      */
     @Override
     public final void close() throws IOException {
-        int before = uses.getAndUpdate(s -> s < 0 ? s : (s + 1) | CLOSED); // the closer holds a use too
-        boolean winner = before >= 0;
+        // The winner holds a use of its own while it fails what is pending, so that the
+        // descriptor is not closed under that work.
+        boolean winner = false;
+        if (uses.acquire()) {
+            winner = uses.close();
+            if (!winner) {
+                uses.release(); // another close won meanwhile
+            }
+        }
         if (winner) {
             try {
                 failPending();
@@ -417,7 +422,7 @@ public abstract class AsyncFile implements AutoCloseable {
 
     private void warnIfStillOpen(long waitedMillis) {
         if (!released.isDone()) {
-            LOG.log(System.Logger.Level.WARNING, "closing " + path + ": " + (uses.get() & ~CLOSED) + " operation(s) "
+            LOG.log(System.Logger.Level.WARNING, "closing " + path + ": " + uses.held() + " operation(s) "
                     + "using its descriptor (cancelled at close) have not completed after " + waitedMillis + " ms; the "
                     + "descriptor stays open until they do (leaked if they never do) rather than being closed under the "
                     + "kernel");
@@ -426,36 +431,29 @@ public abstract class AsyncFile implements AutoCloseable {
 
     /** Uses of the descriptor held now (tests and diagnostics). */
     final int usesHeld() {
-        return uses.get() & ~CLOSED;
+        return (int) uses.held();
     }
 
     /**
      * Takes a use of the descriptor: false (and nothing taken) if the file is closed. A use
-     * keeps the descriptor from being closed until {@link #releaseUse()}. One CAS when uncontended.
+     * keeps the descriptor from being closed until {@link #releaseUse()}. One atomic add on a counter cell of the calling thread's.
      */
     final boolean acquireUse() {
-        // Never add to a closed count: a transient add and undo after the last release would
-        // reach CLOSED again and close the descriptor twice.
-        int s;
-        do {
-            s = uses.get();
-            if (s < 0) {
-                return false;
-            }
-        } while (!uses.compareAndSet(s, s + 1));
-        return true;
+        return uses.acquire();
     }
 
     /** Releases a use; the last one after close closes the descriptor (on this thread). */
     final void releaseUse() {
-        if (uses.decrementAndGet() == CLOSED) {
-            try {
-                closeDescriptor();
-                released.complete(null);
-            } catch (Throwable t) {
-                released.completeExceptionally(t);
-                LOG.log(System.Logger.Level.WARNING, "closing the descriptor of " + path + " failed", t);
-            }
+        uses.release();
+    }
+
+    private void descriptorReleased() {
+        try {
+            closeDescriptor();
+            released.complete(null);
+        } catch (Throwable t) {
+            released.completeExceptionally(t);
+            LOG.log(System.Logger.Level.WARNING, "closing the descriptor of " + path + " failed", t);
         }
     }
 
@@ -497,7 +495,7 @@ public abstract class AsyncFile implements AutoCloseable {
     // ---------------------------------------------------------------- shared checks and bookkeeping
 
     final boolean isClosed() {
-        return uses.get() < 0;
+        return uses.isClosed();
     }
 
     final void ensureOpen() throws ClosedChannelException {
