@@ -20,12 +20,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * release after close sums again, so the last one finds zero and closes.
  */
 final class DescriptorUses {
-    private static final int STRIPES = Integer.highestOneBit(Math.max(1, Math.min(64,
-            Runtime.getRuntime().availableProcessors() * 2)) * 2 - 1);
+    private static final int STRIPES = Integer.getInteger("uring4j.stripes", Integer.highestOneBit(Math.max(1, Math.min(32,
+            Runtime.getRuntime().availableProcessors() * 4)) * 2 - 1));
     /** One cell per 128 bytes: no two stripes share a cache line (or an adjacent-line prefetch pair). */
     private static final int SPREAD = 16;
 
-    private final AtomicLongArray cells = new AtomicLongArray(STRIPES * SPREAD);
+    /** Cells at SPREAD, 2 * SPREAD...: none shares a line with the array's header (read by every bounds check) or its neighbours. */
+    private final AtomicLongArray cells = new AtomicLongArray((STRIPES + 2) * SPREAD);
     private volatile boolean closed;
     private final AtomicBoolean closeClaimed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
@@ -37,7 +38,7 @@ final class DescriptorUses {
     }
 
     private static int cell() {
-        return ((int) Thread.currentThread().getId() & (STRIPES - 1)) * SPREAD;
+        return (((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * SPREAD;
     }
 
     /** Takes a use: false (nothing taken) once the file is closed. */
@@ -83,7 +84,7 @@ final class DescriptorUses {
     long held() {
         long s = 0;
         for (int i = 0; i < STRIPES; i++) {
-            s += cells.get(i * SPREAD);
+            s += cells.get((i + 1) * SPREAD);
         }
         return s;
     }
