@@ -113,6 +113,9 @@ final class NioAsyncFile extends AsyncFile {
     /** Completes on the file's callback executor if it has one (as the io_uring backend does). */
     private <T> void complete(AsyncFuture<T> f, T value, Throwable failure) {
         Executor callbacks = callbackExecutor();
+        if (callbacks == null && executor == Pool.EXECUTOR && f.getNumberOfDependents() > 0) {
+            callbacks = CallbackThreads.EXECUTOR; // the shared pool never runs user code
+        }
         Runnable r = () -> {
             if (failure != null) {
                 f.completeExceptionally(failure);

@@ -144,5 +144,6 @@ public final class SharedLoops {
         for (EventLoop l : ending) {
             l.shutdown(timeout);
         }
+        CallbackThreads.shutdown();
     }
 }

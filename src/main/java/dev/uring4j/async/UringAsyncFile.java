@@ -234,6 +234,9 @@ final class UringAsyncFile extends AsyncFile {
         @Override
         void onResult(int res, int flags) {
             Executor callbacks = callbackExecutor();
+            if (callbacks == null && loops == null && getNumberOfDependents() > 0) {
+                callbacks = CallbackThreads.EXECUTOR; // a shared loop never runs user code
+            }
             if (callbacks == null) {
                 finish(res);
                 return;
