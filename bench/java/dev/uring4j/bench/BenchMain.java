@@ -12,6 +12,7 @@ import dev.uring4j.async.AsyncFileConfig;
 import dev.uring4j.async.AlignedBuffers;
 import dev.uring4j.async.EventLoop;
 import dev.uring4j.async.UringOpenOption;
+import dev.uring4j.nio.UringChannels;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -75,6 +76,10 @@ public final class BenchMain {
     private final Path file;
     private final boolean direct;
     private final boolean unaligned;
+    /** FileChannel / AsynchronousFileChannel from dev.uring4j.nio.UringChannels instead of the JDK's open. */
+    private final boolean uringChannels;
+    /** The class of the channel the JDK contenders opened (uring4j's when its provider or UringChannels made it). */
+    private volatile String channelClass;
     private final int block;
     private final boolean spinWait;
     private final boolean virtual;
@@ -91,6 +96,7 @@ public final class BenchMain {
         double s = 3, wu = 1;
         boolean dio = false;
         boolean ua = false;
+        boolean uc = false;
         boolean sw = false, virt = false, dc = false, cl = false, depthGiven = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -104,6 +110,7 @@ public final class BenchMain {
                 case "--file": f = args[++i]; break;
                 case "--direct": dio = true; break;
                 case "--unaligned": ua = true; break;
+                case "--uring-channels": uc = true; break;
                 case "--spin-wait": sw = true; break;
                 case "--block": b = Integer.parseInt(args[++i]); break;
                 case "--virtual": virt = true; break;
@@ -123,6 +130,7 @@ public final class BenchMain {
         file = f == null ? null : Path.of(f);
         direct = dio;
         unaligned = ua;
+        uringChannels = uc;
         block = b;
         spinWait = sw;
         virtual = virt;
@@ -169,6 +177,10 @@ public final class BenchMain {
             case "filechannel": l = "FileChannel " + threads + kind; break;
             case "afc": l = "AsynchronousFileChannel"; break;
             default: l = contender;
+        }
+        String cc = channelClass;
+        if (cc != null && cc.startsWith("dev.uring4j.")) {
+            l = l.replace("FileChannel", "FileChannel (uring4j)");
         }
         if (unaligned && !direct) {
             l += ", allocateDirect buffers";
@@ -595,7 +607,8 @@ public final class BenchMain {
 
     private void fileChannel(List<Thread> workers) throws Exception {
         Set<OpenOption> opts = jdkOpenOptions();
-        try (FileChannel ch = FileChannel.open(file, opts)) {
+        try (FileChannel ch = uringChannels ? UringChannels.newFileChannel(file, opts) : FileChannel.open(file, opts)) {
+            channelClass = ch.getClass().getName();
             if (workload.equals("seqwrite")) {
                 ByteBuffer buf = buffer();
                 long pos = 0;
@@ -637,7 +650,9 @@ public final class BenchMain {
 
     private void afc() throws Exception {
         Set<OpenOption> opts = jdkOpenOptions();
-        try (AsynchronousFileChannel ch = AsynchronousFileChannel.open(file, opts, null)) {
+        try (AsynchronousFileChannel ch = uringChannels ? UringChannels.newAsynchronousFileChannel(file, opts, null)
+                : AsynchronousFileChannel.open(file, opts, null)) {
+            channelClass = ch.getClass().getName();
             if (workload.equals("seqwrite")) {
                 ByteBuffer buf = buffer();
                 long pos = 0;

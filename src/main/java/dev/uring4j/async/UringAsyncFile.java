@@ -77,11 +77,20 @@ final class UringAsyncFile extends AsyncFile {
      * ENXIO), with nothing asynchronous left to leak if the caller is interrupted.
      */
     static UringAsyncFile openUring(Path path, Set<? extends OpenOption> options, AsyncFileConfig config) throws IOException {
+        return openWith(path, options, openFlags(options), 0666, config);
+    }
+
+    /**
+     * open(2) with flags and mode decided by the caller (the drop-in channels, which follow
+     * the JDK's rules for options such as APPEND and the permissions of a created file).
+     * {@code options} says what the file may do (READ, WRITE, DELETE_ON_CLOSE, DIRECT...).
+     */
+    static UringAsyncFile openWith(Path path, Set<? extends OpenOption> options, int flags, int mode,
+                                   AsyncFileConfig config) throws IOException {
         List<EventLoop> loops = config.loops(); // null: the shared loops, chosen per operation
-        int flags = openFlags(options);
         byte[] bytes = pathBytes(path);
         ByteBuffer p = ByteBuffer.allocateDirect(bytes.length + 1).put(bytes).put((byte) 0);
-        int fd = NATIVE.open(Memory.address(p), flags, 0666);
+        int fd = NATIVE.open(Memory.address(p), flags, mode);
         Reference.reachabilityFence(p);
         if (fd < 0) {
             throw openException(path, -fd);
@@ -153,14 +162,22 @@ final class UringAsyncFile extends AsyncFile {
             case Errno.EACCES:
             case Errno.EPERM:
                 return new AccessDeniedException(file);
+            case 40: // ELOOP, as the JDK words it (NOFOLLOW_LINKS on a symbolic link)
+                return new FileSystemException(file, null, Errno.description(errno)
+                        + " or unable to access attributes of symbolic link");
             default:
-                return new FileSystemException(file, null, Errno.description(errno) + " (" + Errno.name(errno) + ")");
+                return new FileSystemException(file, null, Errno.description(errno)); // FileChannel.open's words
         }
     }
 
     @Override
     public Backend backend() {
         return Backend.IOURING;
+    }
+
+    /** The descriptor number: meaningful only while the caller holds a use (see ChannelEngine). */
+    int descriptor() {
+        return fd;
     }
 
     /** Hands the task to its loop: the file's own, or a shared one; false if no loop accepts it. */
@@ -173,8 +190,18 @@ final class UringAsyncFile extends AsyncFile {
                 .execute(task);
     }
 
+    /** A bounce buffer for one operation; {@link #giveBack} returns it once the kernel is done with it. */
     private ByteBuffer bounce(int size) {
+        if (!direct && size <= TempBuffers.MAX_CACHED) {
+            return TempBuffers.take(size);
+        }
         return direct ? AlignedBuffers.allocate(size, Math.max(DIRECT_ALIGNMENT, alignment)) : ByteBuffer.allocateDirect(size);
+    }
+
+    private void giveBack(ByteBuffer io, ByteBuffer user) {
+        if (io != user && !direct) {
+            TempBuffers.give(io);
+        }
     }
 
     // ---------------------------------------------------------------- O_DIRECT rules, as FileChannel states them
@@ -228,36 +255,58 @@ final class UringAsyncFile extends AsyncFile {
 
         @Override
         void onRetire() {
-            releaseUse(); // the last one after close closes the descriptor
+            try {
+                giveBackBounces();
+            } finally {
+                releaseUse(); // the last one after close closes the descriptor
+            }
+        }
+
+        /** Bounce buffers of this operation go back to the cache: the kernel is done with them. */
+        void giveBackBounces() {
         }
 
         @Override
         void onResult(int res, int flags) {
+            if (isDone()) {
+                return; // cancelled or timed out: no copy into, and no position change of, the caller's buffer
+            }
+            // The outcome is taken here, on the loop: it copies out of bounce buffers, which go
+            // back to the cache when the loop retires this task right after.
+            T value = null;
+            Throwable failure = null;
+            if (res < 0) {
+                failure = isClosed() && res == -Errno.EBADF ? new AsynchronousCloseException()
+                        : UringException.ofResult(operation + " " + name, res);
+            } else {
+                try {
+                    value = result(res);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
             Executor callbacks = callbackExecutor();
             if (callbacks == null && loops == null && getNumberOfDependents() > 0) {
                 callbacks = CallbackThreads.EXECUTOR; // a shared loop never runs user code
             }
             if (callbacks == null) {
-                finish(res);
+                settle(value, failure);
                 return;
             }
+            T v = value;
+            Throwable f = failure;
             try {
-                callbacks.execute(() -> finish(res));
+                callbacks.execute(() -> settle(v, f));
             } catch (RuntimeException e) { // refused (shut down, saturated): complete here rather than never
-                finish(res);
+                settle(v, f);
             }
         }
 
-        private void finish(int res) {
-            if (res < 0) {
-                deliverFailure(isClosed() && res == -Errno.EBADF ? new AsynchronousCloseException()
-                        : UringException.ofResult(operation + " " + name, res));
+        private void settle(T value, Throwable failure) {
+            if (failure != null) {
+                deliverFailure(failure);
             } else {
-                try {
-                    deliver(result(res));
-                } catch (RuntimeException e) {
-                    deliverFailure(e);
-                }
+                deliver(value);
             }
         }
 
@@ -306,6 +355,11 @@ final class UringAsyncFile extends AsyncFile {
         }
 
         @Override
+        void giveBackBounces() {
+            giveBack(io, dst);
+        }
+
+        @Override
         Integer result(int n) {
             if (n == 0 && rem > 0) {
                 return -1;
@@ -337,6 +391,11 @@ final class UringAsyncFile extends AsyncFile {
         @Override
         Sqe prepare(Ring ring) throws UringException {
             return ring.write(fd, io, position);
+        }
+
+        @Override
+        void giveBackBounces() {
+            giveBack(io, src);
         }
 
         @Override
@@ -373,6 +432,13 @@ final class UringAsyncFile extends AsyncFile {
                 }
             }
             wanted = total;
+        }
+
+        @Override
+        void giveBackBounces() {
+            for (int i = 0; i < io.length; i++) {
+                giveBack(io[i], user[i]);
+            }
         }
 
         @Override
@@ -424,7 +490,7 @@ final class UringAsyncFile extends AsyncFile {
         if (e != null) {
             return UringFuture.failed(e);
         }
-        if (inlineReads && dst.isDirect()) {
+        if (inlineReads) {
             CompletableFuture<Integer> now = tryNow(dst, position, false);
             if (now != null) {
                 return now;
@@ -439,7 +505,7 @@ final class UringAsyncFile extends AsyncFile {
         if (e != null) {
             return UringFuture.failed(e);
         }
-        if (inlineWrites && src.isDirect()) {
+        if (inlineWrites) {
             CompletableFuture<Integer> now = tryNow(src, position, true);
             if (now != null) {
                 return now;
@@ -455,17 +521,22 @@ final class UringAsyncFile extends AsyncFile {
      * the operation goes to a ring while the caller waits on the future.
      */
     private CompletableFuture<Integer> tryNow(ByteBuffer b, long position, boolean write) {
-        if (!acquireUse()) {
-            return null; // closed meanwhile: start() gives the ClosedChannelException
-        }
         int pos = b.position();
         int rem = b.limit() - pos;
-        int r;
-        try {
-            r = NATIVE.rwNowait(fd, Memory.address(b) + pos, rem, position, write);
-        } finally {
-            Reference.reachabilityFence(b);
-            releaseUse();
+        boolean heap = !b.isDirect();
+        if (heap && rem > TempBuffers.MAX_CACHED) {
+            return null; // a large heap transfer goes to a ring with a bounce buffer of its own
+        }
+        ByteBuffer io = heap ? TempBuffers.take(rem) : b;
+        if (heap && write) {
+            io.put(0, b, pos, rem);
+        }
+        int r = nowait(io, heap ? 0 : pos, rem, position, write);
+        if (heap) {
+            if (r > 0 && !write) {
+                b.put(pos, io, 0, r);
+            }
+            TempBuffers.give(io);
         }
         if (r < 0) {
             if (r != -Errno.EAGAIN && InlineIo.noNonBlockingPath(-r)) {
@@ -479,6 +550,19 @@ final class UringAsyncFile extends AsyncFile {
         }
         b.position(pos + r);
         return UringFuture.completedWith(InlineIo.boxed(!write && r == 0 && rem > 0 ? -1 : r));
+    }
+
+    /** One RWF_NOWAIT transfer of {@code io}'s bytes [at, at + length) under a use; -errno on failure. */
+    private int nowait(ByteBuffer io, int at, int length, long position, boolean write) {
+        if (!acquireUse()) {
+            return -Errno.EBADF; // closed meanwhile: the ring path gives the ClosedChannelException
+        }
+        try {
+            return NATIVE.rwNowait(fd, Memory.address(io) + at, length, position, write);
+        } finally {
+            Reference.reachabilityFence(io);
+            releaseUse();
+        }
     }
 
     @Override

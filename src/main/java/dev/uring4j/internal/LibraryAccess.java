@@ -7,7 +7,7 @@ package dev.uring4j.internal;
  * library's own packages (under whatever name shading gave them), loaded by the same
  * class loader. Library classes ask once, in a static initializer, and keep the answer.
  */
-final class LibraryAccess {
+public final class LibraryAccess {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     /** "dev.uring4j." as compiled; the relocated prefix in a shaded copy. */
     private static final String PREFIX = libraryPrefix();
@@ -21,7 +21,7 @@ final class LibraryAccess {
     }
 
     /** The class that called the method that called this one, if it belongs to the library; else throws. */
-    static void checkCaller(String what) {
+    public static void checkCaller(String what) {
         Class<?> caller = WALKER.walk(frames -> frames.skip(2).findFirst().map(StackWalker.StackFrame::getDeclaringClass)
                 .orElse(null));
         if (caller == null || caller.getClassLoader() != LibraryAccess.class.getClassLoader()

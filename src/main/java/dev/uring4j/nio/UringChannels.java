@@ -1,36 +1,119 @@
 package dev.uring4j.nio;
 
+import dev.uring4j.Uring;
+import dev.uring4j.UringUnavailableException;
+import dev.uring4j.async.AsyncFile;
+import dev.uring4j.async.ChannelEngine;
 import java.io.IOException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
  * The drop-in channels: java.nio's {@link FileChannel} and {@link AsynchronousFileChannel}
- * on uring4j's engine, with the JDK's contracts. Where io_uring is unavailable these return
- * the JDK's own channels (the cause is logged once).
+ * on uring4j's engine, with the JDK's contracts (the differences are listed in the
+ * README). Where io_uring is unavailable, or with {@code -During4j.backend=nio}, these
+ * return the JDK's own channels; the cause is logged once.
  *
- * <p>{@code path} must be a path of the platform's default file system provider (the JDK's
- * own, not a wrapping provider's): it is also what the JDK channels are opened on when
- * uring4j delegates.
+ * <p>{@code path} is a path of the platform's own file system (as given to the JDK's
+ * provider); {@link UringFileSystemProvider} calls these with the paths it unwrapped.
  */
 public final class UringChannels {
+    private static final System.Logger LOG = System.getLogger("dev.uring4j.nio.UringChannels");
+
     private UringChannels() {}
+
+    /** Why the JDK's channels are used, or null when uring4j's are; decided (and logged) once. */
+    private static final class Choice {
+        static final String FALLBACK = decide();
+
+        private static String decide() {
+            String prop = System.getProperty(AsyncFile.PROP_BACKEND, "").trim().toLowerCase(Locale.ROOT);
+            String why = null;
+            if (prop.equals("nio")) {
+                why = "-D" + AsyncFile.PROP_BACKEND + "=nio";
+            } else {
+                UringUnavailableException cause = Uring.unavailabilityCause();
+                if (cause != null) {
+                    why = "io_uring is unavailable (" + cause.reason() + "): " + cause.getMessage().split("\n")[0];
+                }
+            }
+            LOG.log(System.Logger.Level.INFO, why == null ? "FileChannel and AsynchronousFileChannel: uring4j's, on io_uring"
+                    : "FileChannel and AsynchronousFileChannel: the JDK's, because " + why);
+            return why;
+        }
+    }
+
+    /** Whether these methods give uring4j's channels (else the JDK's), and {@link #fallbackReason()} if not. */
+    public static boolean usesIoUring() {
+        return Choice.FALLBACK == null;
+    }
+
+    /** Why the JDK's channels are used, or null. */
+    public static String fallbackReason() {
+        return Choice.FALLBACK;
+    }
+
+    private static FileSystemProvider jdk(Path path) {
+        return path.getFileSystem().provider();
+    }
 
     /** As {@link FileChannel#open(Path, Set, FileAttribute[])}. */
     public static FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
-        // Placeholder until the engine-backed channel lands: the JDK's channel of the path's own provider.
-        return path.getFileSystem().provider().newFileChannel(path, options, attrs);
+        if (!usesIoUring()) {
+            return jdk(path).newFileChannel(path, options, attrs);
+        }
+        OpenRequest r = OpenRequest.forFileChannel(options, attrs);
+        AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        try {
+            deleteIfAsked(path, r);
+            return new UringFileChannel(f, new JdkTwin(f, path, r.read, r.write, r.append), r);
+        } catch (Throwable t) {
+            f.close();
+            throw t;
+        }
     }
 
     /** As {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])}. */
     public static AsynchronousFileChannel newAsynchronousFileChannel(Path path, Set<? extends OpenOption> options,
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
-        return path.getFileSystem().provider().newAsynchronousFileChannel(path, options, executor, attrs);
+        if (!usesIoUring()) {
+            return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
+        }
+        OpenRequest r = OpenRequest.forAsynchronousFileChannel(options, attrs);
+        AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        try {
+            deleteIfAsked(path, r);
+            return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor);
+        } catch (Throwable t) {
+            f.close();
+            throw t;
+        }
+    }
+
+    /**
+     * DELETE_ON_CLOSE as the JDK does it on Linux: the name is removed right after open (the
+     * open file lives on until closed), so no other file that takes the name later is deleted.
+     */
+    private static void deleteIfAsked(Path path, OpenRequest r) {
+        if (r.deleteOnClose) {
+            try {
+                jdk(path).deleteIfExists(path);
+            } catch (IOException | RuntimeException e) {
+                // as the JDK: best effort
+            }
+        }
+    }
+
+    /** The engine, asked for only once uring4j's channels are in use (the caller check runs then). */
+    private static final class Engine {
+        static final ChannelEngine ENGINE = ChannelEngine.access();
     }
 }

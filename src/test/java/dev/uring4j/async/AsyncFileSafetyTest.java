@@ -197,7 +197,9 @@ class AsyncFileSafetyTest {
      * Runs {@code action} in a callback of a read of {@code f} that completes on a
      * completion thread (an event-loop or NIO pool thread), retrying until it did.
      */
+    /** Runs {@code action} in a completion callback that runs on another thread than this one. */
     private static void inCompletionCallback(AsyncFile f, Consumer<Thread> action) throws Exception {
+        Thread caller = Thread.currentThread();
         for (int attempt = 0; attempt < 200; attempt++) {
             CountDownLatch ran = new CountDownLatch(1);
             AtomicReference<Throwable> error = new AtomicReference<>();
@@ -205,7 +207,7 @@ class AsyncFileSafetyTest {
             // A vectored read: never served on the calling thread, so it completes on a loop or pool thread.
             f.read(new ByteBuffer[] {ByteBuffer.allocateDirect(1 << 20)}, 0).whenComplete((n, ex) -> {
                 try {
-                    if (UringThread.current()) {
+                    if (Thread.currentThread() != caller) {
                         onCompletionThread.set(1);
                         action.accept(Thread.currentThread());
                     }
@@ -226,11 +228,22 @@ class AsyncFileSafetyTest {
         throw new AssertionError("no callback ran on a completion thread in 200 attempts");
     }
 
+    /**
+     * With a loop of its own (which runs callbacks inline; shared loops hand them to callback
+     * threads, and the NIO pool too) or the NIO backend's default.
+     */
     @ParameterizedTest
     @EnumSource(AsyncFile.Backend.class)
     void closeAndSizeWorkFromACallback(AsyncFile.Backend b) throws Exception {
         Path p = fileOf("data", 1 << 20);
-        AsyncFile f = open(b, p, RW);
+        try (EventLoop own = b == AsyncFile.Backend.IOURING ? EventLoop.open() : null) {
+            closeAndSizeFromACallback(b, p, own);
+        }
+    }
+
+    private void closeAndSizeFromACallback(AsyncFile.Backend b, Path p, EventLoop own) throws Exception {
+        AsyncFile f = own != null ? AsyncFile.open(p, RW, AsyncFileConfig.builder().backend(b).eventLoop(own).build())
+                : open(b, p, RW);
         AtomicReference<String> thread = new AtomicReference<>();
         inCompletionCallback(f, t -> {
             try {
@@ -252,11 +265,17 @@ class AsyncFileSafetyTest {
         }
     }
 
+    /**
+     * On a loop thread (a file with a loop of its own runs callbacks there). Shared loops and
+     * the NIO pool never run user code (CallbackThreads), so no wait can happen on them.
+     */
     @ParameterizedTest
-    @EnumSource(AsyncFile.Backend.class)
+    @EnumSource(value = AsyncFile.Backend.class, names = "IOURING")
     void blockingWaitOnACompletionThreadThrowsNamingTheRule(AsyncFile.Backend b) throws Exception {
         Path p = fileOf("data", 1 << 20);
-        try (AsyncFile f = open(b, p, RW); Pending pending = new Pending(b, dir.resolve("pending"))) {
+        try (EventLoop own = EventLoop.open();
+                AsyncFile f = AsyncFile.open(p, RW, AsyncFileConfig.builder().backend(b).eventLoop(own).build());
+                Pending pending = new Pending(b, dir.resolve("pending"))) {
             AtomicInteger refused = new AtomicInteger();
             int rounds = 5;
             for (int i = 0; i < rounds; i++) {

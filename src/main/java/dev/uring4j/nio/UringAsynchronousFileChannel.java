@@ -1,0 +1,261 @@
+package dev.uring4j.nio;
+
+import dev.uring4j.async.AsyncFile;
+import dev.uring4j.async.ChannelEngine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * {@link AsynchronousFileChannel} on uring4j's engine: a read or write the page cache can
+ * serve completes at once on the calling thread; others run in a ring. The returned
+ * {@link Future}s are uring4j's: cancelling one cancels the kernel operation.
+ *
+ * <p><b>Where handlers run.</b> With an executor given at open, every
+ * {@link CompletionHandler} runs on it, as the JDK does. Without one, a handler of an
+ * operation that completed at once runs on the initiating thread (up to 16 nested
+ * invocations deep, then on a uring4j callback thread, so that a handler starting the next
+ * read cannot grow the stack without bound), and the others on a uring4j callback thread,
+ * never on an event loop. Exceptions a handler throws are logged and dropped. lock/tryLock
+ * are the JDK's own on the same open file ({@link JdkTwin}); a blocking lock waits on a
+ * callback thread.
+ */
+final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
+    private static final System.Logger LOG = System.getLogger("dev.uring4j.nio.UringAsynchronousFileChannel");
+    private static final ChannelEngine ENGINE = ChannelEngine.access();
+    private static final int MAX_DIRECT_DEPTH = 16;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private final AsyncFile file;
+    private final JdkTwin twin;
+    private final ExecutorService executor;
+    private final boolean readable;
+    private final boolean writable;
+
+    UringAsynchronousFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, ExecutorService executor) {
+        this.file = file;
+        this.twin = twin;
+        this.readable = request.read;
+        this.writable = request.write;
+        this.executor = executor;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return file.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        try {
+            twin.close();
+        } catch (IOException e) {
+            first = e;
+        }
+        file.close(); // pending operations fail with AsynchronousCloseException
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public long size() throws IOException {
+        return file.size();
+    }
+
+    @Override
+    public AsynchronousFileChannel truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("Negative size");
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        file.truncate(size);
+        return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            file.force(metaData).join();
+        } catch (CompletionException e) {
+            throw UringFileChannel.unwrap(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads and writes
+
+    private void checkRead(ByteBuffer dst, long position) {
+        Objects.requireNonNull(dst, "'dst' is null");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+    }
+
+    private void checkWrite(ByteBuffer src, long position) {
+        Objects.requireNonNull(src, "'src' is null");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+    }
+
+    @Override
+    public Future<Integer> read(ByteBuffer dst, long position) {
+        checkRead(dst, position);
+        return file.read(dst, position);
+    }
+
+    @Override
+    public <A> void read(ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        checkRead(dst, position);
+        deliver(file.read(dst, position), attachment, handler);
+    }
+
+    @Override
+    public Future<Integer> write(ByteBuffer src, long position) {
+        checkWrite(src, position);
+        return file.write(src, position);
+    }
+
+    @Override
+    public <A> void write(ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        checkWrite(src, position);
+        deliver(file.write(src, position), attachment, handler);
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    private void checkLock(boolean shared) {
+        if (shared && !readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !writable) {
+            throw new NonWritableChannelException();
+        }
+    }
+
+    /**
+     * Takes the lock: at once if free (an overlapping lock held in this JVM throws
+     * OverlappingFileLockException here, from the call, as the JDK does), else by waiting on
+     * a callback thread.
+     */
+    private CompletableFuture<FileLock> lockAsync(long position, long size, boolean shared) {
+        checkLock(shared);
+        CompletableFuture<FileLock> f = new CompletableFuture<>();
+        FileLock now;
+        try {
+            now = twin.get().tryLock(position, size, shared);
+        } catch (IOException e) {
+            f.completeExceptionally(e);
+            return f;
+        }
+        if (now != null) {
+            f.complete(new ChannelFileLock(this, now));
+            return f;
+        }
+        try {
+            ENGINE.callbackExecutor().execute(() -> {
+                try {
+                    f.complete(new ChannelFileLock(this, twin.get().lock(position, size, shared)));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    @Override
+    public Future<FileLock> lock(long position, long size, boolean shared) {
+        return lockAsync(position, size, shared);
+    }
+
+    @Override
+    public <A> void lock(long position, long size, boolean shared, A attachment,
+                         CompletionHandler<FileLock, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        deliver(lockAsync(position, size, shared), attachment, handler);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        checkLock(shared);
+        FileLock l = twin.get().tryLock(position, size, shared);
+        return l == null ? null : new ChannelFileLock(this, l);
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    private <V, A> void deliver(CompletableFuture<V> f, A attachment, CompletionHandler<V, ? super A> handler) {
+        if (executor != null) {
+            f.whenComplete((v, e) -> dispatch(v, e, attachment, handler));
+            return;
+        }
+        if (f.isDone()) {
+            int[] depth = DEPTH.get();
+            if (depth[0] < MAX_DIRECT_DEPTH) {
+                depth[0]++;
+                try {
+                    f.whenComplete((v, e) -> invoke(v, e, attachment, handler));
+                } finally {
+                    depth[0]--;
+                }
+                return;
+            }
+        }
+        f.whenCompleteAsync((v, e) -> invoke(v, e, attachment, handler), ENGINE.callbackExecutor());
+    }
+
+    private <V, A> void dispatch(V v, Throwable e, A attachment, CompletionHandler<V, ? super A> handler) {
+        try {
+            executor.execute(() -> invoke(v, e, attachment, handler));
+        } catch (RejectedExecutionException r) {
+            invoke(v, e, attachment, handler); // the executor is shut down: deliver rather than lose it
+        }
+    }
+
+    private static <V, A> void invoke(V v, Throwable e, A attachment, CompletionHandler<V, ? super A> handler) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        try {
+            if (cause == null) {
+                handler.completed(v, attachment);
+            } else {
+                handler.failed(cause, attachment);
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "a CompletionHandler threw; dropped", t);
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package dev.uring4j.nio;
+
+import dev.uring4j.async.AsyncFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@link FileChannel} on uring4j's engine. Reads and writes (positional, relative,
+ * scattering, gathering; heap and direct buffers) are the engine's: the calling thread
+ * serves what the page cache can, and what would block waits in a ring while the caller
+ * parks (a virtual thread unmounts). size, truncate and force are the engine's too.
+ * map, lock/tryLock and transferTo/transferFrom are the JDK's own FileChannel on the same
+ * open file ({@link JdkTwin}): io_uring does not help with them, and the JDK's lock table
+ * then sees every lock of the JVM on the file.
+ *
+ * <p>The rules of {@link java.nio.channels.spi.AbstractInterruptibleChannel} hold: an
+ * interrupt of a thread in an I/O method closes the channel and that thread gets
+ * {@link java.nio.channels.ClosedByInterruptException}; others blocked in it get
+ * {@link java.nio.channels.AsynchronousCloseException}. The position is this channel's
+ * own (the descriptor is not shared with a stream), guarded as the JDK guards it.
+ */
+final class UringFileChannel extends FileChannel {
+    private final AsyncFile file;
+    private final JdkTwin twin;
+    private final boolean readable;
+    private final boolean writable;
+    private final boolean append;
+    private final Object positionLock = new Object();
+    /** The file position (guarded by positionLock); in append mode the size is the position. */
+    private long position;
+
+    UringFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request) {
+        this.file = file;
+        this.twin = twin;
+        this.readable = request.read;
+        this.writable = request.write;
+        this.append = request.append;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** The engine's future, waited for: results, or the IOException of the operation. */
+    private static int await(CompletableFuture<Integer> f) throws IOException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    static IOException unwrap(CompletionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException) {
+            return (IOException) c;
+        }
+        if (c instanceof RuntimeException) {
+            throw (RuntimeException) c;
+        }
+        if (c instanceof Error) {
+            throw (Error) c;
+        }
+        return new IOException(c);
+    }
+
+    /** One transfer at {@code at}, inside begin/end: the interruptible-channel rules apply. */
+    private int transfer(ByteBuffer b, long at, boolean write) throws IOException {
+        int n = 0;
+        try {
+            begin();
+            if (!isOpen()) {
+                return write ? 0 : -1;
+            }
+            n = await(write ? file.write(b, at) : file.read(b, at));
+            return n;
+        } finally {
+            end(n > 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        checkWritable(dst);
+        synchronized (positionLock) { // (READ + APPEND is refused at open: a readable channel is not in append mode)
+            int n = transfer(dst, position, false);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        Objects.requireNonNull(dst);
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        checkWritable(dst);
+        return transfer(dst, position, false);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        for (int i = offset; i < offset + length; i++) {
+            checkWritable(dsts[i]);
+        }
+        synchronized (positionLock) {
+            long at = position;
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                ByteBuffer b = dsts[i];
+                if (!b.hasRemaining()) {
+                    continue;
+                }
+                int n = transfer(b, at + total, false);
+                if (n < 0) {
+                    if (total == 0) {
+                        return -1;
+                    }
+                    break;
+                }
+                total += n;
+                if (b.hasRemaining()) {
+                    break; // a short read: the file ends here (for now)
+                }
+            }
+            position += total;
+            return total;
+        }
+    }
+
+    private static void checkWritable(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        synchronized (positionLock) {
+            // In append mode the descriptor has O_APPEND: every write goes to the end.
+            int n = transfer(src, append ? 0 : position, true);
+            if (n > 0 && !append) {
+                position += n;
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        Objects.requireNonNull(src);
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        return transfer(src, position, true);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        for (int i = offset; i < offset + length; i++) {
+            Objects.requireNonNull(srcs[i]);
+        }
+        synchronized (positionLock) {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                ByteBuffer b = srcs[i];
+                if (!b.hasRemaining()) {
+                    continue;
+                }
+                int n = transfer(b, append ? 0 : position + total, true);
+                total += n;
+                if (b.hasRemaining()) {
+                    break; // a short write (a full disk, a limit): report what was written
+                }
+            }
+            if (!append) {
+                position += total;
+            }
+            return total;
+        }
+    }
+
+    // ---------------------------------------------------------------- position, size, truncate, force
+
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        synchronized (positionLock) {
+            return append ? size() : position;
+        }
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        ensureOpen();
+        if (newPosition < 0) {
+            throw new IllegalArgumentException();
+        }
+        synchronized (positionLock) {
+            position = newPosition;
+            return this;
+        }
+    }
+
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        return file.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+        ensureOpen();
+        if (size < 0) {
+            throw new IllegalArgumentException("Negative size");
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        synchronized (positionLock) {
+            boolean completed = false;
+            try {
+                begin();
+                file.truncate(size); // truncates only if smaller, as FileChannel does
+                if (position > size) {
+                    position = size;
+                }
+                completed = true;
+            } finally {
+                end(completed);
+            }
+            return this;
+        }
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        ensureOpen();
+        boolean completed = false;
+        try {
+            begin();
+            try {
+                file.force(metaData).join();
+            } catch (CompletionException e) {
+                throw unwrap(e);
+            }
+            completed = true;
+        } finally {
+            end(completed);
+        }
+    }
+
+    // ---------------------------------------------------------------- the JDK's, on the same open file
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+        ensureOpen();
+        if (!target.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        if (target instanceof UringFileChannel && !((UringFileChannel) target).writable) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
+        return twin.get().transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+        ensureOpen();
+        if (!src.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (src instanceof UringFileChannel && !((UringFileChannel) src).readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
+        return twin.get().transferFrom(src, position, count);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+        ensureOpen();
+        Objects.requireNonNull(mode, "Mode is null");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("Negative size");
+        }
+        if (position + size < 0) {
+            throw new IllegalArgumentException("Position + size overflow");
+        }
+        if (mode != MapMode.READ_ONLY && !writable) {
+            throw new NonWritableChannelException();
+        }
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        return twin.get().map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+        ensureOpen();
+        if (shared && !readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !writable) {
+            throw new NonWritableChannelException();
+        }
+        FileLock l;
+        boolean completed = false;
+        try {
+            begin();
+            l = twin.get().lock(position, size, shared);
+            completed = true;
+        } finally {
+            end(completed);
+        }
+        return new ChannelFileLock(this, l);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        ensureOpen();
+        if (shared && !readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !writable) {
+            throw new NonWritableChannelException();
+        }
+        FileLock l = twin.get().tryLock(position, size, shared);
+        return l == null ? null : new ChannelFileLock(this, l);
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        // The JDK twin first: closing it releases the locks taken through it.
+        IOException first = null;
+        try {
+            twin.close();
+        } catch (IOException e) {
+            first = e;
+        }
+        try {
+            file.close(); // pending operations complete with AsynchronousCloseException
+        } catch (IOException e) {
+            if (first == null) {
+                first = e;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
