@@ -81,6 +81,8 @@ public final class EventLoop implements AutoCloseable {
     private static final long WAKE_TAG = Long.MIN_VALUE, CANCEL_TAG = Long.MIN_VALUE + 1;
     private static final int RUNNING = 0, SHUTTING_DOWN = 1, TERMINATED = 2;
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** -During4j.loop.pollBeforeSleep=false: never poll the ring before sleeping (see pollForCompletions). */
+    private static final boolean POLL_BEFORE_SLEEP = !"false".equals(System.getProperty("uring4j.loop.pollBeforeSleep"));
 
     private final EventLoopOptions options;
     private final UringThread thread;
@@ -436,6 +438,9 @@ public final class EventLoop implements AutoCloseable {
             if (inRing == 0 && spinNanos > 0 && spinForWork(spinNanos)) {
                 continue; // new submissions arrived while spinning: no eventfd round trip needed
             }
+            if (inRing > wakeStaged && spinNanos > 0 && POLL_BEFORE_SLEEP && pollForCompletions(spinNanos)) {
+                continue; // a completion came while polling: no sleep and wake-up in the kernel
+            }
             sleeping.set(true);
             int wait = queue.isEmpty() && control.isEmpty() ? 1 : 0;
             if (wait == 0) {
@@ -497,6 +502,42 @@ public final class EventLoop implements AutoCloseable {
         }
         try {
             return spinUntil(System.nanoTime() + spinNanos);
+        } finally {
+            SpinBudget.release();
+        }
+    }
+
+    /**
+     * With operations in the ring (a receive waiting for the next request), the answer often
+     * comes within microseconds: looking at the ring for a moment (non-blocking enters, which
+     * also run the kernel's deferred task work) spares the sleep and wake-up, which on a VM
+     * with idle vCPUs costs tens of microseconds per round trip.
+     */
+    private boolean pollForCompletions(long spinNanos) throws UringException {
+        if (!SpinBudget.tryAcquire()) {
+            return false;
+        }
+        try {
+            long end = System.nanoTime() + spinNanos;
+            do {
+                if (!queue.isEmpty() || !control.isEmpty()) {
+                    return true;
+                }
+                callbacksSince = System.nanoTime();
+                int n;
+                try {
+                    phase.lazySet(PHASE_COMPLETIONS);
+                    n = ring.reap(handler);
+                } finally {
+                    callbacksSince = 0;
+                    phase.lazySet(PHASE_IDLE);
+                }
+                if (n > 0) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() < end);
+            return false;
         } finally {
             SpinBudget.release();
         }

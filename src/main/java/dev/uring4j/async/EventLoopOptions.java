@@ -42,7 +42,12 @@ public final class EventLoopOptions {
         return watchdogThreshold;
     }
 
-    /** How long an idle loop watches its queue before it sleeps (0: never spins). */
+    /**
+     * How long an idle loop looks for work before it sleeps in the kernel (0: never): its queue
+     * when nothing is in its ring, else the ring itself (non-blocking enters), so that an
+     * answer arriving within microseconds costs no sleep and wake-up. At most one spinning
+     * thread per processor in the process.
+     */
     public Duration spin() {
         return spin;
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.ExecutorService;
  * return the JDK's own channels; the cause is logged once.
  *
  * <p>{@code path} is a path of the platform's own file system (as given to the JDK's
- * provider); {@link UringFileSystemProvider} calls these with the paths it unwrapped.
+ * provider); uring4j's FileSystemProvider calls these with the paths it unwrapped.
  */
 public final class UringChannels {
     private static final System.Logger LOG = System.getLogger("dev.uring4j.nio.UringChannels");
