@@ -277,7 +277,7 @@ static jint rw_nowait(JNIEnv *env, jclass c, jint fd, jlong addr, jint len, jlon
 	(void)env; (void)c;
 	if (fd < 0)
 		return -EBADF;
-	if (len < 0 || offset < 0 || (len > 0 && !addr))
+	if (len < 0 || offset < -1 || (len > 0 && !addr)) /* -1: the file position (preadv2's rule) */
 		return -EINVAL;
 	return u4j_rw_nowait(fd, PTR(addr), (size_t)len, offset, write);
 }

@@ -504,6 +504,35 @@ public abstract class AsyncFile implements AutoCloseable {
         }
     }
 
+    /**
+     * For the drop-in channels on files that cannot seek (a FIFO, a socket): a transfer at
+     * the descriptor's own position (read(2)/write(2), as the JDK's relative transfers do).
+     */
+    final CompletableFuture<Integer> transferAtFilePosition(ByteBuffer b, boolean write) {
+        if (write) {
+            checkWrite(b, 0);
+        } else {
+            checkRead(b, 0);
+        }
+        return isClosed() ? UringFuture.failed(new ClosedChannelException()) : write ? doWrite(b, -1) : doRead(b, -1);
+    }
+
+    /** As {@link #transferAtFilePosition}, vectored (one readv/writev: a stream returns what it has). */
+    final CompletableFuture<Long> transferAtFilePosition(ByteBuffer[] bs, boolean write) {
+        for (ByteBuffer b : bs) {
+            if (write) {
+                checkWrite(b, 0);
+            } else {
+                checkRead(b, 0);
+            }
+        }
+        ByteBuffer[] copy = bs.clone();
+        return isClosed() ? UringFuture.failed(new ClosedChannelException()) : write ? doWrite(copy, -1) : doRead(copy, -1);
+    }
+
+    /** Whether the file has positions (a regular file, a block device); false for FIFOs and sockets. */
+    abstract boolean seekable() throws IOException;
+
     private void checkRead(ByteBuffer dst, long position) {
         Objects.requireNonNull(dst, "dst");
         BufferLifetime.check("read", dst);

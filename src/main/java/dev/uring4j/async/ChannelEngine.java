@@ -2,6 +2,8 @@ package dev.uring4j.async;
 
 import dev.uring4j.internal.LibraryAccess;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
@@ -37,6 +39,21 @@ public final class ChannelEngine {
             b.callbackExecutor(callbacks);
         }
         return UringAsyncFile.openWith(path, options, flags, mode, b.build());
+    }
+
+    /** Whether the file has positions (false for FIFOs and sockets: positional I/O is then "Illegal seek"). */
+    public boolean seekable(AsyncFile file) throws IOException {
+        return file.seekable();
+    }
+
+    /** A transfer at the descriptor's own position (read(2)/write(2)), for files that cannot seek. */
+    public CompletableFuture<Integer> transferAtFilePosition(AsyncFile file, ByteBuffer b, boolean write) {
+        return file.transferAtFilePosition(b, write);
+    }
+
+    /** The vectored form: one readv/writev, so that a stream returns what it has. */
+    public CompletableFuture<Long> transferAtFilePosition(AsyncFile file, ByteBuffer[] bs, boolean write) {
+        return file.transferAtFilePosition(bs, write);
     }
 
     /** Takes a use of the file's descriptor (false once it is closed): the number stays valid until {@link #release}. */

@@ -610,6 +610,12 @@ final class UringAsyncFile extends AsyncFile {
     }
 
     @Override
+    boolean seekable() throws IOException {
+        int type = fstat().getInt(Native.STAT_MODE) & 0170000; // S_IFMT
+        return type != 0010000 && type != 0140000; // not S_IFIFO, not S_IFSOCK
+    }
+
+    @Override
     public int blockSize() throws IOException {
         int b = fstat().getInt(Native.STAT_BLKSIZE);
         return direct ? alignment : b;

@@ -289,8 +289,8 @@ public final class Native {
     /**
      * preadv2/pwritev2 with RWF_NOWAIT on the calling thread: the bytes transferred, or
      * -EAGAIN if it would block (then use a ring), or another -errno (-EOPNOTSUPP where the
-     * file or kernel has no non-blocking path). {@code address} must lie in memory the caller
-     * keeps alive for the call.
+     * file or kernel has no non-blocking path). {@code offset} -1 uses (and moves) the file
+     * position. {@code address} must lie in memory the caller keeps alive for the call.
      */
     public int rwNowait(int fd, long address, int length, long offset, boolean write) {
         return nRwNowait(fd, address, length, offset, write);

@@ -43,8 +43,13 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     private final boolean readable;
     private final boolean writable;
 
-    UringAsynchronousFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, ExecutorService executor) {
+    /** False for FIFOs and sockets: every transfer is positional, so it fails ("Illegal seek"), as the JDK's. */
+    private final boolean seekable;
+
+    UringAsynchronousFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, ExecutorService executor,
+                                 boolean seekable) {
         this.file = file;
+        this.seekable = seekable;
         this.twin = twin;
         this.readable = request.read;
         this.writable = request.write;
@@ -84,7 +89,8 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
             throw new NonWritableChannelException();
         }
         if (!isOpen()) {
-            throw new ClosedChannelException();
+            // As the JDK's: its open check fails inside the operation, reported as an asynchronous close.
+            throw new java.nio.channels.AsynchronousCloseException();
         }
         file.truncate(size);
         return this;
@@ -104,8 +110,8 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
 
     // ---------------------------------------------------------------- reads and writes
 
+    /** The JDK's order: position, mode, then the buffer. */
     private void checkRead(ByteBuffer dst, long position) {
-        Objects.requireNonNull(dst, "'dst' is null");
         if (position < 0) {
             throw new IllegalArgumentException("Negative position");
         }
@@ -117,40 +123,54 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
         }
     }
 
+    /** The JDK's order: position, mode; a closed channel then fails the operation before the buffer is looked at. */
     private void checkWrite(ByteBuffer src, long position) {
-        Objects.requireNonNull(src, "'src' is null");
         if (position < 0) {
             throw new IllegalArgumentException("Negative position");
         }
         if (!writable) {
             throw new NonWritableChannelException();
         }
+        if (isOpen()) {
+            Objects.requireNonNull(src);
+        }
+    }
+
+    private CompletableFuture<Integer> readNow(ByteBuffer dst, long position) {
+        return seekable ? file.read(dst, position) : CompletableFuture.failedFuture(new IOException("Illegal seek"));
+    }
+
+    private CompletableFuture<Integer> writeNow(ByteBuffer src, long position) {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new ClosedChannelException());
+        }
+        return seekable ? file.write(src, position) : CompletableFuture.failedFuture(new IOException("Illegal seek"));
     }
 
     @Override
     public Future<Integer> read(ByteBuffer dst, long position) {
         checkRead(dst, position);
-        return file.read(dst, position);
+        return readNow(dst, position);
     }
 
     @Override
     public <A> void read(ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
         checkRead(dst, position);
-        deliver(file.read(dst, position), attachment, handler);
+        deliver(readNow(dst, position), attachment, handler);
     }
 
     @Override
     public Future<Integer> write(ByteBuffer src, long position) {
         checkWrite(src, position);
-        return file.write(src, position);
+        return writeNow(src, position);
     }
 
     @Override
     public <A> void write(ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
         checkWrite(src, position);
-        deliver(file.write(src, position), attachment, handler);
+        deliver(writeNow(src, position), attachment, handler);
     }
 
     // ---------------------------------------------------------------- locks

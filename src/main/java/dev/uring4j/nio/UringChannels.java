@@ -74,7 +74,7 @@ public final class UringChannels {
         AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
         try {
             deleteIfAsked(path, r);
-            return new UringFileChannel(f, new JdkTwin(f, path, r.read, r.write, r.append), r);
+            return new UringFileChannel(f, new JdkTwin(f, path, r.read, r.write, r.append), r, Engine.ENGINE.seekable(f));
         } catch (Throwable t) {
             f.close();
             throw t;
@@ -91,7 +91,8 @@ public final class UringChannels {
         AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
         try {
             deleteIfAsked(path, r);
-            return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor);
+            return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor,
+                    Engine.ENGINE.seekable(f));
         } catch (Throwable t) {
             f.close();
             throw t;

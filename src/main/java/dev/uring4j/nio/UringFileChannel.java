@@ -1,6 +1,7 @@
 package dev.uring4j.nio;
 
 import dev.uring4j.async.AsyncFile;
+import dev.uring4j.async.ChannelEngine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -40,8 +41,13 @@ final class UringFileChannel extends FileChannel {
     /** The file position (guarded by positionLock); in append mode the size is the position. */
     private long position;
 
-    UringFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request) {
+    /** False for FIFOs and sockets: relative transfers then use the descriptor's position, positional ones fail. */
+    private final boolean seekable;
+    private static final ChannelEngine ENGINE = ChannelEngine.access();
+
+    UringFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, boolean seekable) {
         this.file = file;
+        this.seekable = seekable;
         this.twin = twin;
         this.readable = request.read;
         this.writable = request.write;
@@ -77,7 +83,10 @@ final class UringFileChannel extends FileChannel {
         return new IOException(c);
     }
 
-    /** One transfer at {@code at}, inside begin/end: the interruptible-channel rules apply. */
+    /**
+     * One transfer at {@code at} (-1: at the descriptor's own position, for files that cannot
+     * seek), inside begin/end: the interruptible-channel rules apply.
+     */
     private int transfer(ByteBuffer b, long at, boolean write) throws IOException {
         int n = 0;
         try {
@@ -85,7 +94,38 @@ final class UringFileChannel extends FileChannel {
             if (!isOpen()) {
                 return write ? 0 : -1;
             }
-            n = await(write ? file.write(b, at) : file.read(b, at));
+            if (at < 0) {
+                n = await(ENGINE.transferAtFilePosition(file, b, write));
+            } else {
+                n = await(write ? file.write(b, at) : file.read(b, at));
+            }
+            return n;
+        } finally {
+            end(n > 0);
+        }
+    }
+
+    /** Positional I/O on a FIFO or socket: what pread(2)/lseek(2) answer there, as the JDK reports it. */
+    private void requireSeekable() throws IOException {
+        if (!seekable) {
+            throw new IOException("Illegal seek");
+        }
+    }
+
+    /** A scattering or gathering transfer on a file that cannot seek: one readv/writev, inside begin/end. */
+    private long vectorAtFilePosition(ByteBuffer[] bs, int offset, int length, boolean write) throws IOException {
+        long n = 0;
+        try {
+            begin();
+            if (!isOpen()) {
+                return write ? 0 : -1;
+            }
+            ByteBuffer[] part = java.util.Arrays.copyOfRange(bs, offset, offset + length);
+            try {
+                n = ENGINE.transferAtFilePosition(file, part, write).join();
+            } catch (CompletionException e) {
+                throw unwrap(e);
+            }
             return n;
         } finally {
             end(n > 0);
@@ -96,13 +136,15 @@ final class UringFileChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst);
-        ensureOpen();
+        ensureOpen(); // the JDK's order: open, mode, then the buffer
         if (!readable) {
             throw new NonReadableChannelException();
         }
-        checkWritable(dst);
+        checkWritable(Objects.requireNonNull(dst));
         synchronized (positionLock) { // (READ + APPEND is refused at open: a readable channel is not in append mode)
+            if (!seekable) {
+                return transfer(dst, -1, false);
+            }
             int n = transfer(dst, position, false);
             if (n > 0) {
                 position += n;
@@ -122,6 +164,7 @@ final class UringFileChannel extends FileChannel {
             throw new NonReadableChannelException();
         }
         checkWritable(dst);
+        requireSeekable();
         return transfer(dst, position, false);
     }
 
@@ -136,6 +179,9 @@ final class UringFileChannel extends FileChannel {
             checkWritable(dsts[i]);
         }
         synchronized (positionLock) {
+            if (!seekable) {
+                return vectorAtFilePosition(dsts, offset, length, false);
+            }
             long at = position;
             long total = 0;
             for (int i = offset; i < offset + length; i++) {
@@ -170,12 +216,15 @@ final class UringFileChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        Objects.requireNonNull(src);
-        ensureOpen();
+        ensureOpen(); // the JDK's order: open, mode, then the buffer
         if (!writable) {
             throw new NonWritableChannelException();
         }
+        Objects.requireNonNull(src);
         synchronized (positionLock) {
+            if (!seekable) {
+                return transfer(src, -1, true);
+            }
             // In append mode the descriptor has O_APPEND: every write goes to the end.
             int n = transfer(src, append ? 0 : position, true);
             if (n > 0 && !append) {
@@ -195,6 +244,7 @@ final class UringFileChannel extends FileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
+        requireSeekable();
         return transfer(src, position, true);
     }
 
@@ -209,6 +259,9 @@ final class UringFileChannel extends FileChannel {
             Objects.requireNonNull(srcs[i]);
         }
         synchronized (positionLock) {
+            if (!seekable) {
+                return vectorAtFilePosition(srcs, offset, length, true);
+            }
             long total = 0;
             for (int i = offset; i < offset + length; i++) {
                 ByteBuffer b = srcs[i];
@@ -234,7 +287,16 @@ final class UringFileChannel extends FileChannel {
     public long position() throws IOException {
         ensureOpen();
         synchronized (positionLock) {
-            return append ? size() : position;
+            boolean completed = false;
+            try {
+                begin(); // an lseek for the JDK: interruptible
+                requireSeekable();
+                long p = append ? file.size() : position;
+                completed = true;
+                return p;
+            } finally {
+                end(completed);
+            }
         }
     }
 
@@ -245,15 +307,31 @@ final class UringFileChannel extends FileChannel {
             throw new IllegalArgumentException();
         }
         synchronized (positionLock) {
-            position = newPosition;
-            return this;
+            boolean completed = false;
+            try {
+                begin(); // an lseek for the JDK: interruptible
+                requireSeekable();
+                position = newPosition;
+                completed = true;
+                return this;
+            } finally {
+                end(completed);
+            }
         }
     }
 
     @Override
     public long size() throws IOException {
         ensureOpen();
-        return file.size();
+        boolean completed = false;
+        try {
+            begin(); // an fstat for the JDK: interruptible
+            long size = file.size();
+            completed = true;
+            return size;
+        } finally {
+            end(completed);
+        }
     }
 
     @Override
@@ -315,7 +393,7 @@ final class UringFileChannel extends FileChannel {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException();
         }
-        return twin.get().transferTo(position, count, target);
+        return viaTwin(false, () -> twin.get().transferTo(position, count, target));
     }
 
     @Override
@@ -333,13 +411,16 @@ final class UringFileChannel extends FileChannel {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException();
         }
-        return twin.get().transferFrom(src, position, count);
+        return viaTwin(false, () -> twin.get().transferFrom(src, position, count));
     }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-        ensureOpen();
+        if (size > Integer.MAX_VALUE) { // the JDK's order: these two come before the open check
+            throw new IllegalArgumentException("Size exceeds Integer.MAX_VALUE");
+        }
         Objects.requireNonNull(mode, "Mode is null");
+        ensureOpen();
         if (position < 0) {
             throw new IllegalArgumentException("Negative position");
         }
@@ -355,7 +436,7 @@ final class UringFileChannel extends FileChannel {
         if (!readable) {
             throw new NonReadableChannelException();
         }
-        return twin.get().map(mode, position, size);
+        return viaTwin(false, () -> twin.get().map(mode, position, size));
     }
 
     @Override
@@ -367,16 +448,7 @@ final class UringFileChannel extends FileChannel {
         if (!shared && !writable) {
             throw new NonWritableChannelException();
         }
-        FileLock l;
-        boolean completed = false;
-        try {
-            begin();
-            l = twin.get().lock(position, size, shared);
-            completed = true;
-        } finally {
-            end(completed);
-        }
-        return new ChannelFileLock(this, l);
+        return new ChannelFileLock(this, viaTwin(true, () -> twin.get().lock(position, size, shared)));
     }
 
     @Override
@@ -390,6 +462,36 @@ final class UringFileChannel extends FileChannel {
         }
         FileLock l = twin.get().tryLock(position, size, shared);
         return l == null ? null : new ChannelFileLock(this, l);
+    }
+
+    @FunctionalInterface
+    private interface TwinCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * A call of the JDK twin. It is an interruptible channel of its own, and the thread's
+     * interrupt hook is then the twin's: an interrupt closes the twin only. This channel
+     * closes with it, as the JDK's would (ClosedByInterruptException, or
+     * FileLockInterruptionException from a lock, reach the caller; the interrupt status stays set).
+     */
+    private <T> T viaTwin(boolean lock, TwinCall<T> call) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            close(); // what begin() does when the interrupt came first
+            throw lock ? new java.nio.channels.FileLockInterruptionException()
+                    : new java.nio.channels.ClosedByInterruptException();
+        }
+        try {
+            return call.call();
+        } catch (java.nio.channels.ClosedByInterruptException | java.nio.channels.FileLockInterruptionException e) {
+            close();
+            throw e;
+        } catch (java.nio.channels.AsynchronousCloseException e) {
+            if (isOpen()) {
+                close(); // the twin was closed under the call: so is this channel
+            }
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- close
