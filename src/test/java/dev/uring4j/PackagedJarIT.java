@@ -114,7 +114,7 @@ class PackagedJarIT {
     void jarsAreARealModuleExportingOnlyTheApi() throws Exception {
         for (Path jar : List.of(CLASSIFIER_JAR, PLAIN_JAR)) {
             ModuleDescriptor d = ModuleFinder.of(jar).find("dev.uring4j").orElseThrow().descriptor();
-            assertEquals(Set.of("dev.uring4j", "dev.uring4j.async", "dev.uring4j.diag"),
+            assertEquals(Set.of("dev.uring4j", "dev.uring4j.async", "dev.uring4j.nio", "dev.uring4j.diag"),
                     d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()), jar.toString());
         }
         ChildResult r = TestSupport.runJava(List.of("--enable-native-access=dev.uring4j", "-p", CLASSIFIER_JAR.toString(),
