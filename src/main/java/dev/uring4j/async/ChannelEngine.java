@@ -38,7 +38,9 @@ public final class ChannelEngine {
         if (callbacks != null) {
             b.callbackExecutor(callbacks);
         }
-        return UringAsyncFile.openWith(path, options, flags, mode, b.build());
+        UringAsyncFile f = UringAsyncFile.openWith(path, options, flags, mode, b.build());
+        f.reportErrorsAsTheJdk();
+        return f;
     }
 
     /** Whether the file has positions (false for FIFOs and sockets: positional I/O is then "Illegal seek"). */

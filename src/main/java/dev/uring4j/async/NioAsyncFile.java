@@ -213,11 +213,6 @@ final class NioAsyncFile extends AsyncFile {
     }
 
     @Override
-    boolean seekable() {
-        return true; // the drop-in channels use io_uring files only; FileChannel decides for NIO files
-    }
-
-    @Override
     public long size() throws IOException {
         ensureOpen();
         return notInterruptible(channel::size);

@@ -55,6 +55,8 @@ final class UringAsyncFile extends AsyncFile {
      * waits for the device.
      */
     private volatile boolean inlineReads;
+    /** For the drop-in channels: failures are the JDK's plain IOException with the system's message. */
+    private volatile boolean jdkErrors;
     private volatile boolean inlineWrites;
 
     private UringAsyncFile(Path path, Set<? extends OpenOption> options, int fd, List<EventLoop> loops, int alignment,
@@ -175,6 +177,16 @@ final class UringAsyncFile extends AsyncFile {
         return Backend.IOURING;
     }
 
+    /** Failures as FileChannel reports them (IOException "Is a directory"), for the drop-in channels. */
+    void reportErrorsAsTheJdk() {
+        jdkErrors = true;
+    }
+
+    private IOException failure(String operation, int errno, String detail) {
+        return jdkErrors ? new IOException(Errno.description(errno))
+                : new UringException(operation + " " + name, errno, detail);
+    }
+
     /** The descriptor number: meaningful only while the caller holds a use (see ChannelEngine). */
     int descriptor() {
         return fd;
@@ -277,7 +289,7 @@ final class UringAsyncFile extends AsyncFile {
             Throwable failure = null;
             if (res < 0) {
                 failure = isClosed() && res == -Errno.EBADF ? new AsynchronousCloseException()
-                        : UringException.ofResult(operation + " " + name, res);
+                        : failure(operation, -res, null);
             } else {
                 try {
                     value = result(res);
@@ -596,7 +608,7 @@ final class UringAsyncFile extends AsyncFile {
             ByteBuffer st = STAT.get();
             int r = NATIVE.fstat(fd, Memory.address(st));
             if (r < 0) {
-                throw new UringException("fstat " + name, -r, null);
+                throw failure("fstat", -r, null);
             }
             return st;
         } finally {
@@ -629,7 +641,7 @@ final class UringAsyncFile extends AsyncFile {
         try {
             int r = NATIVE.ftruncate(fd, size);
             if (r < 0) {
-                throw new UringException("ftruncate " + name, -r, "to " + size + " bytes");
+                throw failure("ftruncate", -r, "to " + size + " bytes");
             }
         } finally {
             releaseUse();

@@ -21,8 +21,8 @@ import java.util.concurrent.ExecutorService;
  * README). Where io_uring is unavailable, or with {@code -During4j.backend=nio}, these
  * return the JDK's own channels; the cause is logged once.
  *
- * <p>{@code path} is a path of the platform's own file system (as given to the JDK's
- * provider); uring4j's FileSystemProvider calls these with the paths it unwrapped.
+ * <p>{@code path} is a path of the platform's file system, or of {@link UringFileSystemProvider}
+ * (which calls these with the paths it unwrapped).
  */
 public final class UringChannels {
     private static final System.Logger LOG = System.getLogger("dev.uring4j.nio.UringChannels");
@@ -64,9 +64,22 @@ public final class UringChannels {
         return path.getFileSystem().provider();
     }
 
+    /**
+     * The platform's path under a path of uring4j's provider (when it is installed, Path.of
+     * gives those), so that the JDK's channels and the /proc twin never come back here.
+     */
+    private static Path platformPath(Path path) {
+        Path p = path;
+        while (p instanceof UringPath) {
+            p = ((UringPath) p).wrapped();
+        }
+        return p;
+    }
+
     /** As {@link FileChannel#open(Path, Set, FileAttribute[])}. */
-    public static FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+    public static FileChannel newFileChannel(Path given, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
+        Path path = platformPath(given);
         if (!usesIoUring()) {
             return jdk(path).newFileChannel(path, options, attrs);
         }
@@ -82,8 +95,9 @@ public final class UringChannels {
     }
 
     /** As {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])}. */
-    public static AsynchronousFileChannel newAsynchronousFileChannel(Path path, Set<? extends OpenOption> options,
+    public static AsynchronousFileChannel newAsynchronousFileChannel(Path given, Set<? extends OpenOption> options,
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
+        Path path = platformPath(given);
         if (!usesIoUring()) {
             return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
         }
