@@ -35,6 +35,10 @@ class InstalledProviderTest {
         assertEquals("true", ChildJvm.field(output, "sameFileSystemByUri"), output);
         assertEquals("true", ChildJvm.field(output, "toFile"), output);
         assertEquals("ok", ChildJvm.field(output, "io"), output);
+        // FileChannel.open, Files.newByteChannel and AsynchronousFileChannel.open give uring4j's channels.
+        assertEquals("dev.uring4j.nio.UringFileChannel", ChildJvm.field(output, "fileChannel"), output);
+        assertEquals("dev.uring4j.nio.UringFileChannel", ChildJvm.field(output, "byteChannel"), output);
+        assertEquals("dev.uring4j.nio.UringAsynchronousFileChannel", ChildJvm.field(output, "asyncChannel"), output);
         System.out.println(output);
     }
 

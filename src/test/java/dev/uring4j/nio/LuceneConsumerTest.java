@@ -32,6 +32,7 @@ class LuceneConsumerTest {
         System.out.println(installed);
 
         assertEquals(UringFileSystemProvider.class.getName(), ChildJvm.field(installed, "provider"), installed);
+        assertEquals("dev.uring4j.nio.UringFileChannel", ChildJvm.field(installed, "channel"), installed);
         assertNotEquals(UringFileSystemProvider.class.getName(), ChildJvm.field(plain, "provider"), plain);
         List<String> results = ChildJvm.lines(installed, "result ");
         assertEquals(ChildJvm.lines(plain, "result "), results, "with the provider:\n" + installed + "\nwithout:\n" + plain);

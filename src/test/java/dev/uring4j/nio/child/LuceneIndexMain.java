@@ -51,6 +51,14 @@ public final class LuceneIndexMain {
         Path dir = Path.of(args[0]);
         int docs = Integer.parseInt(args[1]);
         System.out.println("provider=" + FileSystems.getDefault().provider().getClass().getName());
+        // What NIOFSDirectory's FileChannel.open gives on this JVM (uring4j's with the provider installed).
+        java.nio.file.Files.createDirectories(dir);
+        Path probe = dir.resolve("channel-probe");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(probe,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.DELETE_ON_CLOSE)) {
+            System.out.println("channel=" + ch.getClass().getName());
+        }
         Random random = new Random(42);
         IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
                 .setMergeScheduler(new SerialMergeScheduler())
