@@ -177,6 +177,11 @@ final class UringAsyncFile extends AsyncFile {
         return Backend.IOURING;
     }
 
+    /** Whether reads still try the calling thread first (false once the file or kernel had no RWF_NOWAIT path). */
+    boolean readsOnCaller() {
+        return inlineReads;
+    }
+
     /** Failures as FileChannel reports them (IOException "Is a directory"), for the drop-in channels. */
     void reportErrorsAsTheJdk() {
         jdkErrors = true;
