@@ -46,12 +46,13 @@ import java.util.function.Supplier;
  * freed behind uring4j's back (views of an {@code Arena.ofConfined()}/{@code ofShared()}
  * segment) are refused up front, on both backends, as {@code BufferLifetime} describes.
  *
- * <p><b>Where the work happens.</b> On io_uring, a read or write of one direct buffer
- * that the page cache can serve is done by the calling thread itself (one non-blocking
+ * <p><b>Where the work happens.</b> On io_uring, a read or write of one buffer (direct,
+ * or heap up to 256 KiB through a lent direct buffer) that the page cache can serve is done by the calling thread itself (one non-blocking
  * system call, RWF_NOWAIT), and the returned future is already complete: a cached read
  * from any thread, platform or virtual, costs what {@code FileChannel.read} costs and
  * crosses no thread. Only an operation that would block (a cache miss, a write that must
- * wait, O_DIRECT, SYNC/DSYNC files, vectored and heap-buffer transfers, force, allocate)
+ * wait, O_DIRECT, SYNC/DSYNC files, vectored transfers, heap buffers above 256 KiB, force,
+ * allocate)
  * goes to an event loop's ring: the file's own loops, or else one of the
  * {@link SharedLoops} (one per processor), while the caller waits on the future if it
  * wants to. {@code -During4j.inlineIo=false} sends every operation to a ring.
