@@ -438,7 +438,8 @@ public final class EventLoop implements AutoCloseable {
             if (inRing == 0 && spinNanos > 0 && spinForWork(spinNanos)) {
                 continue; // new submissions arrived while spinning: no eventfd round trip needed
             }
-            if (inRing > wakeStaged && spinNanos > 0 && POLL_BEFORE_SLEEP && pollForCompletions(spinNanos)) {
+            // inRing counts tasks only (the loop's own wake-up read is not one).
+            if (inRing > 0 && spinNanos > 0 && POLL_BEFORE_SLEEP && pollForCompletions(spinNanos)) {
                 continue; // a completion came while polling: no sleep and wake-up in the kernel
             }
             sleeping.set(true);
