@@ -276,7 +276,7 @@ public abstract class AsyncFile implements AutoCloseable {
                 return; // cancelled (or timed out) by the caller: no further steps
             }
             if (done == wanted) {
-                result.complete(done);
+                result.deliver(done);
                 return;
             }
             CompletableFuture<Integer> step;
@@ -284,7 +284,7 @@ public abstract class AsyncFile implements AutoCloseable {
                 step = isClosed() ? CompletableFuture.failedFuture(new AsynchronousCloseException())
                         : read ? read(buffer, position + done) : write(buffer, position + done);
             } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+                result.deliverFailure(e);
                 return;
             }
             if (step.isDone() && !step.isCompletedExceptionally()) {
@@ -298,9 +298,9 @@ public abstract class AsyncFile implements AutoCloseable {
             result.dependOn(step);
             step.whenComplete((n, ex) -> {
                 if (ex != null) {
-                    result.completeExceptionally(ex);
+                    result.deliverFailure(ex);
                 } else if (n < 0) {
-                    result.completeExceptionally(new EOFException("end of " + path + " at position " + (position + sofar)
+                    result.deliverFailure(new EOFException("end of " + path + " at position " + (position + sofar)
                             + " after " + sofar + " of " + wanted + " bytes"));
                 } else {
                     transferMore(read, buffer, position, sofar + n, wanted, result);

@@ -33,14 +33,10 @@ final class AsyncFuture<T> extends UringFuture<T> {
         }
     }
 
-    /** Completed by the caller (orTimeout, completeOnTimeout...): the step in progress is no longer wanted. */
+    /** Completed from outside (orTimeout, completeOnTimeout...): the step in progress is no longer wanted. */
     @Override
-    public boolean completeExceptionally(Throwable ex) {
-        boolean done = super.completeExceptionally(ex);
-        if (done) {
-            cancelUnderlying();
-        }
-        return done;
+    void abandoned() {
+        cancelUnderlying();
     }
 
     @Override

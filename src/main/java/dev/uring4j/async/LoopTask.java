@@ -47,40 +47,12 @@ abstract class LoopTask<T> extends UringFuture<T> {
         return null;
     }
 
-    /** Completes with the operation's outcome: the loop's (and the backend's) own paths. */
-    final boolean deliver(T value) {
-        return super.complete(value);
-    }
-
-    /** Fails with the operation's outcome: the loop's (and the backend's) own paths. */
-    final boolean deliverFailure(Throwable t) {
-        return super.completeExceptionally(t);
-    }
-
     /**
-     * Completed by someone else ({@code orTimeout}, {@code completeOnTimeout}, the caller's
-     * own complete): the operation is no longer wanted, so it is cancelled in the kernel as
-     * {@link #cancel} does; its buffer stays referenced until the kernel is done with it.
+     * Completed from outside ({@code orTimeout}...): cancelled in the kernel as {@link #cancel}
+     * does; its buffer stays referenced until the kernel is done with it.
      */
     @Override
-    public boolean complete(T value) {
-        boolean done = super.complete(value);
-        if (done) {
-            cancelStillRunning();
-        }
-        return done;
-    }
-
-    @Override
-    public boolean completeExceptionally(Throwable ex) {
-        boolean done = super.completeExceptionally(ex);
-        if (done) {
-            cancelStillRunning();
-        }
-        return done;
-    }
-
-    private void cancelStillRunning() {
+    void abandoned() {
         EventLoop l = loop;
         if (l != null) {
             l.cancelInKernel(this);

@@ -118,9 +118,9 @@ final class NioAsyncFile extends AsyncFile {
         }
         Runnable r = () -> {
             if (failure != null) {
-                f.completeExceptionally(failure);
+                f.deliverFailure(failure);
             } else {
-                f.complete(value);
+                f.deliver(value);
             }
         };
         if (callbacks == null) {

@@ -20,15 +20,50 @@ class UringFuture<T> extends CompletableFuture<T> {
     /** A future already failed with {@code t}. */
     static <T> UringFuture<T> failed(Throwable t) {
         UringFuture<T> f = new UringFuture<>();
-        f.completeExceptionally(t);
+        f.deliverFailure(t);
         return f;
     }
 
     /** A future already completed with {@code value}. */
     static <T> UringFuture<T> completedWith(T value) {
         UringFuture<T> f = new UringFuture<>();
-        f.complete(value);
+        f.deliver(value);
         return f;
+    }
+
+    /** Completes with the operation's outcome: uring4j's own paths (no {@link #abandoned()}). */
+    final boolean deliver(T value) {
+        return super.complete(value);
+    }
+
+    /** Fails with the operation's outcome: uring4j's own paths (no {@link #abandoned()}). */
+    final boolean deliverFailure(Throwable t) {
+        return super.completeExceptionally(t);
+    }
+
+    /**
+     * Someone else completed this future ({@code orTimeout}, {@code completeOnTimeout}, the
+     * caller's own complete): the operation behind it is no longer wanted. Subclasses cancel it.
+     */
+    void abandoned() {
+    }
+
+    @Override
+    public boolean complete(T value) {
+        boolean done = super.complete(value);
+        if (done) {
+            abandoned();
+        }
+        return done;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        boolean done = super.completeExceptionally(ex);
+        if (done) {
+            abandoned();
+        }
+        return done;
     }
 
     /** Throws if the caller is a completion thread and this future is not done. */
