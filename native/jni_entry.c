@@ -15,7 +15,6 @@
 
 #define EXPORT __attribute__((visibility("default")))
 #define PTR(x) ((void *)(uintptr_t)(x))
-#define NATIVE_CLASS "dev/uring4j/internal/Native"
 /* Every native that takes a ring handle resolves it first: an unknown or destroyed handle is -EBADF. */
 #define RING_OF(h) u4j_handle_get((int64_t)(h))
 #define NEED_RING(h) struct u4j_ring *r_ = RING_OF(h); if (!r_) return -EBADF
@@ -402,11 +401,13 @@ EXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved)
 {
 	JNIEnv *env;
 	jclass cls;
+	char native_class[512];
 
 	(void)reserved;
 	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
 		return JNI_ERR;
-	cls = (*env)->FindClass(env, NATIVE_CLASS);
+	u4j_native_class_name(native_class, sizeof(native_class));
+	cls = (*env)->FindClass(env, native_class);
 	if (!cls)
 		return JNI_ERR; /* NoClassDefFoundError pending: names the class */
 	if ((*env)->RegisterNatives(env, cls, methods, sizeof(methods) / sizeof(methods[0])) != 0)

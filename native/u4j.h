@@ -229,4 +229,8 @@ int u4j_submit_and_reap(struct u4j_ring *r, unsigned count, unsigned wait_nr, in
  * fd, would name a ring of the calling thread). */
 int u4j_reap_only(struct u4j_ring *r, unsigned first, unsigned cap);
 
+/* selfname.c: the (possibly relocated) class the natives are registered on, from the library's file name. */
+void u4j_native_class_name(char *out, size_t cap);
+int u4j_class_from_library_path(const char *path, char *out, size_t cap);
+
 #endif

@@ -10,6 +10,11 @@ public enum UnavailabilityReason {
     NATIVE_LIBRARY_MISSING,
     /** A native library loaded but does not match these classes (ABI version). */
     NATIVE_LIBRARY_INCOMPATIBLE,
+    /**
+     * The JVM refused native access to uring4j (JDK 24+ with {@code --illegal-native-access=deny},
+     * or a module without it where the JVM requires it); the message names the flag to add.
+     */
+    NATIVE_ACCESS_DENIED,
     /** {@code io_uring_setup} returned ENOSYS: the kernel (or an emulator) lacks io_uring. */
     KERNEL_LACKS_IO_URING,
     /** {@code kernel.io_uring_disabled} forbids this process (EPERM). */
@@ -19,5 +24,14 @@ public enum UnavailabilityReason {
     /** Ring setup failed with ENOMEM: the locked-memory limit is too small. */
     NOT_ENOUGH_LOCKED_MEMORY,
     /** The kernel refused ring setup for another reason (errno given). */
-    SETUP_REFUSED
+    SETUP_REFUSED;
+
+    /**
+     * Whether the cause is in how uring4j was deployed (its native library missing, from
+     * another version, or denied native access) rather than in the host: a fallback for
+     * these is logged as a warning, since the user can fix it.
+     */
+    public boolean isMisconfiguration() {
+        return this == NATIVE_LIBRARY_MISSING || this == NATIVE_LIBRARY_INCOMPATIBLE || this == NATIVE_ACCESS_DENIED;
+    }
 }

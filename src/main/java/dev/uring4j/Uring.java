@@ -30,6 +30,7 @@ public final class Uring {
             case UNSUPPORTED_PLATFORM -> UnavailabilityReason.UNSUPPORTED_PLATFORM;
             case NATIVE_LIBRARY_MISSING -> UnavailabilityReason.NATIVE_LIBRARY_MISSING;
             case NATIVE_LIBRARY_INCOMPATIBLE -> UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE;
+            case NATIVE_ACCESS_DENIED -> UnavailabilityReason.NATIVE_ACCESS_DENIED;
         };
         return new UringUnavailableException(reason, 0, f.message(), f.attempts(), f.cause());
     }
@@ -45,6 +46,17 @@ public final class Uring {
         static final UringUnavailableException CAUSE = compute();
 
         private static UringUnavailableException compute() {
+            try {
+                return probe();
+            } catch (RuntimeException | LinkageError e) {
+                // Never an ExceptionInInitializerError: the NIO fallback must stay reachable.
+                return new UringUnavailableException(UnavailabilityReason.NATIVE_LIBRARY_INCOMPATIBLE, 0,
+                        "the io_uring probe failed unexpectedly: " + e,
+                        List.of("native library loaded from " + NativeLoader.loadedFrom(), "probe: " + e), e);
+            }
+        }
+
+        private static UringUnavailableException probe() {
             UringUnavailableException loadFailure = loadNative();
             if (loadFailure != null) {
                 return loadFailure;
@@ -82,6 +94,17 @@ public final class Uring {
     public static String liburingVersion() {
         int v = isAvailable() || NativeLoader.isLoaded() ? Probe.liburingVersion : -1;
         return v < 0 ? null : (v >>> 16) + "." + (v & 0xffff);
+    }
+
+    /**
+     * Where the native library was loaded from: the jar resource's URL
+     * ({@code jar:file:/…/uring4j-<v>-linux-x86_64.jar!/META-INF/native/…/liburing4j.so}), or the
+     * file named by {@code -During4j.library.path}; null if it is not loaded (then
+     * {@link #unavailabilityCause()} lists every place tried).
+     */
+    public static String nativeLibraryLocation() {
+        loadNative();
+        return NativeLoader.loadedFrom();
     }
 
     /** The running kernel's release string (for display only: features are probed, never parsed from it). */

@@ -27,6 +27,16 @@ public class UringUnavailableException extends UringException {
         this.attempts = original.attempts;
     }
 
+    /**
+     * The same cause, explained in the caller's context first, e.g. that a property forced
+     * io_uring, so no fallback is used.
+     */
+    public UringUnavailableException(String context, UringUnavailableException original) {
+        super("io_uring", original.errno(), context + ": " + original.getMessage(), original);
+        this.reason = original.reason;
+        this.attempts = original.attempts;
+    }
+
     public UnavailabilityReason reason() {
         return reason;
     }

@@ -36,7 +36,8 @@ class PackagedJarIT {
         assertTrue(NativeLoader.class.getProtectionDomain().getCodeSource().getLocation().getPath().endsWith(".jar"),
                 "uring4j classes must come from the packaged jar");
         TestSupport.requireAvailable();
-        assertEquals("jar:/META-INF/native/linux-x86_64/liburing4j.so", NativeLoader.loadedFrom());
+        assertEquals("jar:" + CLASSIFIER_JAR.toUri().toURL() + "!/META-INF/native/linux-x86_64/liburing4j.so",
+                NativeLoader.loadedFrom());
         Path file = dir.resolve("f");
         Files.write(file, new byte[] {10, 20, 30});
         try (Ring ring = Ring.open(RingOptions.defaults())) {

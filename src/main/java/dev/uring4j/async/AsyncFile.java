@@ -160,7 +160,13 @@ public abstract class AsyncFile implements AutoCloseable {
         }
         Backend b = config.backend() != null ? config.backend() : defaultBackend();
         if (b == Backend.IOURING) {
-            Uring.ensureAvailable();
+            UringUnavailableException cause = Uring.unavailabilityCause();
+            if (cause != null) {
+                throw new UringUnavailableException(config.backend() != null
+                        ? "AsyncFileConfig.backend(IOURING) requires io_uring, and no NIO fallback is used"
+                        : "-D" + PROP_BACKEND + "=iouring forces io_uring, so no NIO fallback is used "
+                                + "(remove the property to fall back)", cause);
+            }
             return UringAsyncFile.openUring(path, options, config);
         }
         return NioAsyncFile.openNio(path, options, config);
@@ -179,7 +185,7 @@ public abstract class AsyncFile implements AutoCloseable {
             } else if (prop.equals("iouring") || prop.equals("io_uring")) {
                 BACKEND = Backend.IOURING;
                 REASON = "-D" + PROP_BACKEND + "=iouring" + (cause == null ? "" : " (but io_uring is unavailable: "
-                        + cause.reason() + "; opening files will fail)");
+                        + cause.reason() + ": files opened without a backend of their own fail; no NIO fallback is used)");
             } else if (!prop.isEmpty()) {
                 BACKEND = cause == null ? Backend.IOURING : Backend.NIO;
                 REASON = "unknown -D" + PROP_BACKEND + "=" + prop + " (use iouring or nio); chose by availability";
@@ -190,7 +196,12 @@ public abstract class AsyncFile implements AutoCloseable {
                 BACKEND = Backend.NIO;
                 REASON = "io_uring is unavailable (" + cause.reason() + "): " + cause.getMessage().split("\n")[0];
             }
-            LOG.log(System.Logger.Level.INFO, "AsyncFile backend: " + BACKEND + " (" + REASON + ")");
+            // A fallback the user can fix (library missing, other version, native access denied)
+            // or a forced backend that cannot work is a warning; a host without io_uring is not.
+            boolean warn = cause != null && (cause.reason().isMisconfiguration() || BACKEND == Backend.IOURING)
+                    && !prop.equals("nio");
+            LOG.log(warn ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                    "AsyncFile backend: " + BACKEND + " (" + REASON + ")");
         }
     }
 

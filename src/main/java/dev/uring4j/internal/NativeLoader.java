@@ -33,6 +33,7 @@ import java.util.Map;
  * package imports no API type.
  */
 public final class NativeLoader {
+    private static final System.Logger LOG = System.getLogger("dev.uring4j.NativeLoader");
     private static final Native NATIVE = Native.access();
     public static final String LIBRARY_FILE = "liburing4j.so";
     public static final String PROP_NO_NATIVE = "uring4j.noNative";
@@ -41,7 +42,8 @@ public final class NativeLoader {
 
     /** Why loading failed; the names are those of {@code dev.uring4j.UnavailabilityReason}. */
     public enum Reason {
-        DISABLED_BY_PROPERTY, UNSUPPORTED_PLATFORM, NATIVE_LIBRARY_MISSING, NATIVE_LIBRARY_INCOMPATIBLE
+        DISABLED_BY_PROPERTY, UNSUPPORTED_PLATFORM, NATIVE_LIBRARY_MISSING, NATIVE_LIBRARY_INCOMPATIBLE,
+        NATIVE_ACCESS_DENIED
     }
 
     /**
@@ -62,13 +64,53 @@ public final class NativeLoader {
     private static String loadedFrom;
     private static boolean attempted;
 
+    /** The class the natives are registered on: dev.uring4j.internal.Native, or its relocated name in a shaded jar. */
+    static final String NATIVE_CLASS = Native.class.getName();
+    // Joined at run time: a shading plugin rewrites string constants that name relocated classes.
+    static final String DEFAULT_NATIVE_CLASS = String.join(".", "dev", "uring4j", "internal", "Native");
+
     private NativeLoader() {}
+
+    /**
+     * System.load under the JDK's native-access policy (JEP 472): a refusal (JDK 24+ with
+     * {@code --illegal-native-access=deny}, a module without native access in a layer that
+     * requires it, a security manager) becomes a failure naming the flag to add; the
+     * library is not loaded and everything falls back to NIO.
+     *
+     * @return null once loaded, else the refusal
+     * @throws LinkageError if the file cannot be loaded (left to the caller's explanation)
+     */
+    private static Failure loadFile(Path file, String what, List<String> attempts) {
+        try {
+            System.load(file.toAbsolutePath().toString());
+            return null;
+        } catch (IllegalCallerException | SecurityException e) {
+            String fix = NativeAccess.howToEnable(NativeLoader.class.getModule());
+            attempts.add(what + ": the JVM refused native access to " + NativeAccess.describe(NativeLoader.class.getModule())
+                    + " (" + e.getMessage() + "): " + fix);
+            return new Failure(Reason.NATIVE_ACCESS_DENIED,
+                    "the JVM denies native access to uring4j (" + e.getMessage() + "): " + fix, attempts, e);
+        }
+    }
+
+    /** Where a resource comes from: the jar's URL if the class loader tells it, else the resource name. */
+    private static String source(String resource) {
+        java.net.URL url = NativeLoader.class.getResource(resource);
+        return url != null ? url.toString() : "jar:" + resource;
+    }
 
     /** Loads the library if not done yet; returns null on success, else why not (the same object each time). */
     public static synchronized Failure load() {
         if (!attempted) {
             attempted = true;
-            failure = tryLoad();
+            try {
+                failure = tryLoad();
+            } catch (RuntimeException | LinkageError e) {
+                // Whatever the JVM throws here must not escape into class initialisation:
+                // io_uring is unavailable with this cause and NIO is used.
+                failure = new Failure(Reason.NATIVE_LIBRARY_MISSING,
+                        "loading the uring4j native library failed unexpectedly: " + e, List.of("load: " + e), e);
+            }
             loaded = failure == null;
         }
         return failure;
@@ -124,7 +166,7 @@ public final class NativeLoader {
         if (Boolean.getBoolean(PROP_NO_NATIVE)) {
             attempts.add("-D" + PROP_NO_NATIVE + "=true: native loading skipped");
             return new Failure(Reason.DISABLED_BY_PROPERTY,
-                    "io_uring disabled by -D" + PROP_NO_NATIVE + "=true; the NIO fallback is used", attempts, null);
+                    "io_uring disabled by -D" + PROP_NO_NATIVE + "=true", attempts, null);
         }
         String osName = System.getProperty("os.name", "");
         String osArch = System.getProperty("os.arch", "");
@@ -142,6 +184,12 @@ public final class NativeLoader {
                     "io_uring via uring4j needs a glibc-based system; this JVM runs on musl libc (Alpine). "
                             + "Use a glibc base image (Debian, Ubuntu, UBI) or the NIO fallback", attempts, null);
         }
+        Boolean access = NativeAccess.enabled(NativeLoader.class.getModule());
+        if (Boolean.FALSE.equals(access)) {
+            // JDK 24+ then prints its own warning (or refuses, with --illegal-native-access=deny).
+            attempts.add("native access is not enabled for " + NativeAccess.describe(NativeLoader.class.getModule())
+                    + " (JDK 22+ rule): the JVM warns about System.load, or refuses it");
+        }
         Throwable last = null;
         String dir = System.getProperty(PROP_LIBRARY_PATH);
         if (dir != null && !dir.isEmpty()) {
@@ -149,25 +197,51 @@ public final class NativeLoader {
             if (!Files.isRegularFile(file)) {
                 attempts.add("-D" + PROP_LIBRARY_PATH + ": " + file + " does not exist");
             } else {
-                try {
-                    System.load(file.toAbsolutePath().toString());
-                    attempts.add("-D" + PROP_LIBRARY_PATH + ": loaded " + file);
-                    return checkAbi(file.toString(), attempts);
-                } catch (LinkageError e) {
-                    attempts.add("-D" + PROP_LIBRARY_PATH + ": " + file + ": " + e.getMessage());
-                    last = e;
+                if (!NATIVE_CLASS.equals(DEFAULT_NATIVE_CLASS)) {
+                    // A relocated copy: the natives bind to the class named in the file's name.
+                    try (InputStream in = Files.newInputStream(file)) {
+                        return loadFromResource(in, "-D" + PROP_LIBRARY_PATH + ": " + file, file.toString(), attempts);
+                    } catch (IOException e) {
+                        attempts.add("-D" + PROP_LIBRARY_PATH + ": " + file + ": " + e);
+                        last = e;
+                    }
+                } else {
+                    try {
+                        Failure denied = loadFile(file, "-D" + PROP_LIBRARY_PATH + ": " + file, attempts);
+                        if (denied != null) {
+                            return denied;
+                        }
+                        attempts.add("-D" + PROP_LIBRARY_PATH + ": loaded " + file);
+                        return checkAbi(file.toString(), attempts);
+                    } catch (LinkageError e) {
+                        attempts.add("-D" + PROP_LIBRARY_PATH + ": " + file + ": " + e.getMessage());
+                        last = e;
+                    }
                 }
             }
         } else {
             attempts.add("-D" + PROP_LIBRARY_PATH + " not set");
         }
         String resource = "/META-INF/native/" + classifier + "/" + LIBRARY_FILE;
+        List<String> copies = JarCopies.classPathCopies();
+        if (copies.size() > 1) {
+            String what = "uring4j's classes are on the class path " + copies.size() + " times (" + String.join(", ", copies)
+                    + "): the class loader takes them from the first; keep one uring4j jar (the " + classifier
+                    + " classifier jar holds the classes and the native library)";
+            attempts.add(what);
+            LOG.log(System.Logger.Level.WARNING, what);
+        }
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                attempts.add("resource " + resource + " not on the class path: add the dependency with classifier "
-                        + classifier + " (dev.uring4j:uring4j:<version>:" + classifier + ")");
+                Path shadowed = JarCopies.shadowedJarWith(resource);
+                if (shadowed != null) {
+                    return loadFromShadowedJar(shadowed, resource, attempts);
+                }
+                attempts.add("resource " + resource + " not in " + where() + ": add the dependency with classifier "
+                        + classifier + " (dev.uring4j:uring4j:<version>:" + classifier + ")"
+                        + (NativeLoader.class.getModule().isNamed() ? " on the module path instead of the plain jar" : ""));
             } else {
-                return loadFromResource(in, resource, attempts);
+                return loadFromResource(in, "resource " + resource, source(resource), attempts);
             }
         } catch (IOException e) {
             attempts.add("resource " + resource + ": " + e);
@@ -178,18 +252,53 @@ public final class NativeLoader {
                 attempts, last);
     }
 
-    private static Failure loadFromResource(InputStream in, String resource, List<String> attempts) {
+    /**
+     * The module was resolved from a jar without the library (the plain jar, first on the
+     * module path) while the classifier jar, which has it, was ignored by the module system:
+     * load the library from that jar (the ABI and layout checks still decide) and say so.
+     */
+    private static Failure loadFromShadowedJar(Path jar, String resource, List<String> attempts) {
+        Module m = NativeLoader.class.getModule();
+        String what = "module " + m.getName() + " was resolved from " + JarCopies.ownLocation()
+                + ", which has no native library, because it comes first on the module path; the module system ignored "
+                + jar + " (a uring4j jar with " + resource + "): the library is loaded from that jar. Put only the "
+                + "classifier jar on the module path";
+        attempts.add(what);
+        LOG.log(System.Logger.Level.WARNING, what);
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile());
+             InputStream in = j.getInputStream(j.getEntry(resource.substring(1)))) {
+            return loadFromResource(in, jar + "!" + resource, "jar:" + jar.toUri().toURL() + "!" + resource, attempts);
+        } catch (IOException e) {
+            attempts.add(jar + "!" + resource + ": " + e);
+            return new Failure(Reason.NATIVE_LIBRARY_MISSING, "the uring4j native library could not be read from "
+                    + jar, attempts, e);
+        }
+    }
+
+    private static String where() {
+        Module m = NativeLoader.class.getModule();
+        return m.isNamed() ? "module " + m.getName() + " (" + JarCopies.ownLocation() + ")" : "the class path";
+    }
+
+    /** Copies the library to a private temporary file, loads it and deletes the file; what: the attempt's label, from: loadedFrom. */
+    private static Failure loadFromResource(InputStream in, String what, String from, List<String> attempts) {
         Path dir = Paths.get(System.getProperty(PROP_TMPDIR, System.getProperty("java.io.tmpdir")));
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "liburing4j-", ".so",
+            // The name carries the class the natives bind to (JNI_OnLoad reads it back:
+            // native/selfname.c), so a relocated (shaded) copy registers on its own class, and
+            // each copy loads a file of its own.
+            tmp = Files.createTempFile(dir, "liburing4j-" + NATIVE_CLASS + "@", ".so",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            System.load(tmp.toAbsolutePath().toString());
-            attempts.add("resource " + resource + ": extracted to " + tmp + " and loaded (file deleted)");
-            return checkAbi("jar:" + resource, attempts);
+            Failure denied = loadFile(tmp, what, attempts);
+            if (denied != null) {
+                return denied;
+            }
+            attempts.add(what + ": extracted to " + tmp + " and loaded (file deleted)");
+            return checkAbi(from, attempts);
         } catch (IOException e) {
-            attempts.add("resource " + resource + ": extracting to " + dir + " failed: " + e
+            attempts.add(what + ": extracting to " + dir + " failed: " + e
                     + " (choose a writable directory with -D" + PROP_TMPDIR + "=DIR)");
             return new Failure(Reason.NATIVE_LIBRARY_MISSING,
                     "the uring4j native library could not be extracted", attempts, e);
@@ -197,7 +306,7 @@ public final class NativeLoader {
             String hint = String.valueOf(e.getMessage()).contains("failed to map segment")
                     ? " (" + dir + " is probably mounted noexec: choose another with -D" + PROP_TMPDIR + "=DIR)"
                     : "";
-            attempts.add("resource " + resource + ": extracted to " + tmp + " but loading failed: " + e.getMessage() + hint);
+            attempts.add(what + ": extracted to " + tmp + " but loading failed: " + e.getMessage() + hint);
             Reason r = String.valueOf(e.getMessage()).contains("GLIBC")
                     || String.valueOf(e.getMessage()).contains("wrong ELF class")
                     || String.valueOf(e.getMessage()).contains("cannot open shared object file")
@@ -220,7 +329,7 @@ public final class NativeLoader {
         try {
             abi = NATIVE.abiVersion();
         } catch (LinkageError e) {
-            attempts.add(from + ": does not bind dev.uring4j.internal.Native: " + e.getMessage());
+            attempts.add(from + ": does not bind " + NATIVE_CLASS + ": " + e.getMessage());
             return new Failure(Reason.NATIVE_LIBRARY_INCOMPATIBLE,
                     "the loaded native library is not a uring4j library for these classes", attempts, e);
         }

@@ -31,28 +31,52 @@ public final class UringChannels {
 
     /** Why the JDK's channels are used, or null when uring4j's are; decided (and logged) once. */
     private static final class Choice {
+        /** Set when -During4j.backend=iouring forces io_uring on a host without it: opens fail with it. */
+        static UringUnavailableException forcedButUnavailable;
         static final String FALLBACK = decide();
 
         private static String decide() {
             String prop = System.getProperty(AsyncFile.PROP_BACKEND, "").trim().toLowerCase(Locale.ROOT);
             String why = null;
+            UringUnavailableException cause = null;
             if (prop.equals("nio")) {
                 why = "-D" + AsyncFile.PROP_BACKEND + "=nio";
             } else {
-                UringUnavailableException cause = Uring.unavailabilityCause();
+                cause = Uring.unavailabilityCause();
+                if (cause != null && (prop.equals("iouring") || prop.equals("io_uring"))) {
+                    forcedButUnavailable = cause;
+                    LOG.log(System.Logger.Level.WARNING, "FileChannel and AsynchronousFileChannel: -D"
+                            + AsyncFile.PROP_BACKEND + "=iouring forces io_uring, which is unavailable (" + cause.reason()
+                            + "): opening fails, no fallback to the JDK's channels: " + firstLine(cause));
+                    return null;
+                }
                 if (cause != null) {
-                    why = "io_uring is unavailable (" + cause.reason() + "): " + cause.getMessage().split("\n")[0];
+                    why = "io_uring is unavailable (" + cause.reason() + "): " + firstLine(cause);
                 }
             }
-            LOG.log(System.Logger.Level.INFO, why == null ? "FileChannel and AsynchronousFileChannel: uring4j's, on io_uring"
+            boolean warn = cause != null && cause.reason().isMisconfiguration();
+            LOG.log(warn ? System.Logger.Level.WARNING : System.Logger.Level.INFO, why == null
+                    ? "FileChannel and AsynchronousFileChannel: uring4j's, on io_uring"
                     : "FileChannel and AsynchronousFileChannel: the JDK's, because " + why);
             return why;
+        }
+
+        private static String firstLine(Exception e) {
+            return e.getMessage().split("\n")[0];
+        }
+
+        /** Throws if a property forced io_uring where it is unavailable. */
+        static void checkForced() throws UringUnavailableException {
+            if (forcedButUnavailable != null) {
+                throw new UringUnavailableException("-D" + AsyncFile.PROP_BACKEND + "=iouring forces io_uring, so the "
+                        + "JDK's channels are not used (remove the property to fall back)", forcedButUnavailable);
+            }
         }
     }
 
     /** Whether these methods give uring4j's channels (else the JDK's), and {@link #fallbackReason()} if not. */
     public static boolean usesIoUring() {
-        return Choice.FALLBACK == null;
+        return Choice.FALLBACK == null && Choice.forcedButUnavailable == null;
     }
 
     /** Why the JDK's channels are used, or null. */
@@ -80,6 +104,7 @@ public final class UringChannels {
     public static FileChannel newFileChannel(Path given, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         Path path = platformPath(given);
+        Choice.checkForced();
         if (!usesIoUring()) {
             return jdk(path).newFileChannel(path, options, attrs);
         }
@@ -98,6 +123,7 @@ public final class UringChannels {
     public static AsynchronousFileChannel newAsynchronousFileChannel(Path given, Set<? extends OpenOption> options,
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
         Path path = platformPath(given);
+        Choice.checkForced();
         if (!usesIoUring()) {
             return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
         }
