@@ -237,7 +237,7 @@ public final class NativeLoader {
                 if (shadowed != null) {
                     return loadFromShadowedJar(shadowed, resource, attempts);
                 }
-                attempts.add("resource " + resource + " not in " + where() + ": add the dependency with classifier "
+                attempts.add("resource " + resource + " not on " + where() + ": add the dependency with classifier "
                         + classifier + " (dev.uring4j:uring4j:<version>:" + classifier + ")"
                         + (NativeLoader.class.getModule().isNamed() ? " on the module path instead of the plain jar" : ""));
             } else {
