@@ -223,6 +223,13 @@ final class UringAsyncFile extends AsyncFile {
 
     // ---------------------------------------------------------------- O_DIRECT rules, as FileChannel states them
 
+    /**
+     * FileChannel's wording for a misaligned direct buffer changed in JDK 20 (JDK-8295456: "Current position of
+     * the bytebuffer (P) is not a multiple of the block size (B): alignment offset = O"; JDK 17's says "Current
+     * location ... (B)"): the messages below follow the JDK they run on.
+     */
+    private static final boolean ALIGNMENT_OFFSET_IN_MESSAGE = Runtime.version().feature() >= 20;
+
     /** FileChannel's checks for one buffer at a channel position, in its order; null if aligned. */
     private IOException misaligned(ByteBuffer b, long position) {
         if (position % alignment != 0) {
@@ -231,9 +238,13 @@ final class UringAsyncFile extends AsyncFile {
         }
         int pos = b.position();
         int rem = b.remaining();
-        if (b.isDirect() && b.alignmentOffset(pos, alignment) != 0) {
-            return new IOException("Current location of the bytebuffer (" + pos + ") is not a multiple of the block size ("
-                    + alignment + ")");
+        int offset = b.isDirect() ? b.alignmentOffset(pos, alignment) : 0;
+        if (offset != 0) {
+            return new IOException(ALIGNMENT_OFFSET_IN_MESSAGE
+                    ? "Current position of the bytebuffer (" + pos + ") is not a multiple of the block size ("
+                            + alignment + "): alignment offset = " + offset
+                    : "Current location of the bytebuffer (" + pos + ") is not a multiple of the block size ("
+                            + alignment + ")");
         }
         if (rem % alignment != 0) {
             return new IOException("Number of remaining bytes (" + rem + ") is not a multiple of the block size ("

@@ -73,6 +73,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("kernel")
 class FileChannelConformanceTest {
     private static final Set<OpenOption> RW = Set.of(READ, WRITE, CREATE);
+    /**
+     * JDK 21 changed transferFrom at a position past the file's size (JDK-8303260): before, "no bytes are
+     * transferred"; since, "the file will be grown to accommodate the new bytes". uring4j's transferFrom is the
+     * JDK's own channel's, so both implementations follow the JDK that runs the test.
+     */
+    private static final boolean TRANSFER_FROM_GROWS = Runtime.version().feature() >= 21;
 
     @TempDir
     Path dir;
@@ -629,13 +635,15 @@ class FileChannelConformanceTest {
         try (FileChannel ch = impl.open(p, WRITE, APPEND)) {
             ch.write(ByteBuffer.wrap(new byte[] {50, 51}), 0);
             ch.write(ByteBuffer.wrap(new byte[] {52}), 100);
-            // transferFrom writes at its position argument the same way: appended in append mode (the
-            // "position > size: nothing transferred" rule still applies first).
+            // transferFrom writes at its position argument the same way: appended in append mode (up to JDK 20
+            // the "position > size: nothing transferred" rule applies first; JDK 21+ transfers and appends).
             assertEquals(1, ch.transferFrom(Channels.newChannel(new ByteArrayInputStream(new byte[] {53})), 0, 1));
-            assertEquals(0, ch.transferFrom(Channels.newChannel(new ByteArrayInputStream(new byte[] {54})), 100, 1));
-            assertEquals(14, ch.position());
+            assertEquals(TRANSFER_FROM_GROWS ? 1 : 0,
+                    ch.transferFrom(Channels.newChannel(new ByteArrayInputStream(new byte[] {54})), 100, 1));
+            assertEquals(TRANSFER_FROM_GROWS ? 15 : 14, ch.position());
         }
-        assertArrayEquals(concat(data, new byte[] {50, 51, 52, 53}), Files.readAllBytes(p));
+        assertArrayEquals(concat(data, TRANSFER_FROM_GROWS ? new byte[] {50, 51, 52, 53, 54} : new byte[] {50, 51, 52, 53}),
+                Files.readAllBytes(p));
     }
 
     // ------------------------------------------------------------------------------------ transferTo, transferFrom
@@ -687,11 +695,24 @@ class FileChannelConformanceTest {
             assertEquals(35, dst.size());
             // At end of the source: 0.
             assertEquals(0, dst.transferFrom(src, 0, 10));
-            // "If the given position is greater than the file's current size then no bytes are transferred":
-            // the source is not read either.
             src.position(0);
-            assertEquals(0, dst.transferFrom(src, 36, 10));
-            assertEquals(0, src.position());
+            if (TRANSFER_FROM_GROWS) {
+                // JDK 21+: "If the given position is greater than or equal to the file's current size then the
+                // file will be grown to accommodate the new bytes" (the byte in between is unspecified).
+                assertEquals(10, dst.transferFrom(src, 36, 10));
+                assertEquals(10, src.position());
+                assertEquals(46, dst.size());
+                ByteBuffer grown = ByteBuffer.allocate(10);
+                assertEquals(10, dst.read(grown, 36));
+                assertArrayEquals(range(data, 0, 10), grown.array());
+                dst.truncate(35);
+                src.position(0);
+            } else {
+                // Up to JDK 20: "If the given position is greater than the file's current size then no bytes are
+                // transferred": the source is not read either.
+                assertEquals(0, dst.transferFrom(src, 36, 10));
+                assertEquals(0, src.position());
+            }
             assertEquals(35, dst.size());
             // At exactly the size: appends.
             assertEquals(4, dst.transferFrom(src, 35, 4));
