@@ -4,7 +4,9 @@
  * {@code dev.uring4j.internal} may change in any release.
  */
 module dev.uring4j {
-    // sun.misc.Unsafe reads a direct buffer's address without a JNI call per operation.
+    // On JDK 17-21 sun.misc.Unsafe reads a direct buffer's address without a JNI call per operation
+    // (internal.Memory, internal.BufferLifetime); the jar's JDK 22+ versions of those classes
+    // (META-INF/versions/22, from src/main/java22) use java.lang.foreign instead.
     requires static jdk.unsupported;
 
     exports dev.uring4j;

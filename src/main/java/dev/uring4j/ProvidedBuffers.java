@@ -2,6 +2,7 @@ package dev.uring4j;
 
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import dev.uring4j.internal.NativeAccess;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
@@ -31,7 +32,8 @@ public final class ProvidedBuffers implements AutoCloseable {
 
     ProvidedBuffers(Ring ring, int groupId, int count, int size) throws UringException {
         if (!Memory.hasRawAccess()) {
-            throw new IllegalStateException("provided buffers need sun.misc.Unsafe (module jdk.unsupported)");
+            throw new IllegalStateException("provided buffers need raw memory access: on JDK 17-21 sun.misc.Unsafe (module "
+                    + "jdk.unsupported), on JDK 22+ native access (" + NativeAccess.howToEnable(Memory.class.getModule()) + ")");
         }
         if (groupId < 0 || groupId > 0xffff) {
             throw new IllegalArgumentException("groupId must be 0..65535, got " + groupId);

@@ -24,6 +24,10 @@ import java.nio.ByteBuffer;
  *
  * <p>The common case costs one field load: only a buffer that views a memory segment
  * (java.nio.Buffer's {@code segment} field is set) is looked at further.
+ *
+ * <p>JDK 17-21 (and any JDK where this version is used): through {@code sun.misc.Unsafe}. On
+ * JDK 22+ the multi-release jar holds another version of this class (src/main/java22, on
+ * {@code MemorySegment.ofBuffer}): keep the public methods of both the same.
  */
 public final class BufferLifetime {
     /** Unsafe.getObject(Object, long) bound to the Unsafe, and Buffer.segment's offset; null without Unsafe. */

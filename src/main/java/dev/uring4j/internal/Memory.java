@@ -8,7 +8,13 @@ import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Direct memory helpers: buffer addresses without a JNI crossing per operation. */
+/**
+ * Direct memory helpers: buffer addresses without a JNI crossing per operation.
+ *
+ * <p>JDK 17-21: through {@code sun.misc.Unsafe}. On JDK 22+ the multi-release jar holds another
+ * version of this class (src/main/java22, on {@code java.lang.foreign}): keep the public
+ * methods of both the same.
+ */
 public final class Memory {
     private static final Object UNSAFE;
     private static final long ADDRESS_OFFSET;

@@ -1,0 +1,65 @@
+package dev.uring4j.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * Whether uring4j can keep a buffer's memory alive until the kernel is done with it.
+ *
+ * <p>A buffer from {@code ByteBuffer.allocateDirect}, {@code FileChannel.map(mode, pos, len)},
+ * a slice or duplicate of one, or a view of an {@code Arena.ofAuto()} / {@code Arena.global()}
+ * segment is freed only by the garbage collector (or never): the ring references it until
+ * the operation's last completion, and that is enough. A view of an {@code Arena.ofConfined()}
+ * or {@code Arena.ofShared()} segment (also {@code FileChannel.map(mode, pos, len, arena)}
+ * with such an arena) can be freed by {@code arena.close()} at any moment, whatever the
+ * ring references, and the kernel would then write into memory that belongs to someone
+ * else. Java offers no public way to hold such an arena open, so those buffers are refused
+ * up front; a buffer whose arena is already closed is refused as the JDK's channels refuse
+ * it.
+ *
+ * <p>The JDK 22+ version (META-INF/versions/22 of the multi-release jar), on the public FFM
+ * API only: {@code MemorySegment.ofBuffer(buffer).scope()} is the scope of the segment the
+ * buffer views, or for a plain buffer a heap scope of its own (its class is compared first:
+ * the common case; C2 scalar-replaces the segment and the scope).
+ */
+public final class BufferLifetime {
+    /** The scope class of a buffer that views no segment (and of heap segments): alive, not closeable. */
+    private static final Class<?> HEAP_SCOPE = MemorySegment.ofArray(new byte[0]).scope().getClass();
+
+    private BufferLifetime() {}
+
+    /**
+     * Throws unless the memory of {@code buffer} stays alive while {@code buffer} is referenced.
+     *
+     * @throws IllegalStateException    if the buffer's arena is already closed (as FileChannel throws)
+     * @throws IllegalArgumentException if its arena can be closed while the kernel uses it
+     */
+    public static void check(String op, ByteBuffer buffer) {
+        MemorySegment.Scope scope;
+        try {
+            scope = MemorySegment.ofBuffer(buffer).scope();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("reading the memory segment of a buffer failed", e);
+        }
+        if (scope.getClass() == HEAP_SCOPE) {
+            return; // not a view of a closeable segment: the GC frees it, and the ring holds it
+        }
+        if (!scope.isAlive()) {
+            throw new IllegalStateException(op + ": Already closed (the Arena of this buffer's memory segment is closed; "
+                    + "its memory may already belong to someone else)");
+        }
+        if (isCloseable(scope)) {
+            throw new IllegalArgumentException(op + ": this buffer views memory of an Arena that can be closed at any "
+                    + "moment (Arena.ofConfined or Arena.ofShared, also FileChannel.map with such an arena); closing it "
+                    + "while the kernel still reads or writes the memory would let the kernel touch memory that belongs "
+                    + "to someone else, and uring4j cannot hold the arena open. Use ByteBuffer.allocateDirect, a buffer "
+                    + "of Arena.ofAuto() or Arena.global(), or FileChannel.map without an arena");
+        }
+    }
+
+    /** ConfinedSession and SharedSession can be closed explicitly; GlobalSession (and its heap form) and ImplicitSession cannot. */
+    private static boolean isCloseable(MemorySegment.Scope scope) {
+        String n = scope.getClass().getName();
+        return !(n.startsWith("jdk.internal.foreign.GlobalSession") || n.equals("jdk.internal.foreign.ImplicitSession"));
+    }
+}
