@@ -77,8 +77,19 @@ class MultiReleaseIT {
         return Path.of(MultiReleaseIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
+    /**
+     * A JDK before 22, which must take the base classes: the JVM running the tests when it is
+     * one (the default run on JDK 17), else the Debian JDK 17 where installed; the JDK 25 run of
+     * the suite (scripts/test-jdk25) has no other.
+     */
     private static Path java17() {
-        return Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Runtime.version().feature() < 22) {
+            return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        Path debian = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
+        assumeTrue(Files.isExecutable(debian), "a JDK 17-21 (the multi-release jar's base classes) besides the test JVM "
+                + Runtime.version());
+        return debian;
     }
 
     private static void assumeJava25() {
