@@ -231,7 +231,9 @@ public final class NativeLoader {
             attempts.add(what);
             LOG.log(System.Logger.Level.WARNING, what);
         }
-        try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+        // From these classes' own jar: beside a shaded copy the class path's first is not ours.
+        java.net.URL own = JarCopies.ownResource(resource);
+        try (InputStream in = own != null ? JarCopies.open(own) : NativeLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
                 Path shadowed = JarCopies.shadowedJarWith(resource);
                 if (shadowed != null) {
@@ -241,7 +243,8 @@ public final class NativeLoader {
                         + classifier + " (dev.uring4j:uring4j:<version>:" + classifier + ")"
                         + (NativeLoader.class.getModule().isNamed() ? " on the module path instead of the plain jar" : ""));
             } else {
-                return loadFromResource(in, "resource " + resource, source(resource), attempts);
+                return loadFromResource(in, "resource " + resource, own != null ? own.toString() : source(resource),
+                        attempts);
             }
         } catch (IOException e) {
             attempts.add("resource " + resource + ": " + e);
