@@ -143,7 +143,7 @@ class ShadedJarIT {
     @Test
     void twoRelocatedCopiesOnOneClassPathRunAtTheSameTimeEachWithItsOwnLibrary() throws Exception {
         // Both jars have META-INF/native/linux-x86_64/liburing4j.so: the second copy must not take the first's.
-        ChildResult r = java("-cp", cp(ACME, OTHER), TOGETHER, data.toString(),
+        ChildResult r = java("--enable-native-access=ALL-UNNAMED", "-cp", cp(ACME, OTHER), TOGETHER, data.toString(),
                 "com.acme.consumer.UringRead", "org.other.consumer.UringRead");
         assertLine(r.output, "com.acme.consumer.UringRead -> "
                 + onIoUring("com.acme.shaded.uring4j.Ring", "jar:" + url(ACME) + LIBRARY));
@@ -167,7 +167,7 @@ class ShadedJarIT {
     @Test
     void theUnrelocatedJarBesideARelocatedCopy() throws Exception {
         // The shaded jar first: the unrelocated copy must still take the classifier jar's library.
-        ChildResult r = java("-cp", cp(OTHER, UNSHADED, CLASSIFIER_JAR), TOGETHER, data.toString(),
+        ChildResult r = java("--enable-native-access=ALL-UNNAMED", "-cp", cp(OTHER, UNSHADED, CLASSIFIER_JAR), TOGETHER, data.toString(),
                 "com.acme.consumer.UringRead", "org.other.consumer.UringRead");
         assertLine(r.output, "com.acme.consumer.UringRead -> "
                 + onIoUring("dev.uring4j.Ring", "jar:" + url(CLASSIFIER_JAR) + LIBRARY));
