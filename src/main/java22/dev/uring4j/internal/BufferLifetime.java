@@ -19,13 +19,12 @@ import java.nio.ByteBuffer;
  *
  * <p>The JDK 22+ version (META-INF/versions/22 of the multi-release jar), on the public FFM
  * API only: {@code MemorySegment.ofBuffer(buffer).scope()} is the scope of the segment the
- * buffer views, or for a plain buffer a heap scope of its own (its class is compared first:
- * the common case; C2 scalar-replaces the segment and the scope).
+ * buffer views, or for a buffer that views none a heap scope of its own. The common case
+ * allocates nothing: a heap buffer never views memory an arena can free (heap segments have
+ * no closeable scope), and a direct buffer found in {@link Memory}'s table of buffers seen
+ * lately views no segment (a buffer's segment is fixed for its life).
  */
 public final class BufferLifetime {
-    /** The scope class of a buffer that views no segment (and of heap segments): alive, not closeable. */
-    private static final Class<?> HEAP_SCOPE = MemorySegment.ofArray(new byte[0]).scope().getClass();
-
     private BufferLifetime() {}
 
     /**
@@ -35,14 +34,18 @@ public final class BufferLifetime {
      * @throws IllegalArgumentException if its arena can be closed while the kernel uses it
      */
     public static void check(String op, ByteBuffer buffer) {
+        if (!buffer.isDirect() || Memory.known(buffer) != null) {
+            return; // heap memory, or a direct buffer seen before that views no segment: the GC frees it, the ring holds it
+        }
         MemorySegment.Scope scope;
         try {
             scope = MemorySegment.ofBuffer(buffer).scope();
         } catch (RuntimeException e) {
             throw new IllegalStateException("reading the memory segment of a buffer failed", e);
         }
-        if (scope.getClass() == HEAP_SCOPE) {
-            return; // not a view of a closeable segment: the GC frees it, and the ring holds it
+        if (scope.getClass() == Memory.PLAIN_SCOPE) {
+            Memory.lookUp(buffer); // remembered: the next check of this buffer allocates nothing
+            return; // not a view of a memory segment: the GC frees it, and the ring holds it
         }
         if (!scope.isAlive()) {
             throw new IllegalStateException(op + ": Already closed (the Arena of this buffer's memory segment is closed; "

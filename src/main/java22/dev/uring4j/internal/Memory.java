@@ -2,6 +2,7 @@ package dev.uring4j.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -19,6 +20,14 @@ import java.nio.ByteOrder;
  * never prints a warning of its own; where it is not enabled (JDK 22-23 without the flag,
  * {@code --illegal-native-access=deny}) raw access is off and callers use their ByteBuffer
  * views, as without {@code sun.misc.Unsafe} on JDK 17.
+ *
+ * <p>{@code MemorySegment.ofBuffer} makes a segment and a scope object per call; C2 removes
+ * them only where it inlines the whole chain, which a call site deep enough (a read issued
+ * from a completion handler) does not get ("inlining too deep": 32-64 B per read, measured).
+ * So the direct buffers seen lately that view no memory segment are remembered with their
+ * base address ({@link Known}: both are fixed for a buffer's life), and a buffer seen before
+ * costs a look-up that allocates nothing, inlined or not; {@link BufferLifetime} asks the
+ * same table.
  */
 public final class Memory {
     private static final Memory RAW = new Memory();
@@ -56,8 +65,66 @@ public final class Memory {
 
     /** Base address of a direct buffer (ignoring its position). Requires {@code isDirect()}. */
     public static long address(ByteBuffer buffer) {
-        // A duplicate at position 0 (scalar-replaced by C2): one read of the position, none of the caller's.
-        return MemorySegment.ofBuffer(buffer.duplicate().clear()).address();
+        Known k = known(buffer);
+        return k != null ? k.address : lookUp(buffer);
+    }
+
+    /** The scope class of a buffer that views no memory segment (and of heap segments): never closed. */
+    static final Class<?> PLAIN_SCOPE = MemorySegment.ofArray(new byte[0]).scope().getClass();
+
+    /** A direct buffer that views no memory segment, and its base address: both fixed for the buffer's life. */
+    static final class Known extends WeakReference<ByteBuffer> {
+        final long address;
+
+        Known(ByteBuffer buffer, long address) {
+            super(buffer);
+            this.address = address;
+        }
+    }
+
+    /**
+     * Set-associative (4 ways x 1024 sets), shared by all threads: an entry is immutable and
+     * replaced whole, a reader that sees a stale or half-published one finds no match and looks
+     * the buffer up again; entries do not keep their buffers alive.
+     */
+    private static final int WAYS = 4;
+    private static final int SETS = 1024;
+    private static final Known[] KNOWN = new Known[WAYS * SETS];
+    private static int victim;
+
+    /** The entry of {@code buffer} if it is a direct buffer without a segment seen lately, else null; allocates nothing. */
+    static Known known(ByteBuffer buffer) {
+        int set = (System.identityHashCode(buffer) & (SETS - 1)) * WAYS;
+        for (int i = set; i < set + WAYS; i++) {
+            Known k = KNOWN[i];
+            if (k != null && k.refersTo(buffer)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The base address through {@code MemorySegment.ofBuffer} (of a duplicate at position 0:
+     * the caller's position is not read twice), remembered if the buffer is direct and views
+     * no memory segment.
+     */
+    static long lookUp(ByteBuffer buffer) {
+        MemorySegment s = MemorySegment.ofBuffer(buffer.duplicate().clear());
+        long address = s.address();
+        if (buffer.isDirect() && s.scope().getClass() == PLAIN_SCOPE) {
+            int set = (System.identityHashCode(buffer) & (SETS - 1)) * WAYS;
+            int slot = set + (victim++ & (WAYS - 1));
+            for (int i = set; i < set + WAYS; i++) {
+                Known k = KNOWN[i];
+                if (k == null || k.refersTo(null)) {
+                    slot = i; // a free way, or one whose buffer is gone
+                    break;
+                }
+            }
+            KNOWN[slot] = new Known(buffer, address);
+        }
+        return address;
     }
 
     /** Whether raw access is available; without it callers use their ByteBuffer views. */
