@@ -114,6 +114,34 @@ static int enter_polled(struct u4j_ring *r, unsigned wait_nr, int64_t timeout_ns
 	return 0;
 }
 
+/*
+ * A batch that waits for no more completions than it submits often completes during the
+ * submit itself (NOPs, page-cache reads: the kernel posts their CQEs before returning).
+ * A plain submit then spares the timed wait its extended argument and timer. When the
+ * submit does not satisfy the wait, the timed wait follows (one more enter) and the next
+ * batches wait directly for a while, so that a ring whose operations complete later
+ * (sockets, O_DIRECT) pays the extra enter once in U4J_INLINE_BACKOFF batches at most.
+ * Returns 1 if the wait is satisfied; otherwise the records are submitted or the submit
+ * error is left for the timed wait to report.
+ */
+#define U4J_INLINE_BACKOFF 64
+static int submit_first(struct u4j_ring *r, unsigned queued, unsigned wait_nr)
+{
+	int ret;
+
+	if (queued < wait_nr || (r->ring.flags & IORING_SETUP_SQPOLL))
+		return 0;
+	if (r->inline_backoff) {
+		r->inline_backoff--;
+		return 0;
+	}
+	ret = io_uring_submit(&r->ring);
+	if (ret >= 0 && io_uring_cq_ready(&r->ring) >= wait_nr)
+		return 1;
+	r->inline_backoff = U4J_INLINE_BACKOFF;
+	return 0;
+}
+
 static int enter(struct u4j_ring *r, unsigned queued, unsigned wait_nr, int64_t timeout_ns)
 {
 	struct io_uring_cqe *cqe;
@@ -127,6 +155,8 @@ static int enter(struct u4j_ring *r, unsigned queued, unsigned wait_nr, int64_t 
 	}
 	if (timeout_ns < 0)
 		return io_uring_submit_and_wait(&r->ring, wait_nr);
+	if (submit_first(r, queued, wait_nr))
+		return 0;
 	if (!(r->ring.features & IORING_FEAT_EXT_ARG))
 		return enter_polled(r, wait_nr, timeout_ns);
 	struct __kernel_timespec ts = {
@@ -136,60 +166,73 @@ static int enter(struct u4j_ring *r, unsigned queued, unsigned wait_nr, int64_t 
 	return io_uring_submit_and_wait_timeout(&r->ring, &cqe, wait_nr, &ts, NULL);
 }
 
+/* Copies up to cap completions out of the CQ: at most two contiguous runs of the ring. */
 static unsigned reap(struct u4j_ring *r, char *out, unsigned cap)
 {
-	unsigned head, seen = 0, n = 0;
-	struct io_uring_cqe *cqe;
+	const struct io_uring_cq *cq = &r->ring.cq;
+	unsigned head = *cq->khead, ready = io_uring_cq_ready(&r->ring);
+	unsigned take = ready < cap ? ready : cap, first = head & cq->ring_mask;
+	unsigned run = cq->ring_entries - first, n = 0;
+	size_t size = r->cqe_size;
 
-	io_uring_for_each_cqe(&r->ring, head, cqe) {
-		if (n == cap)
-			break;
-		seen++;
-		/* liburing's own timeout for kernels without EXT_ARG: not an operation of ours */
+	if (run > take)
+		run = take;
+	memcpy(out, (const char *)cq->cqes + (size_t)first * size, (size_t)run * size);
+	memcpy(out + (size_t)run * size, cq->cqes, (size_t)(take - run) * size);
+	/* liburing's own timeout for kernels without EXT_ARG is not an operation of ours */
+	for (unsigned i = 0; i < take; i++) {
+		const struct io_uring_cqe *cqe = (const struct io_uring_cqe *)(out + (size_t)i * size);
+
 		if (cqe->user_data == LIBURING_UDATA_TIMEOUT)
 			continue;
-		if (r->cqe_size == 16)
-			__builtin_memcpy(out + (size_t)n * 16, cqe, 16);
-		else
-			__builtin_memcpy(out + (size_t)n * 32, cqe, 32);
+		if (n != i)
+			memmove(out + (size_t)n * size, cqe, size);
 		n++;
 	}
-	io_uring_cq_advance(&r->ring, seen);
+	io_uring_cq_advance(&r->ring, take);
 	return n;
 }
 
 /*
  * The common case: the whole batch fits in the SQ. Validates and copies each record in
- * one pass while it is in cache; on a bad record, takes back the SQEs already filled
- * (sqe_tail is ours until the next submit), so nothing of the batch reaches the kernel.
+ * one pass while it is in cache; sqe_tail moves only once every record passed, so on a
+ * bad record nothing of the batch reaches the kernel.
  * Returns -1 when the batch does not fit and the two-pass path must run.
  */
 static int validate_and_queue(struct u4j_ring *r, const char *staging, unsigned count, void *hdr)
 {
-	unsigned start = r->ring.sq.sqe_tail;
+	struct io_uring_sq *sq = &r->ring.sq;
+	struct io_uring_sqe *sqes = sq->sqes;
+	unsigned tail = sq->sqe_tail, mask = sq->ring_mask;
+	int wide = r->sqe_size == 128;
 
 	if (io_uring_sq_space_left(&r->ring) < count)
 		return -1;
-	for (unsigned i = 0; i < count; i++) {
-		const struct io_uring_sqe *rec = (const struct io_uring_sqe *)(staging + (size_t)i * r->sqe_size);
-		struct io_uring_sqe *sqe;
-		int detail = 0;
-		int rc = u4j_validate_fast(r, rec) ? U4J_OK : validate_slow(r, rec, &detail);
+	for (unsigned i = 0; i < count; i++, tail++) {
+		const struct io_uring_sqe *rec = (const struct io_uring_sqe *)(staging + ((size_t)i << (6 + wide)));
+		/* the space was checked above: the entry is taken as io_uring_get_sqe would,
+		 * without its zeroing of fields that the copy overwrites */
+		struct io_uring_sqe *sqe = &sqes[(tail & mask) << wide];
 
-		if (rc != U4J_OK) {
-			r->ring.sq.sqe_tail = start;
-			put_s32(hdr, U4J_REAP_BAD_INDEX, (int32_t)i);
-			put_s32(hdr, U4J_REAP_REASON, rc);
-			put_s32(hdr, U4J_REAP_DETAIL, detail);
-			return -EINVAL;
+		if (!u4j_validate_fast(r, rec)) {
+			int detail = 0;
+			int rc = validate_slow(r, rec, &detail);
+
+			if (rc != U4J_OK) { /* sqe_tail not moved: nothing of the batch is queued */
+				put_s32(hdr, U4J_REAP_BAD_INDEX, (int32_t)i);
+				put_s32(hdr, U4J_REAP_REASON, rc);
+				put_s32(hdr, U4J_REAP_DETAIL, detail);
+				return -EINVAL;
+			}
+			/* before the next record's check; the fast path accepts no record it marks */
+			u4j_note_queued(r, rec);
 		}
-		u4j_note_queued(r, rec); /* before the next record's check */
-		sqe = io_uring_get_sqe(&r->ring);
-		if (r->sqe_size == 64)
-			__builtin_memcpy(sqe, rec, 64);
-		else
+		if (wide)
 			__builtin_memcpy(sqe, rec, 128);
+		else
+			__builtin_memcpy(sqe, rec, 64);
 	}
+	sq->sqe_tail = tail;
 	return (int)count;
 }
 

@@ -131,6 +131,7 @@ struct u4j_ring {
 	int zc_used;              /* a zero-copy send was queued: IO_DRAIN is refused from then on */
 	int drain_used;           /* an IO_DRAIN record was queued: zero-copy sends are refused from then on */
 	int creator_tid;          /* the thread that set it up: its registered ring fd lives in that thread's table */
+	unsigned inline_backoff;  /* batches left before a plain submit is again tried first (batch.c enter) */
 	/* Java's staging, header and completion memory, attached once (u4j_ring_attach): the
 	 * batch call then takes counts, never addresses. */
 	const char *staging;

@@ -330,21 +330,30 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
  */
 static inline int u4j_validate_fast(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
 {
-	/* IO_DRAIN records take the full validator (rare, and they have a ring-wide rule). */
-	uint64_t reserved = (uint64_t)sqe->ioprio | sqe->personality | sqe->addr3 | sqe->__pad2[0] |
-			    (sqe->flags & ~(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)) |
-			    sqe->buf_index | sqe->file_index;
+	/* Word-wide: w0 = opcode, flags, ioprio, fd; w3 = len, rw_flags; w5 = buf_index,
+	 * personality, file_index; w6 = addr3; w7 = the pad. IO_DRAIN records take the full
+	 * validator (rare, and they have a ring-wide rule). */
+	uint64_t w0, w3, w5, w6, w7, reserved;
+	unsigned op;
 
+	memcpy(&w0, (const char *)sqe, 8);
+	memcpy(&w3, (const char *)sqe + 24, 8);
+	memcpy(&w5, (const char *)sqe + 40, 8);
+	memcpy(&w6, (const char *)sqe + 48, 8);
+	memcpy(&w7, (const char *)sqe + 56, 8);
+	reserved = (w0 & 0xffff0000u) | ((w0 >> 8) & 0xff & ~(uint64_t)(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC)) |
+		   w5 | w6 | w7;
 	if (reserved || sqe->user_data == LIBURING_UDATA_TIMEOUT || r->sqe_size != 64)
 		return 0;
-	if (r->last_op >= 0 && !r->ops[sqe->opcode])
+	op = (unsigned)(w0 & 0xff);
+	if (r->last_op >= 0 && !r->ops[op])
 		return 0;
-	switch (sqe->opcode) {
+	switch (op) {
 	case IORING_OP_NOP:
-		return sqe->rw_flags == 0;
+		return (w3 >> 32) == 0;
 	case IORING_OP_READ:
 	case IORING_OP_WRITE:
-		return sqe->fd >= 0 && sqe->len <= MAX_RW_LEN && (sqe->addr || !sqe->len);
+		return (int32_t)(w0 >> 32) >= 0 && (uint32_t)w3 <= MAX_RW_LEN && (sqe->addr || !(uint32_t)w3);
 	default:
 		return 0;
 	}

@@ -112,6 +112,9 @@ public final class Ring implements AutoCloseable {
         this.completions = new Completions(cqEntries, cqeSize, inFlight, Closer.CANCEL_USER_DATA);
         this.crossing = new Crossing(handle, submissions, completions, inFlight);
         this.stager = new Stager(inFlight, submissions, crossing);
+        for (int i = 0; i < cursors.length; i++) {
+            cursors[i] = new Sqe(this);
+        }
         int attached = NATIVE.ringAttach(handle, submissions.address(), submissions.buffer().capacity(),
                 Memory.address(crossing.header()), crossing.header().capacity(), completions.address(),
                 completions.buffer().capacity());
@@ -623,20 +626,16 @@ public final class Ring implements AutoCloseable {
     /** The Sqe of the operation just staged. */
     private Sqe sqe(long id) {
         lastPrepared = id;
-        int i = nextCursor++ & (cursors.length - 1);
-        Sqe c = cursors[i];
-        if (c == null) {
-            c = cursors[i] = new Sqe(this);
-        }
-        return c.reset(id, submissions.staged() - 1);
+        return cursors[nextCursor++ & (cursors.length - 1)].reset(id, submissions.staged() - 1);
     }
 
     /** The ring, if {@code s} names the last operation prepared and it is still staged. */
     Ring current(Sqe s) {
-        checkUsable();
         // The last operation prepared, still staged: a submit empties the staging area, and the
         // next operation changes lastPrepared (staging makes room before that, never after).
-        if (s.idForCheck() != lastPrepared || s.record() >= submissions.staged()) {
+        // A closed ring has nothing staged, so one test covers it too (named by checkUsable).
+        if (Thread.currentThread() != owner || s.idForCheck() != lastPrepared || s.record() >= submissions.staged()) {
+            checkUsable();
             throw new IllegalStateException("this Sqe's operation was followed by another operation, or was submitted: "
                     + "set its flags and tag right after preparing it (ring.read(...).link().tag(t))");
         }

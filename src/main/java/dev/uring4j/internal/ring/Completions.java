@@ -140,9 +140,12 @@ public final class Completions {
             return false;
         }
         long tag = inFlight.tag(slot);
-        Object attachment = inFlight.attachment(slot);
-        if (res > 0 && inFlight.advancesPosition(slot) && (flags & Cqe.F_NOTIF) == 0) {
-            Positions.advance(inFlight.reference(slot), inFlight.start(slot), res);
+        Object attachment = null;
+        if (inFlight.holdsObjects(slot)) { // not for NOPs and timeouts: their dispatch stays short
+            attachment = inFlight.attachment(slot);
+            if (res > 0 && inFlight.advancesPosition(slot) && (flags & Cqe.F_NOTIF) == 0) {
+                Positions.advance(inFlight.reference(slot), inFlight.start(slot), res);
+            }
         }
         if ((flags & Cqe.F_MORE) == 0) {
             inFlight.release(slot);

@@ -119,17 +119,22 @@ public final class Crossing {
         checkWaitCanEnd(minCompletions);
         // The kernel's wait does not see Thread.interrupt(): wait in slices and look at the
         // interrupt status between them, as the JDK's interruptible channels react to it.
-        long total = timeoutNanos < 0 ? Long.MAX_VALUE / 4 : timeoutNanos;
-        long deadline = System.nanoTime() + total;
+        // Without a deadline no clock is read (the common batch-and-wait loop).
+        boolean timed = timeoutNanos > 0;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
         checkInterrupt();
-        int submitted = submitAll(need, Math.min(total, WAIT_SLICE_NANOS));
+        int submitted = submitAll(need, timed ? Math.min(timeoutNanos, WAIT_SLICE_NANOS) : WAIT_SLICE_NANOS);
         while ((need = minCompletions - completions.ready()) > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
+            long slice = WAIT_SLICE_NANOS;
+            if (timed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                slice = Math.min(left, slice);
             }
             checkInterrupt();
-            cross(0, need, Math.min(left, WAIT_SLICE_NANOS));
+            cross(0, need, slice);
         }
         return submitted;
     }

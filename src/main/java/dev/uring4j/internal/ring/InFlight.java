@@ -19,10 +19,14 @@ public final class InFlight {
     private long[] tags;
     private Object[] refs;
     private Object[] attachments;
-    private int[] generations;
+    /**
+     * Per slot, one word read and written by both acquire and release (so the hot pair
+     * touches as few arrays as it can): the generation in bits 8..27, the {@code USES_*}
+     * bits below, {@link #IN_USE} and {@link #HOLDS_OBJECTS}.
+     */
+    private int[] states;
     private int[] nextFree;
     private ByteBuffer[] scratch;
-    private byte[] uses;
     /** Buffer position at preparation, for operations that advance it by their result. */
     private int[] starts;
     private int fileTableUsers;
@@ -40,18 +44,24 @@ public final class InFlight {
      */
     private static final AtomicInteger RINGS = new AtomicInteger();
     private static final int GENERATION_MASK = 0xfffff;
+    private static final int GENERATION_SHIFT = 8;
+    /** The slot is acquired. */
+    private static final int IN_USE = 0x40;
+    /** The slot's reference or attachment may be set: release clears them. */
+    private static final int HOLDS_OBJECTS = 0x80;
+    /** The counted table and multishot bits. */
+    private static final int COUNTED = 0x7;
 
     public InFlight(int initialCapacity) {
         this.ringBits = (long) (1 + Math.floorMod(RINGS.getAndIncrement(), 0xffe)) << 52;
         tags = new long[initialCapacity];
         refs = new Object[initialCapacity];
         attachments = new Object[initialCapacity];
-        generations = new int[initialCapacity];
+        states = new int[initialCapacity];
         nextFree = new int[initialCapacity];
         scratch = new ByteBuffer[initialCapacity];
-        uses = new byte[initialCapacity];
         starts = new int[initialCapacity];
-        Arrays.fill(generations, 1);
+        Arrays.fill(states, 1 << GENERATION_SHIFT);
     }
 
     /** The slot's operation uses the registered file table. */
@@ -65,13 +75,18 @@ public final class InFlight {
 
     /** The operation transfers into or out of its referenced buffer(s) from {@code position} on. */
     public void markTransfer(int slot, int position) {
-        uses[slot] |= ADVANCES_POSITION;
+        states[slot] |= ADVANCES_POSITION | HOLDS_OBJECTS;
         starts[slot] = position;
+    }
+
+    /** Whether a reference or an attachment may be set on the slot (else both are null). */
+    public boolean holdsObjects(int slot) {
+        return (states[slot] & HOLDS_OBJECTS) != 0;
     }
 
     /** Whether the slot's completion advances its buffer's position. */
     public boolean advancesPosition(int slot) {
-        return (uses[slot] & ADVANCES_POSITION) != 0;
+        return (states[slot] & ADVANCES_POSITION) != 0;
     }
 
     /** The buffer position recorded by {@link #markTransfer}. */
@@ -81,8 +96,8 @@ public final class InFlight {
 
     /** Records which registration tables the slot's operation uses (until it is released). */
     public void markUses(int slot, int bits) {
-        int added = bits & ~uses[slot];
-        uses[slot] |= (byte) bits;
+        int added = bits & ~states[slot] & (COUNTED | ADVANCES_POSITION);
+        states[slot] |= added;
         if ((added & USES_FILE_TABLE) != 0) {
             fileTableUsers++;
         }
@@ -111,9 +126,8 @@ public final class InFlight {
 
     /** Takes a free slot (growing the table if needed) and records the tag. */
     public int acquire(long tag) {
-        int slot;
-        if (freeHead >= 0) {
-            slot = freeHead;
+        int slot = freeHead;
+        if (slot >= 0) {
             freeHead = nextFree[slot];
         } else {
             if (used == tags.length) {
@@ -122,13 +136,13 @@ public final class InFlight {
             slot = used++;
         }
         tags[slot] = tag;
-        nextFree[slot] = -2; // marks "in use"
+        states[slot] |= IN_USE;
         active++;
         return slot;
     }
 
     public long userData(int slot) {
-        return ringBits | ((long) generations[slot] << 32) | slot;
+        return ringBits | ((long) (states[slot] >>> GENERATION_SHIFT) << 32) | slot;
     }
 
     /** Whether {@code id} carries this table's ring number (it may have completed since). */
@@ -138,6 +152,7 @@ public final class InFlight {
 
     public void reference(int slot, Object ref) {
         refs[slot] = ref;
+        states[slot] |= HOLDS_OBJECTS;
     }
 
     /** The slot a user_data names, or -1 if it is not a live operation of this table. */
@@ -145,7 +160,12 @@ public final class InFlight {
         int slot = (int) userData;
         // A released slot's generation has moved on, so a stale or duplicate completion
         // (or one naming a free slot, or another ring's) never matches.
-        if (slot < 0 || slot >= used || (userData & ~0xffffffffL) != (ringBits | (long) generations[slot] << 32)) {
+        if (slot < 0 || slot >= used) {
+            return -1;
+        }
+        int state = states[slot];
+        if ((state & IN_USE) == 0
+                || (userData & ~0xffffffffL) != (ringBits | (long) (state >>> GENERATION_SHIFT) << 32)) {
             return -1;
         }
         return slot;
@@ -166,6 +186,7 @@ public final class InFlight {
 
     public void attach(int slot, Object attachment) {
         attachments[slot] = attachment;
+        states[slot] |= HOLDS_OBJECTS;
     }
 
     public Object reference(int slot) {
@@ -174,25 +195,31 @@ public final class InFlight {
 
     /** Completes a slot: drops its references and bumps the generation. */
     public void release(int slot) {
-        refs[slot] = null;
-        attachments[slot] = null;
-        if (uses[slot] != 0) {
-            if ((uses[slot] & USES_FILE_TABLE) != 0) {
-                fileTableUsers--;
-            }
-            if ((uses[slot] & USES_BUFFER_TABLE) != 0) {
-                bufferTableUsers--;
-            }
-            if ((uses[slot] & COMPLETES_MORE_THAN_ONCE) != 0) {
-                multiUsers--;
-            }
-            uses[slot] = 0;
+        int state = states[slot];
+        if ((state & HOLDS_OBJECTS) != 0) {
+            refs[slot] = null;
+            attachments[slot] = null;
         }
-        int g = (generations[slot] + 1) & GENERATION_MASK;
-        generations[slot] = g == 0 ? 1 : g;
+        if ((state & COUNTED) != 0) {
+            uncount(state);
+        }
+        int g = ((state >>> GENERATION_SHIFT) + 1) & GENERATION_MASK;
+        states[slot] = (g == 0 ? 1 : g) << GENERATION_SHIFT;
         nextFree[slot] = freeHead;
         freeHead = slot;
         active--;
+    }
+
+    private void uncount(int state) {
+        if ((state & USES_FILE_TABLE) != 0) {
+            fileTableUsers--;
+        }
+        if ((state & USES_BUFFER_TABLE) != 0) {
+            bufferTableUsers--;
+        }
+        if ((state & COMPLETES_MORE_THAN_ONCE) != 0) {
+            multiUsers--;
+        }
     }
 
     /** Operations acquired and not yet released. */
@@ -203,7 +230,7 @@ public final class InFlight {
     /** Calls {@code action} for every live slot (used by close). */
     public void forEachActive(IntConsumer action) {
         for (int i = 0; i < used; i++) {
-            if (nextFree[i] == -2) {
+            if ((states[i] & IN_USE) != 0) {
                 action.accept(i);
             }
         }
@@ -232,12 +259,11 @@ public final class InFlight {
         tags = Arrays.copyOf(tags, n);
         refs = Arrays.copyOf(refs, n);
         attachments = Arrays.copyOf(attachments, n);
-        int old = generations.length;
-        generations = Arrays.copyOf(generations, n);
-        Arrays.fill(generations, old, n, 1);
+        int old = states.length;
+        states = Arrays.copyOf(states, n);
+        Arrays.fill(states, old, n, 1 << GENERATION_SHIFT);
         nextFree = Arrays.copyOf(nextFree, n);
         scratch = Arrays.copyOf(scratch, n);
-        uses = Arrays.copyOf(uses, n);
         starts = Arrays.copyOf(starts, n);
     }
 }
