@@ -364,13 +364,7 @@ public final class BenchMain {
             if (workload.equals("nop")) {
                 CompletionHandler h = (tag, res, flags) -> { };
                 while (running.get()) {
-                    for (int i = 0; i < depth; i++) {
-                        ring.nop().tag(i);
-                    }
-                    int done = 0;
-                    while (done < depth) {
-                        done += ring.submitAndReap(depth - done, -1, TimeUnit.NANOSECONDS, h);
-                    }
+                    nopBatch(ring, h);
                     ops.add(depth);
                 }
                 return;
@@ -386,6 +380,17 @@ public final class BenchMain {
             } else {
                 ringRandRead(ring, fd);
             }
+        }
+    }
+
+    /** One batch of NOPs, submitted and reaped (a method of its own, as a server's loop body is). */
+    private void nopBatch(Ring ring, CompletionHandler h) throws UringException {
+        for (int i = 0; i < depth; i++) {
+            ring.nop().tag(i);
+        }
+        int done = 0;
+        while (done < depth) {
+            done += ring.submitAndReap(depth - done, -1, TimeUnit.NANOSECONDS, h);
         }
     }
 
