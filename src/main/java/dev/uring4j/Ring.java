@@ -10,6 +10,7 @@ import dev.uring4j.internal.ring.Crossing;
 import dev.uring4j.internal.ring.DrainRule;
 import dev.uring4j.internal.ring.InFlight;
 import dev.uring4j.internal.ring.RingMemoryClaims;
+import dev.uring4j.internal.ring.RingParts;
 import dev.uring4j.internal.ring.Stager;
 import dev.uring4j.internal.ring.Submissions;
 import java.net.InetSocketAddress;
@@ -64,6 +65,8 @@ public final class Ring implements AutoCloseable {
     /** Read on every call by the owner; written once, by close's winner. */
     private boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** The setup's report, and the NO_MMAP memory it made (released by it once the kernel is done). */
+    private final RingSetup setup;
     private final SetupReport setupReport;
     private final int sqEntries;
     private final int cqEntries;
@@ -80,10 +83,6 @@ public final class Ring implements AutoCloseable {
     final FixedFiles fixedFiles = new FixedFiles(this);
     final FixedBuffers fixedBuffers = new FixedBuffers(this);
     final List<ProvidedBuffers> providedBuffers = new ArrayList<>();
-    /** NO_MMAP ring memory: the kernel writes into it until the ring is gone. */
-    private ByteBuffer callerMemory;
-    private long mappedAddress;
-    private final long mappedSize;
     private CompletionHandler lastHandler;
     /** The id of the operation the last {@link Sqe} names (the only one it may change). */
     private long lastPrepared = -1;
@@ -95,6 +94,7 @@ public final class Ring implements AutoCloseable {
         this.owner = Thread.currentThread();
         this.ownerTid = NATIVE.gettid();
         this.handle = setup.handle;
+        this.setup = setup;
         this.setupReport = setup.report;
         this.features = info.getInt(Native.INFO_FEATURES);
         this.sqEntries = info.getInt(Native.INFO_SQ_ENTRIES);
@@ -105,26 +105,16 @@ public final class Ring implements AutoCloseable {
             opSupported[op] = lastOp < 0 || info.get(Native.INFO_OPS + op) != 0;
         }
         int setupBits = setup.report.appliedBits();
-        int sqeSize = (setupBits & SetupFlag.SQE128.bit()) != 0 ? 128 : 64;
-        int cqeSize = (setupBits & SetupFlag.CQE32.bit()) != 0 ? 32 : 16;
-        this.inFlight = new InFlight(sqEntries + cqEntries);
-        this.submissions = new Submissions(sqEntries, sqeSize);
-        this.completions = new Completions(cqEntries, cqeSize, inFlight, Closer.CANCEL_USER_DATA);
-        this.crossing = new Crossing(handle, submissions, completions, inFlight);
-        this.stager = new Stager(inFlight, submissions, crossing);
+        RingParts parts = new RingParts(handle, sqEntries, cqEntries, (setupBits & SetupFlag.SQE128.bit()) != 0,
+                (setupBits & SetupFlag.CQE32.bit()) != 0);
+        this.inFlight = parts.inFlight;
+        this.submissions = parts.submissions;
+        this.completions = parts.completions;
+        this.crossing = parts.crossing;
+        this.stager = parts.stager;
         for (int i = 0; i < cursors.length; i++) {
             cursors[i] = new Sqe(this);
         }
-        int attached = NATIVE.ringAttach(handle, submissions.address(), submissions.buffer().capacity(),
-                Memory.address(crossing.header()), crossing.header().capacity(), completions.address(),
-                completions.buffer().capacity());
-        if (attached < 0) {
-            NATIVE.ringDestroy(handle, true);
-            throw new IllegalStateException("attaching the ring's staging memory failed: errno " + -attached);
-        }
-        this.callerMemory = setup.callerMemory;
-        this.mappedAddress = setup.mappedAddress;
-        this.mappedSize = setup.mappedSize;
     }
 
     /**
@@ -156,7 +146,7 @@ public final class Ring implements AutoCloseable {
             RingMemoryClaims.release(memory);
             throw t;
         }
-        if (memory != null && ring.callerMemory != memory) {
+        if (memory != null && ring.setup.callerMemory != memory) {
             RingMemoryClaims.release(memory); // set up in kernel memory after all (NO_MMAP refused)
         }
         OPEN.add(ring);
@@ -657,20 +647,7 @@ public final class Ring implements AutoCloseable {
 
     /** IO_DRAIN, or, if the ring refuses it, the operation is withdrawn (never submitted, completes nothing). */
     void drain(int record) {
-        int op = submissions.opcode(record);
-        try {
-            if (op == Opcode.Code.SEND_ZC || op == Opcode.Code.SENDMSG_ZC) {
-                throw DrainRule.drainOnZeroCopy(Opcode.name(op));
-            }
-            drainRule.drain(Opcode.name(op));
-        } catch (IllegalArgumentException e) {
-            long id = submissions.userData(record);
-            submissions.dropLast();
-            inFlight.release(inFlight.slotOf(id));
-            lastPrepared = -1;
-            throw new IllegalArgumentException(e.getMessage() + "; the operation was withdrawn (it completes nothing)");
-        }
-        submissions.orFlags(record, Submissions.IOSQE_IO_DRAIN);
+        drainRule.drainOrWithdraw(submissions, inFlight, record);
     }
 
     private int slot(FixedFile file) {
@@ -712,26 +689,13 @@ public final class Ring implements AutoCloseable {
         return inFlight.slotOf(userData) >= 0;
     }
 
-    /**
-     * Refuses to unregister a table while operations are in flight: kernels up to 6.12 wait
-     * for every request inside the unregister call (it never returns for a read that never
-     * completes), and the operations would refer to a table that is gone.
-     */
+    /** Refuses to unregister a table while operations are in flight (see InFlight.checkTableIdle). */
     void checkTableIdle(boolean files) {
-        int users = inFlight.active() - submissions.staged();
-        if (users > 0) {
-            int direct = files ? inFlight.fileTableUsers() : inFlight.bufferTableUsers();
-            throw new IllegalStateException(users + " operation(s) are in flight (" + direct + " of them use the "
-                    + (files ? "file table" : "registered buffers") + "): reap them (or cancel them and reap the "
-                    + "cancellations) before unregistering; kernels up to 6.12 wait for every request inside the "
-                    + "unregister call");
-        }
+        inFlight.checkTableIdle(files, submissions.staged());
     }
 
     boolean usesBuffers(ProvidedBuffers pb) {
-        boolean[] used = {false};
-        inFlight.forEachActive(slot -> used[0] |= inFlight.reference(slot) == pb);
-        return used[0];
+        return inFlight.referencesAny(pb);
     }
 
     void forget(ProvidedBuffers pb) {
@@ -821,7 +785,7 @@ public final class Ring implements AutoCloseable {
         }
         NATIVE.ringDestroy(handle, Closer.fdStillNamesARing(ringFd));
         crossing.forgetHandle();
-        releaseRingMemory(drained);
+        setup.releaseMemory(drained);
         OPEN.remove(this);
         Throwable failure = closer.failure();
         if (failure != null) {
@@ -832,23 +796,6 @@ public final class Ring implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> T rethrow(Throwable t) throws T {
         throw (T) t;
-    }
-
-    /** NO_MMAP memory is freed only if every operation completed: the kernel may still write it. */
-    private void releaseRingMemory(boolean drained) {
-        if (!drained) {
-            Closer.leak(callerMemory);
-            if (mappedAddress != 0) {
-                Closer.leak(new long[] {mappedAddress, mappedSize});
-            }
-        } else {
-            if (mappedAddress != 0) {
-                NATIVE.memUnmap(mappedAddress, mappedSize);
-            }
-            RingMemoryClaims.release(callerMemory);
-        }
-        callerMemory = null;
-        mappedAddress = 0;
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.RingLayout;
+import dev.uring4j.internal.ring.Closer;
+import dev.uring4j.internal.ring.RingMemoryClaims;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +38,30 @@ final class RingSetup {
     final ByteBuffer callerMemory;
     final long mappedAddress;
     final long mappedSize;
+
+    private boolean memoryReleased;
+
+    /**
+     * After close: NO_MMAP memory is freed only if every operation completed (the kernel may
+     * still write into it otherwise: then it is kept for ever, as leaked buffers are).
+     */
+    void releaseMemory(boolean drained) {
+        if (memoryReleased) {
+            return;
+        }
+        memoryReleased = true;
+        if (!drained) {
+            Closer.leak(callerMemory);
+            if (mappedAddress != 0) {
+                Closer.leak(new long[] {mappedAddress, mappedSize});
+            }
+        } else {
+            if (mappedAddress != 0) {
+                NATIVE.memUnmap(mappedAddress, mappedSize);
+            }
+            RingMemoryClaims.release(callerMemory);
+        }
+    }
 
     private RingSetup(long handle, SetupReport report, Attempt a) {
         this.handle = handle;

@@ -1,5 +1,7 @@
 package dev.uring4j.internal.ring;
 
+import dev.uring4j.Opcode;
+
 /**
  * A ring uses IO_DRAIN or zero-copy sends, never both. Zero-copy sends post completions the
  * kernel's drain accounting does not expect (a notification, even after a final
@@ -25,6 +27,26 @@ public final class DrainRule {
             throw refusal(op + ": ", "ring has used IO_DRAIN");
         }
         usedZeroCopy = true;
+    }
+
+    /**
+     * Gives the staged {@code record} IO_DRAIN; if the ring refuses it, the operation is
+     * withdrawn (never submitted, it completes nothing) and the refusal thrown.
+     */
+    public void drainOrWithdraw(Submissions submissions, InFlight inFlight, int record) {
+        int op = submissions.opcode(record);
+        try {
+            if (op == Opcode.Code.SEND_ZC || op == Opcode.Code.SENDMSG_ZC) {
+                throw drainOnZeroCopy(Opcode.name(op));
+            }
+            drain(Opcode.name(op));
+        } catch (IllegalArgumentException e) {
+            long id = submissions.userData(record);
+            submissions.dropLast(); // the record is the last staged: a stale Sqe no longer names it
+            inFlight.release(inFlight.slotOf(id));
+            throw new IllegalArgumentException(e.getMessage() + "; the operation was withdrawn (it completes nothing)");
+        }
+        submissions.orFlags(record, Submissions.IOSQE_IO_DRAIN);
     }
 
     /** Whether a staged record may still be given IO_DRAIN (not if it is itself a zero-copy send). */

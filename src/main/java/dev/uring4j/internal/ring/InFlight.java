@@ -222,6 +222,34 @@ public final class InFlight {
         }
     }
 
+    /**
+     * Refuses to unregister a table while operations are in flight: kernels up to 6.12 wait
+     * for every request inside the unregister call (it never returns for a read that never
+     * completes), and the operations would refer to a table that is gone.
+     *
+     * @param staged records staged and not yet submitted (they hold slots, not the kernel)
+     */
+    public void checkTableIdle(boolean files, int staged) {
+        int users = active - staged;
+        if (users > 0) {
+            int direct = files ? fileTableUsers : bufferTableUsers;
+            throw new IllegalStateException(users + " operation(s) are in flight (" + direct + " of them use the "
+                    + (files ? "file table" : "registered buffers") + "): reap them (or cancel them and reap the "
+                    + "cancellations) before unregistering; kernels up to 6.12 wait for every request inside the "
+                    + "unregister call");
+        }
+    }
+
+    /** Whether a live operation references {@code ref} (e.g. a provided-buffer group). */
+    public boolean referencesAny(Object ref) {
+        for (int i = 0; i < used; i++) {
+            if ((states[i] & IN_USE) != 0 && refs[i] == ref) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Operations acquired and not yet released. */
     public int active() {
         return active;
