@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * kernel wrote into memory that belonged to someone else.
  */
 class ArenaBufferTest {
-    static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    static final Path JDK25 = TestSupport.JDK25;
     /** What the refusal of a closeable arena's buffer must name as the way out. */
     private static final String[] CLOSEABLE_ADVICE = {"Arena that can be closed", "ByteBuffer.allocateDirect",
             "Arena.ofAuto()"};

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LoaderIT {
     private static final Path CLASSIFIER_JAR = Path.of(System.getProperty("uring4j.test.classifierJar"));
     private static final Path PLAIN_JAR = Path.of(System.getProperty("uring4j.test.plainJar"));
-    private static final Path JAVA25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    private static final Path JAVA25 = TestSupport.JAVA25;
 
     private static String testClasses() throws Exception {
         return Path.of(LoaderIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiReleaseIT {
     private static final Path CLASSIFIER_JAR = Path.of(System.getProperty("uring4j.test.classifierJar"));
     private static final Path PLAIN_JAR = Path.of(System.getProperty("uring4j.test.plainJar"));
-    private static final Path JAVA25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    private static final Path JAVA25 = TestSupport.JAVA25;
     private static final String VERSIONED = "META-INF/versions/22/dev/uring4j/internal/";
     private static final String ROUNDS = "20000"; // x 32 operations, twice (warm-up, measured), as RingAllocationTest
 

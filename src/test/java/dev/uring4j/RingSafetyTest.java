@@ -258,7 +258,7 @@ class RingSafetyTest {
     @Test
     void aVirtualThreadCannotOwnARing() throws Exception {
         TestSupport.requireAvailable();
-        Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        Path java25 = TestSupport.JAVA25;
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java25) || Runtime.version().feature() >= 21,
                 "virtual threads need JDK 21+ (Temurin 25 at " + java25 + ")");
         String java = Runtime.version().feature() >= 21

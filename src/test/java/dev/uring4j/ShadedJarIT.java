@@ -35,7 +35,7 @@ class ShadedJarIT {
     private static final Path OTHER = CONSUMER.resolve("shaded-consumer-1-other.jar");
     /** The consumer's own classes, unshaded: they need the uring4j jar beside them. */
     private static final Path UNSHADED = CONSUMER.resolve("shaded-consumer-1.jar");
-    private static final Path JAVA25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    private static final Path JAVA25 = TestSupport.JAVA25;
     private static final String LIBRARY = "!/META-INF/native/linux-x86_64/liburing4j.so";
     private static final String TOGETHER = "com.acme.launch.Together";
 

@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  * {@link #requireAvailable()} is public for the tests of the other packages.
  */
 public final class TestSupport {
+    /**
+     * The JDK 22+ that runs the JDK-25 cases in child JVMs: the build's -Djdk25.home (the
+     * Temurin 25 of the CI machines by default; scripts/install-jdk25 can provide another).
+     */
+    public static final Path JDK25 = Path.of(System.getProperty("uring4j.test.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+    /** {@link #JDK25}'s java launcher. */
+    public static final Path JAVA25 = JDK25.resolve("bin/java");
+
     private TestSupport() {}
 
     /** io_uring must work on the machines this suite runs on; a missing native library is a failure. */

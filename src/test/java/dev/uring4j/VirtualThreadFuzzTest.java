@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * EventLoop and Ring tests. It runs on the host in every build.
  */
 class VirtualThreadFuzzTest {
-    static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    static final Path JDK25 = TestSupport.JDK25;
     private static final long STEPS = Long.getLong("uring4j.fuzz.vsteps", 6_000);
     private static final long SECONDS = Long.getLong("uring4j.fuzz.vseconds", 8);
     private static final long SEED = Long.getLong("uring4j.fuzz.seed", 0x7a11_2025L);

@@ -15,11 +15,15 @@ public final class AlignedBuffers {
         if (alignment <= 0 || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
         }
-        if (capacity < 0 || capacity > Integer.MAX_VALUE - alignment) {
-            throw new IllegalArgumentException("capacity must be between 0 and " + (Integer.MAX_VALUE - alignment)
+        // alignedSlice rounds the start up and the end down to the alignment: a capacity rounded
+        // up to it, plus one alignment for the start, always leaves room for the capacity.
+        long rounded = ((long) capacity + alignment - 1) & -(long) alignment;
+        if (capacity < 0 || rounded + alignment > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("capacity must be between 0 and "
+                    + ((Integer.MAX_VALUE & -(long) alignment) - alignment) + " for alignment " + alignment
                     + ", got " + capacity);
         }
-        return ByteBuffer.allocateDirect(capacity + alignment).alignedSlice(alignment).slice(0, capacity)
+        return ByteBuffer.allocateDirect((int) (rounded + alignment)).alignedSlice(alignment).slice(0, capacity)
                 .order(ByteOrder.nativeOrder());
     }
 

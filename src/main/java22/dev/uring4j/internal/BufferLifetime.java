@@ -48,15 +48,10 @@ public final class BufferLifetime {
             return; // not a view of a memory segment: the GC frees it, and the ring holds it
         }
         if (!scope.isAlive()) {
-            throw new IllegalStateException(op + ": Already closed (the Arena of this buffer's memory segment is closed; "
-                    + "its memory may already belong to someone else)");
+            throw ArenaRefusals.closed(op);
         }
         if (isCloseable(scope)) {
-            throw new IllegalArgumentException(op + ": this buffer views memory of an Arena that can be closed at any "
-                    + "moment (Arena.ofConfined or Arena.ofShared, also FileChannel.map with such an arena); closing it "
-                    + "while the kernel still reads or writes the memory would let the kernel touch memory that belongs "
-                    + "to someone else, and uring4j cannot hold the arena open. Use ByteBuffer.allocateDirect, a buffer "
-                    + "of Arena.ofAuto() or Arena.global(), or FileChannel.map without an arena");
+            throw ArenaRefusals.closeable(op);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.uring4j.TestSupport;
 import dev.uring4j.Uring;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -508,7 +509,7 @@ class AsyncFileSafetyTest {
 
     @org.junit.jupiter.api.Test
     void buffersOfArenasThatCanBeClosedAreRefusedUpFrontOnBothBackends() throws Exception {
-        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        Path jdk25 = TestSupport.JAVA25;
         assumeTrue(Files.isExecutable(jdk25), "needs a JDK 22+ (java.lang.foreign) at " + jdk25);
         Path testClasses = Path.of(AsyncFileSafetyTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String classes = System.getProperty("uring4j.test.classesDir") != null ? System.getProperty("uring4j.test.classesDir")

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per-test limit under TCG (as for VirtualThreadFuzzTest); it runs on the host in every build.
  */
 class VirtualEngineTest {
-    static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    static final Path JDK25 = TestSupport.JDK25;
 
     @TempDir
     Path dir;

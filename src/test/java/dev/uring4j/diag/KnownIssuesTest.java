@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.Uring;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The known-bug table against injected kernel and liburing versions. */
@@ -59,6 +60,7 @@ class KnownIssuesTest {
     }
 
     @Test
+    @Tag("kernel") // Uring.liburingVersion() runs the availability probe, which sets up a ring
     void liburingSqpollExitLeakNotAffectedWithTheBundledVersion() {
         assertTrue(KnownIssues.sqpollSqe128Leak(2, 5).affected());
         assertTrue(KnownIssues.sqpollSqe128Leak(2, 8).affected());
