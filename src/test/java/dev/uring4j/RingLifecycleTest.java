@@ -29,6 +29,23 @@ class RingLifecycleTest {
     }
 
     @Test
+    void aTimeoutTooLongForTheClockStillWaits() throws Exception {
+        // Long.MAX_VALUE ns overflows nanoTime() + timeout; the deadline arithmetic must still see
+        // a far deadline and wait past the first 50 ms slice, for the 200 ms timeout op.
+        try (Ring ring = TestSupport.open()) {
+            Collector c = new Collector();
+            ring.timeout(200, TimeUnit.MILLISECONDS).tag(1);
+            long start = System.nanoTime();
+            ring.submitAndWait(1, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            long waited = System.nanoTime() - start;
+            assertEquals(1, ring.reap(c), "the wait returned before the completion (after " + waited / 1_000_000
+                    + " ms)");
+            assertEquals(-Errno.ETIME, c.res(1));
+            assertTrue(waited >= 150_000_000L, "waited only " + waited / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
     void cancellingAReadPendingOnAFifo() throws Exception {
         try (Ring ring = TestSupport.open()) {
             int fd = fifo(ring, "p1");
