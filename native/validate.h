@@ -328,6 +328,9 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
  * and their fixed-buffer forms without FIXED_FILE surprises) outright. Anything it does
  * not accept goes through u4j_validate_inline, which decides and names the reason.
  */
+/* The word-wide fast path reads fields out of 64-bit words as a little-endian CPU lays them out. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "u4j_validate_fast assumes little-endian words");
+
 static inline int u4j_validate_fast(const struct u4j_ring *r, const struct io_uring_sqe *sqe)
 {
 	/* Word-wide: w0 = opcode, flags, ioprio, fd; w3 = len, rw_flags; w5 = buf_index,

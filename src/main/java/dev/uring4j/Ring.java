@@ -3,7 +3,6 @@ package dev.uring4j;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.VirtualThreads;
-import dev.uring4j.internal.ring.Checks;
 import dev.uring4j.internal.ring.Closer;
 import dev.uring4j.internal.ring.Completions;
 import dev.uring4j.internal.ring.Crossing;

@@ -1,6 +1,5 @@
 package dev.uring4j;
 
-import dev.uring4j.Errno;
 import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.HostFacts;
 import dev.uring4j.internal.Memory;
