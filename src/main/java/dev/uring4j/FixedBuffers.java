@@ -85,7 +85,7 @@ public final class FixedBuffers {
         if (buffers.length == 0) {
             throw new IllegalStateException("unregister: no buffers are registered");
         }
-        ring.checkTableIdle(false);
+        ring.inFlight.checkTableIdle(false, ring.submissions.staged());
         int r = NATIVE.unregisterBuffers(ring.handle());
         if (r < 0) {
             throw new UringException("io_uring_unregister(BUFFERS)", -r, null);

@@ -1,6 +1,5 @@
 package dev.uring4j;
 
-import dev.uring4j.Errno;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.nio.ByteBuffer;
@@ -72,7 +71,7 @@ public final class FixedFiles {
     public void unregister() throws UringException {
         ring.checkUsable();
         checkRegistered("unregister");
-        ring.checkTableIdle(true);
+        ring.inFlight.checkTableIdle(true, ring.submissions.staged());
         check(NATIVE.unregisterFiles(ring.handle()), "io_uring_unregister(FILES)", size);
         size = 0;
     }
@@ -99,8 +98,18 @@ public final class FixedFiles {
         return size > 0;
     }
 
+    /** The slot index of {@code file} for an operation, checked against this table. */
+    int slotOf(FixedFile file) {
+        Objects.requireNonNull(file, "file");
+        if (file.table != this) {
+            throw new IllegalArgumentException(file + " belongs to another ring's file table");
+        }
+        checkSlot("fixed file", file.slot);
+        return file.slot;
+    }
+
     /** Checks that {@code slot} names a slot of the registered table. */
-    void checkSlot(String op, int slot) {
+    private void checkSlot(String op, int slot) {
         if (size == 0) {
             throw new IllegalStateException(op + " uses a fixed file (slot " + slot + "), but no file table is registered: "
                     + "call ring.fixedFiles().register(...) first");

@@ -149,7 +149,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         if (!ring.isClosed()) {
             ring.checkUsable();
         }
-        if (ring.usesBuffers(this)) {
+        if (ring.inFlight.referencesAny(this)) {
             throw new IllegalStateException("operations of the ring still receive into group " + groupId
                     + ": cancel them and reap their final completions first");
         }
@@ -158,6 +158,6 @@ public final class ProvidedBuffers implements AutoCloseable {
             throw new UringException("io_uring_unregister(PBUF_RING)", -r, "group " + groupId);
         }
         closed = true;
-        ring.forget(this);
+        ring.providedBuffers.remove(this);
     }
 }

@@ -8,6 +8,7 @@ import dev.uring4j.internal.ring.Completions;
 import dev.uring4j.internal.ring.Crossing;
 import dev.uring4j.internal.ring.DrainRule;
 import dev.uring4j.internal.ring.InFlight;
+import dev.uring4j.internal.ring.RingInfo;
 import dev.uring4j.internal.ring.RingMemoryClaims;
 import dev.uring4j.internal.ring.RingParts;
 import dev.uring4j.internal.ring.Stager;
@@ -65,13 +66,9 @@ public final class Ring implements AutoCloseable {
     private boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The setup's report, and the NO_MMAP memory it made (released by it once the kernel is done). */
-    private final RingSetup setup;
+    final RingSetup setup;
     private final SetupReport setupReport;
-    private final int sqEntries;
-    private final int cqEntries;
-    private final int features;
-    private final int ringFd;
-    private final boolean[] opSupported = new boolean[256];
+    private final RingInfo info;
 
     final InFlight inFlight;
     final Submissions submissions;
@@ -95,17 +92,10 @@ public final class Ring implements AutoCloseable {
         this.handle = setup.handle;
         this.setup = setup;
         this.setupReport = setup.report;
-        this.features = info.getInt(Native.INFO_FEATURES);
-        this.sqEntries = info.getInt(Native.INFO_SQ_ENTRIES);
-        this.cqEntries = info.getInt(Native.INFO_CQ_ENTRIES);
-        this.ringFd = info.getInt(Native.INFO_RING_FD);
-        int lastOp = info.getInt(Native.INFO_LAST_OP);
-        for (int op = 0; op < 256; op++) {
-            opSupported[op] = lastOp < 0 || info.get(Native.INFO_OPS + op) != 0;
-        }
+        this.info = new RingInfo(info);
         int setupBits = setup.report.appliedBits();
-        RingParts parts = new RingParts(handle, sqEntries, cqEntries, (setupBits & SetupFlag.SQE128.bit()) != 0,
-                (setupBits & SetupFlag.CQE32.bit()) != 0);
+        RingParts parts = new RingParts(handle, this.info.sqEntries, this.info.cqEntries,
+                (setupBits & SetupFlag.SQE128.bit()) != 0, (setupBits & SetupFlag.CQE32.bit()) != 0);
         this.inFlight = parts.inFlight;
         this.submissions = parts.submissions;
         this.completions = parts.completions;
@@ -160,26 +150,26 @@ public final class Ring implements AutoCloseable {
     }
 
     public int sqEntries() {
-        return sqEntries;
+        return info.sqEntries;
     }
 
     public int cqEntries() {
-        return cqEntries;
+        return info.cqEntries;
     }
 
     /** {@code IORING_FEAT_*} bits reported by the kernel. */
     public int features() {
-        return features;
+        return info.features;
     }
 
-    /** The ring's file descriptor (for diagnostics; do not close it). */
+    /** The ring's file descriptor (for diagnostics; do not close it); -1 if set up with REGISTERED_FD_ONLY. */
     public int fd() {
-        return ringFd;
+        return info.ringFd;
     }
 
     /** Whether this kernel supports the opcode (probe); true for every opcode on kernels without the probe (&lt; 5.6). */
     public boolean isOpcodeSupported(Opcode opcode) {
-        return opSupported[Objects.requireNonNull(opcode, "opcode").code()];
+        return info.isOpcodeSupported(Objects.requireNonNull(opcode, "opcode").code());
     }
 
     /** Operations prepared and not yet delivered to a handler (staged, in the kernel, or reaped). */
@@ -199,7 +189,12 @@ public final class Ring implements AutoCloseable {
      */
     public long tagOf(long operationId) {
         checkUsable();
-        return inFlight.tag(slotOf(operationId));
+        int slot = inFlight.slotOf(operationId);
+        if (slot < 0) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(operationId)
+                    + " names no operation of this ring in flight (an id from Sqe.id(), not a tag)");
+        }
+        return inFlight.tag(slot);
     }
 
     /** Completions whose user_data named no live operation (should stay 0). */
@@ -631,85 +626,12 @@ public final class Ring implements AutoCloseable {
         return this;
     }
 
-    /** The slot of the operation just staged (its id's low 32 bits). */
-    void setTag(long id, long tag) {
-        inFlight.setTag((int) id, tag);
-    }
-
-    void attach(long id, Object attachment) {
-        inFlight.attach((int) id, attachment);
-    }
-
-    void orFlags(int record, int bits) {
-        submissions.orFlags(record, bits);
-    }
-
-    /** IO_DRAIN, or, if the ring refuses it, the operation is withdrawn (never submitted, completes nothing). */
-    void drain(int record) {
-        drainRule.drainOrWithdraw(submissions, inFlight, record);
-    }
-
     private int slot(FixedFile file) {
-        Objects.requireNonNull(file, "file");
-        if (file.table != fixedFiles) {
-            throw new IllegalArgumentException(file + " belongs to another ring's file table");
-        }
-        fixedFiles.checkSlot("fixed file", file.slot);
-        return file.slot;
-    }
-
-    int slotOf(long operationId) {
-        int slot = inFlight.slotOf(operationId);
-        if (slot < 0) {
-            throw new IllegalArgumentException("0x" + Long.toHexString(operationId)
-                    + " names no operation of this ring in flight (an id from Sqe.id(), not a tag)");
-        }
-        return slot;
+        return fixedFiles.slotOf(file);
     }
 
     long handle() {
         return handle;
-    }
-
-    /**
-     * Stages a record without the Java-side checks, so tests can prove the native validator
-     * refuses what Java would never produce. Not API.
-     */
-    long stageUnchecked(int opcode, int sqeFlags, int fd, long off, long addr, int len, int opFlags, long tag)
-            throws UringException {
-        checkUsable();
-        long id = stager.stage(opcode, sqeFlags, fd, off, addr, len, opFlags, null);
-        inFlight.setTag((int) id, tag);
-        return id;
-    }
-
-    /** Whether {@code userData} names an operation of this ring that has not completed. */
-    boolean isInFlight(long userData) {
-        return inFlight.slotOf(userData) >= 0;
-    }
-
-    /** Refuses to unregister a table while operations are in flight (see InFlight.checkTableIdle). */
-    void checkTableIdle(boolean files) {
-        inFlight.checkTableIdle(files, submissions.staged());
-    }
-
-    boolean usesBuffers(ProvidedBuffers pb) {
-        return inFlight.referencesAny(pb);
-    }
-
-    void forget(ProvidedBuffers pb) {
-        providedBuffers.remove(pb);
-    }
-
-    /** The ring fd for another ring's ATTACH_WQ. */
-    int fdForAttach() {
-        if (closed) {
-            throw new IllegalStateException("cannot attach to a closed ring");
-        }
-        if (ringFd < 0) {
-            throw new IllegalStateException("cannot attach to a ring set up with REGISTERED_FD_ONLY (it has no fd)");
-        }
-        return ringFd;
     }
 
     /** Closed and thread checks, shared with the registration tables. */
@@ -758,35 +680,8 @@ public final class Ring implements AutoCloseable {
         }
         closed = true;
         CompletionHandler h = handler != null ? handler : lastHandler != null ? lastHandler : DISCARD;
-        Closer closer = new Closer(inFlight, submissions, completions, crossing);
-        try {
-            closer.cancelStaged(h);
-            long deadline = System.nanoTime() + drainTimeout.toNanos();
-            if (ownerAlive) {
-                closer.cancelAndDrain(h, deadline);
-            } else {
-                closer.drainAfterOwnerEnded(h, deadline, ownerTid, setupReport.applied().contains(SetupFlag.SQPOLL));
-            }
-        } catch (Throwable t) { // our own failure (e.g. out of memory): the ring is still torn down below
-            closer.fail(t);
-        }
-        closer.leakWhatTheKernelHolds(h, drainTimeout);
-        boolean drained = inFlight.active() == 0 && !closer.leaked();
-        if (drained && ownerAlive) {
-            for (ProvidedBuffers pb : new ArrayList<>(providedBuffers)) {
-                try {
-                    pb.close(); // unmaps the buffer ring liburing mapped
-                } catch (UringException | RuntimeException e) {
-                    System.getLogger("dev.uring4j.Ring").log(System.Logger.Level.DEBUG,
-                            "unregistering provided buffers at close: " + e.getMessage());
-                }
-            }
-        }
-        NATIVE.ringDestroy(handle, Closer.fdStillNamesARing(ringFd));
-        crossing.forgetHandle();
-        setup.releaseMemory(drained);
+        Throwable failure = RingTeardown.run(this, h, drainTimeout, ownerAlive, ownerTid);
         OPEN.remove(this);
-        Throwable failure = closer.failure();
         if (failure != null) {
             throw Ring.<RuntimeException>rethrow(failure); // as thrown: a handler may throw a checked one too
         }
@@ -799,7 +694,7 @@ public final class Ring implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Ring{fd=" + ringFd + ", sq=" + sqEntries + ", cq=" + cqEntries + ", inFlight=" + inFlight.active()
+        return "Ring{fd=" + info.ringFd + ", sq=" + info.sqEntries + ", cq=" + info.cqEntries + ", inFlight=" + inFlight.active()
                 + (closed ? ", closed" : "") + ", " + setupReport + '}';
     }
 }

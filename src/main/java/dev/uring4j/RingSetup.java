@@ -62,6 +62,17 @@ final class RingSetup {
         }
     }
 
+    /** The ring fd of {@code target} for ATTACH_WQ. */
+    private static int fdForAttach(Ring target) {
+        if (target.isClosed()) {
+            throw new IllegalStateException("cannot attach to a closed ring");
+        }
+        if (target.fd() < 0) {
+            throw new IllegalStateException("cannot attach to a ring set up with REGISTERED_FD_ONLY (it has no fd)");
+        }
+        return target.fd();
+    }
+
     private RingSetup(long handle, SetupReport report, Attempt a) {
         this.handle = handle;
         this.report = report;
@@ -147,7 +158,7 @@ final class RingSetup {
     private static long createReal(RingOptions o, int flags, long infoAddress, Attempt a) throws UringException {
         a.release();
         RingMemory m = o.memory();
-        int wq = o.attachTo() != null ? o.attachTo().fdForAttach() : -1;
+        int wq = o.attachTo() != null ? fdForAttach(o.attachTo()) : -1;
         if (m.kind == RingMemory.Kind.KERNEL) {
             a.memoryNote = "kernel-mapped";
             a.noMmap = false;

@@ -133,7 +133,7 @@ public final class SocketMessage {
 
     /** Whether an operation submitted with this message has not completed yet. */
     public boolean isInUse() {
-        return ring != null && ring.isInFlight(userData);
+        return ring != null && ring.inFlight.slotOf(userData) >= 0;
     }
 
     int bufferCount() {

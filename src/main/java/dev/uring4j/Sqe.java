@@ -35,7 +35,7 @@ public final class Sqe {
 
     /** The value the operation's completions carry to the {@link CompletionHandler} (default 0). */
     public Sqe tag(long tag) {
-        ring.current(this).setTag(id, tag);
+        ring.current(this).inFlight.setTag((int) id, tag);
         return this;
     }
 
@@ -44,19 +44,19 @@ public final class Sqe {
      * {@link CompletionHandler#onCompletion(long, Object, int, int)} (an EventLoop attaches its task).
      */
     public Sqe attach(Object attachment) {
-        ring.current(this).attach(id, attachment);
+        ring.current(this).inFlight.attach((int) id, attachment);
         return this;
     }
 
     /** IO_LINK: the next operation starts after this one succeeds; a failure cancels the rest of the chain. */
     public Sqe link() {
-        ring.current(this).orFlags(record, Submissions.IOSQE_IO_LINK);
+        ring.current(this).submissions.orFlags(record, Submissions.IOSQE_IO_LINK);
         return this;
     }
 
     /** IO_HARDLINK: like {@link #link()}, but the chain goes on even if this one fails (or reads short). */
     public Sqe hardLink() {
-        ring.current(this).orFlags(record, Submissions.IOSQE_IO_HARDLINK);
+        ring.current(this).submissions.orFlags(record, Submissions.IOSQE_IO_HARDLINK);
         return this;
     }
 
@@ -66,13 +66,14 @@ public final class Sqe {
      * the operation is withdrawn ({@link IllegalArgumentException}; it completes nothing).
      */
     public Sqe drain() {
-        ring.current(this).drain(record);
+        Ring r = ring.current(this);
+        r.drainRule.drainOrWithdraw(r.submissions, r.inFlight, record);
         return this;
     }
 
     /** IOSQE_ASYNC: straight to the kernel's async worker instead of trying non-blocking first. */
     public Sqe async() {
-        ring.current(this).orFlags(record, Submissions.IOSQE_ASYNC);
+        ring.current(this).submissions.orFlags(record, Submissions.IOSQE_ASYNC);
         return this;
     }
 

@@ -114,7 +114,7 @@ class FixedRegistrationTest {
             assertThrows(IndexOutOfBoundsException.class, () -> ring.fixedFiles().update(3, -1, -1));
             assertThrows(IllegalStateException.class, () -> ring.fixedFiles().registerSparse(2));
             // The native validator holds the same line for records Java would never produce.
-            ring.stageUnchecked(22 /* READ */, 1 /* IOSQE_FIXED_FILE */, 9, 0, 0, 0, 0, 7);
+            UncheckedRecords.stage(ring, 22 /* READ */, 1 /* IOSQE_FIXED_FILE */, 9, 0, 0, 0, 0, 7);
             UringException rejected = assertThrows(UringException.class, ring::submit);
             assertTrue(rejected.getMessage().contains("fixed file index is outside"), rejected.getMessage());
             Collector c = new Collector();
@@ -152,7 +152,7 @@ class FixedRegistrationTest {
             assertThrows(IllegalStateException.class, () -> ring.fixedBuffers().register(dst));
 
             // Native checks: an index or range Java would never produce.
-            ring.stageUnchecked(4 /* READ_FIXED */, 0, fd, 0, 12345, 8, 0, 4);
+            UncheckedRecords.stage(ring, 4 /* READ_FIXED */, 0, fd, 0, 12345, 8, 0, 4);
             assertTrue(assertThrows(UringException.class, ring::submit).getMessage().contains("address range is outside"));
             ring.reap(c);
             assertEquals(-Errno.EINVAL, c.res(4));

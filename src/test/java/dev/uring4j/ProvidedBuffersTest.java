@@ -119,7 +119,7 @@ class ProvidedBuffersTest {
                     "a group of another ring");
             assertThrows(IllegalArgumentException.class, () -> pb.bufferId(0), "flags without a buffer");
             // The native validator refuses buffer select on an unregistered group.
-            ring.stageUnchecked(27 /* RECV */, 1 << 5, 0, 0, 0, 0, 0, 11);
+            UncheckedRecords.stage(ring, 27 /* RECV */, 1 << 5, 0, 0, 0, 0, 0, 11);
             assertTrue(assertThrows(UringException.class, ring::submit).getMessage().contains("no registered provided-buffer group"));
             Collector c = new Collector();
             ring.reap(c);

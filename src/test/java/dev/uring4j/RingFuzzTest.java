@@ -499,7 +499,7 @@ class RingFuzzTest {
                     int flagByte = rnd.nextInt(256);
                     long tag = nextTag++;
                     try {
-                        ring.stageUnchecked(Opcode.Code.NOP, drainAllowed ? flagByte : flagByte & ~(1 << 1), -1, 0, 0, 0,
+                        UncheckedRecords.stage(ring, Opcode.Code.NOP, drainAllowed ? flagByte : flagByte & ~(1 << 1), -1, 0, 0, 0,
                                 0, tag);
                         outstanding.add(tag);
                         accepted++;

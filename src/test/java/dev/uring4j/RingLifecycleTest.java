@@ -181,7 +181,7 @@ class RingLifecycleTest {
     void nativeValidatorRejectsWhatJavaWouldNeverProduceAndNothingIsLost() throws Exception {
         try (Ring ring = TestSupport.open()) {
             ring.nop().tag(1);
-            ring.stageUnchecked(200, 0, -1, 0, 0, 0, 0, 2);                 // unknown opcode
+            UncheckedRecords.stage(ring, 200, 0, -1, 0, 0, 0, 0, 2);                 // unknown opcode
             ring.nop().tag(3);
             UringException e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("record 1 (opcode 200) was rejected by the native validator"), e.getMessage());
@@ -191,10 +191,10 @@ class RingLifecycleTest {
             assertEquals(-Errno.ECANCELED, c.res(1));
             assertEquals(-Errno.ECANCELED, c.res(3));
 
-            ring.stageUnchecked(22 /* READ */, 0, 0, 0, 0, 4096, 0, 4);     // null buffer with a length
+            UncheckedRecords.stage(ring, 22 /* READ */, 0, 0, 0, 0, 4096, 0, 4);     // null buffer with a length
             e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("a required address is null"), e.getMessage());
-            ring.stageUnchecked(0, 1 /* FIXED_FILE */, -1, 0, 0, 0, 0, 5);  // no files registered
+            UncheckedRecords.stage(ring, 0, 1 /* FIXED_FILE */, -1, 0, 0, 0, 0, 5);  // no files registered
             e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("SQE flags"), e.getMessage());
             ring.reap(c);

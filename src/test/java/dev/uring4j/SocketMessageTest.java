@@ -228,7 +228,7 @@ class SocketMessageTest {
                 m.putLong(0, (Long) k[1]).putLong(8, (Long) k[0]).putLong(16, (Long) k[3]).putLong(24, (Long) k[2])
                         .putLong(32, (Long) k[5]).putLong(40, (Long) k[4]).putLong(48, (Long) k[6]);
                 Collector c = new Collector();
-                ring.stageUnchecked(Opcode.Code.SENDMSG, 0, fd, 0, Memory.address(m), 1, Linux.MSG_DONTWAIT, 7);
+                UncheckedRecords.stage(ring, Opcode.Code.SENDMSG, 0, fd, 0, Memory.address(m), 1, Linux.MSG_DONTWAIT, 7);
                 ring.submit();
                 int res = c.await(ring, 1).res(7);
                 assertTrue(res < 0, "sendmsg with a bad msghdr " + java.util.Arrays.toString(k) + " gave " + res);
@@ -236,12 +236,12 @@ class SocketMessageTest {
             }
             for (int opcode : new int[] {Opcode.Code.SENDMSG, Opcode.Code.RECVMSG, Opcode.Code.READV, Opcode.Code.WRITEV}) {
                 Collector c = new Collector();
-                ring.stageUnchecked(opcode, 0, fd, 0, 0x1000L, 1, opcode == Opcode.Code.RECVMSG ? Linux.MSG_DONTWAIT : 0, 9);
+                UncheckedRecords.stage(ring, opcode, 0, fd, 0, 0x1000L, 1, opcode == Opcode.Code.RECVMSG ? Linux.MSG_DONTWAIT : 0, 9);
                 ring.submit();
                 assertEquals(-Errno.EFAULT, c.await(ring, 1).res(9), Opcode.name(opcode) + " at a wild address");
             }
             Collector c = new Collector();
-            ring.stageUnchecked(Opcode.Code.SENDMSG, 0, 0, 0, 0, 1, 0, 8);
+            UncheckedRecords.stage(ring, Opcode.Code.SENDMSG, 0, 0, 0, 0, 1, 0, 8);
             assertThrows(UringException.class, ring::submit);
             assertEquals(-Errno.EINVAL, c.await(ring, 1).res(8), "null msghdr (refused by the validator)");
         } finally {
@@ -351,7 +351,7 @@ class SocketMessageTest {
             assertThrows(IllegalArgumentException.class,
                     () -> ring.sendmsgZc(pair[0], new SocketMessage(1, 0), 0).drain().tag(3));
             Collector d = new Collector();
-            ring.stageUnchecked(Opcode.Code.SEND_ZC, 2 /* IOSQE_IO_DRAIN */, pair[0], 0, Memory.address(src), 1, 0, 5);
+            UncheckedRecords.stage(ring, Opcode.Code.SEND_ZC, 2 /* IOSQE_IO_DRAIN */, pair[0], 0, Memory.address(src), 1, 0, 5);
             UringException raw = assertThrows(UringException.class, ring::submit);
             assertTrue(raw.getMessage().contains("IO_DRAIN and zero-copy sends on one ring"), raw.getMessage());
             assertEquals(-Errno.EINVAL, d.await(ring, 1).res(5));
@@ -359,7 +359,7 @@ class SocketMessageTest {
             // does not expect zero-copy notifications): Java and the native validator refuse.
             IllegalArgumentException later = assertThrows(IllegalArgumentException.class, () -> ring.nop().drain().tag(6));
             assertTrue(later.getMessage().contains("has used zero-copy sends"), later.getMessage());
-            ring.stageUnchecked(Opcode.Code.NOP, 2 /* IOSQE_IO_DRAIN */, -1, 0, 0, 0, 0, 7);
+            UncheckedRecords.stage(ring, Opcode.Code.NOP, 2 /* IOSQE_IO_DRAIN */, -1, 0, 0, 0, 0, 7);
             assertThrows(UringException.class, ring::submit);
             assertEquals(-Errno.EINVAL, d.await(ring, 2).res(7));
             try (Ring drained = TestSupport.open()) {
@@ -369,13 +369,13 @@ class SocketMessageTest {
                 assertTrue(zc.getMessage().contains("has used IO_DRAIN"), zc.getMessage());
                 drained.submit();
                 Collector e2 = new Collector();
-                drained.stageUnchecked(Opcode.Code.SEND_ZC, 0, pair[0], 0, Memory.address(src), 1, 0, 3);
+                UncheckedRecords.stage(drained, Opcode.Code.SEND_ZC, 0, pair[0], 0, Memory.address(src), 1, 0, 3);
                 assertThrows(UringException.class, drained::submit);
                 assertEquals(-Errno.EINVAL, e2.await(drained, 2).res(3));
             }
             // Raw records the Java API never writes: the native validator checks the range itself.
             Collector c = new Collector();
-            ring.stageUnchecked(Opcode.Code.SEND_ZC, 4 << 16, pair[0], 0, Memory.address(src) + 200_000, 100_000, 0, 4);
+            UncheckedRecords.stage(ring, Opcode.Code.SEND_ZC, 4 << 16, pair[0], 0, Memory.address(src) + 200_000, 100_000, 0, 4);
             UringException e = assertThrows(UringException.class, ring::submit);
             assertTrue(e.getMessage().contains("outside its registered buffer"), e.getMessage());
             assertEquals(-Errno.EINVAL, c.await(ring, 1).res(4));
