@@ -239,6 +239,28 @@ class MultiReleaseIT {
         }
     }
 
+    @Test
+    void sourcesJarHoldsBothSourceTreesInTheMultiReleaseLayout() throws Exception {
+        Path jar = PLAIN_JAR.resolveSibling(PLAIN_JAR.getFileName().toString().replace(".jar", "-sources.jar"));
+        assertTrue(Files.isRegularFile(jar), "no sources jar next to " + PLAIN_JAR);
+        Path root = Path.of(System.getProperty("user.dir"), "src", "main");
+        try (JarFile j = new JarFile(jar.toFile())) {
+            for (String[] tree : new String[][] {{"java", ""}, {"java22", "META-INF/versions/22/"}}) {
+                List<Path> files;
+                try (var walk = Files.walk(root.resolve(tree[0]))) {
+                    files = walk.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList());
+                }
+                assertFalse(files.isEmpty(), "no sources under " + root.resolve(tree[0]));
+                for (Path f : files) {
+                    String name = tree[1] + root.resolve(tree[0]).relativize(f).toString().replace(File.separatorChar, '/');
+                    ZipEntry e = j.getEntry(name);
+                    assertTrue(e != null, jar + " lacks " + name);
+                    assertEquals(Files.readString(f), new String(read(j, e), StandardCharsets.UTF_8), name);
+                }
+            }
+        }
+    }
+
     private static byte[] read(JarFile j, ZipEntry e) throws IOException {
         try (InputStream in = j.getInputStream(e)) {
             return in.readAllBytes();
