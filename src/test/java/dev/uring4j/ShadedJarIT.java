@@ -33,6 +33,8 @@ class ShadedJarIT {
     private static final Path ACME = CONSUMER.resolve("shaded-consumer-1-acme.jar");
     /** dev.uring4j -> org.other.shaded.uring4j, the consumer's com.acme.consumer -> org.other.consumer. */
     private static final Path OTHER = CONSUMER.resolve("shaded-consumer-1-other.jar");
+    /** As ACME (dev.uring4j -> com.min.shaded.uring4j), shaded with minimizeJar. */
+    private static final Path MIN = CONSUMER.resolve("shaded-consumer-1-min.jar");
     /** The consumer's own classes, unshaded: they need the uring4j jar beside them. */
     private static final Path UNSHADED = CONSUMER.resolve("shaded-consumer-1.jar");
     private static final Path JAVA25 = TestSupport.JAVA25;
@@ -45,7 +47,7 @@ class ShadedJarIT {
 
     @BeforeAll
     static void consumerBuilt() throws Exception {
-        for (Path jar : List.of(ACME, OTHER, UNSHADED)) {
+        for (Path jar : List.of(ACME, OTHER, MIN, UNSHADED)) {
             assertTrue(Files.isRegularFile(jar), jar + " is built by maven-invoker-plugin from src/it/shaded-consumer");
         }
         data = dir.resolve("data.bin");
@@ -137,6 +139,26 @@ class ShadedJarIT {
         if (multiRelease(CLASSIFIER_JAR)) {
             // The JDK 22+ classes (no sun.misc.Unsafe) must be found under their relocated names.
             assertFalse(r.output.contains("WARNING"), r.output);
+        }
+    }
+
+    @Test
+    void aMinimizedRelocatedCopyRunsOnIoUringOnBothJdks() throws Exception {
+        // minimizeJar keeps what the consumer's bytecode reaches; uring4j names no class of
+        // its own by string (only JDK ones), so nothing it needs may be missing.
+        ChildResult r = java("-jar", MIN.toString(), data.toString());
+        assertLine(r.output, onIoUring("com.min.shaded.uring4j.Ring", "jar:" + url(MIN) + LIBRARY));
+        assertFalse(r.output.contains("WARNING"), r.output);
+        assumeTrue(Files.isExecutable(JAVA25), "JDK 25 at " + JAVA25);
+        ChildResult r25 = java(JAVA25, "-jar", MIN.toString(), data.toString());
+        assertLine(r25.output, onIoUring("com.min.shaded.uring4j.Ring", "jar:" + url(MIN) + LIBRARY));
+        if (multiRelease(CLASSIFIER_JAR)) {
+            // A minimized jar without its META-INF/versions classes would run the Unsafe ones (and warn).
+            try (JarFile j = new JarFile(MIN.toFile())) {
+                assertTrue(j.getEntry("META-INF/versions/22/com/min/shaded/uring4j/internal/Memory.class") != null,
+                        MIN + " lost the JDK 22+ classes");
+            }
+            assertFalse(r25.output.contains("WARNING"), r25.output);
         }
     }
 
