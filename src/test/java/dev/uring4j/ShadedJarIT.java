@@ -163,6 +163,17 @@ class ShadedJarIT {
     }
 
     @Test
+    void aRelocatedProviderServesTheJdksFileChannels() throws Exception {
+        String provider = "com.acme.shaded.uring4j.nio.UringFileSystemProvider";
+        ChildResult r = java("-Djava.nio.file.spi.DefaultFileSystemProvider=" + provider, "-jar", ACME.toString(),
+                data.toString());
+        assertLine(r.output, onIoUring("com.acme.shaded.uring4j.Ring", "jar:" + url(ACME) + LIBRARY));
+        assertLine(r.output, "provider=" + provider + " channel=com.acme.shaded.uring4j.nio.UringFileChannel size="
+                + Files.size(data));
+        assertFalse(r.output.contains("WARNING"), r.output);
+    }
+
+    @Test
     void twoRelocatedCopiesOnOneClassPathRunAtTheSameTimeEachWithItsOwnLibrary() throws Exception {
         // Both jars have META-INF/native/linux-x86_64/liburing4j.so: the second copy must not take the first's.
         ChildResult r = java("--enable-native-access=ALL-UNNAMED", "-cp", cp(ACME, OTHER), TOGETHER, data.toString(),
