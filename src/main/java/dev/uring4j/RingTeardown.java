@@ -10,7 +10,7 @@ import java.util.ArrayList;
  * CompletionHandler)}): staged records complete with -ECANCELED, in-flight operations are
  * cancelled and drained until the deadline, what the kernel still holds then is kept for
  * ever; then the provided-buffer rings, the native ring and its NO_MMAP memory go. Every
- * step runs whatever a handler threw before it.
+ * step runs even if a handler (or an earlier step) threw.
  */
 final class RingTeardown {
     private static final Native NATIVE = Native.access();
