@@ -29,14 +29,11 @@ public final class Completions {
     private int syntheticHead;
     private int syntheticCount;
     private long strays;
-    /** user_data of the ring's own records (close's cancellations): never delivered. */
-    private final long ignoredUserData;
 
-    public Completions(int capacity, int cqeSize, InFlight inFlight, long ignoredUserData) {
+    public Completions(int capacity, int cqeSize, InFlight inFlight) {
         this.capacity = capacity;
         this.cqeSize = cqeSize;
         this.inFlight = inFlight;
-        this.ignoredUserData = ignoredUserData;
         this.buffer = Memory.allocate(capacity * cqeSize);
         this.address = Memory.address(buffer);
     }
@@ -131,7 +128,7 @@ public final class Completions {
     }
 
     private boolean deliver(CompletionHandler handler, long userData, int res, int flags) {
-        if (userData == ignoredUserData) {
+        if (InFlight.isReserved(userData)) { // the ring's own records, and liburing's
             return false;
         }
         int slot = inFlight.slotOf(userData);

@@ -145,6 +145,15 @@ public final class InFlight {
         return ringBits | ((long) (states[slot] >>> GENERATION_SHIFT) << 32) | slot;
     }
 
+    /**
+     * Whether {@code userData} carries the reserved ring number 0xfff, which no table uses:
+     * the ring's own records (close's cancellations, {@link Closer#CANCEL_USER_DATA}) and
+     * liburing's ({@code LIBURING_UDATA_TIMEOUT}, -1). Their completions are never delivered.
+     */
+    public static boolean isReserved(long userData) {
+        return (userData >>> 52) == 0xfff;
+    }
+
     /** Whether {@code id} carries this table's ring number (it may have completed since). */
     public boolean isOwnId(long id) {
         return (id & (0xfffL << 52)) == ringBits;

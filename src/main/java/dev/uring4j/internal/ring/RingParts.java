@@ -22,7 +22,7 @@ public final class RingParts {
     public RingParts(long handle, int sqEntries, int cqEntries, boolean sqe128, boolean cqe32) {
         inFlight = new InFlight(sqEntries + cqEntries);
         submissions = new Submissions(sqEntries, sqe128 ? 128 : 64);
-        completions = new Completions(cqEntries, cqe32 ? 32 : 16, inFlight, Closer.CANCEL_USER_DATA);
+        completions = new Completions(cqEntries, cqe32 ? 32 : 16, inFlight);
         crossing = new Crossing(handle, submissions, completions, inFlight);
         stager = new Stager(inFlight, submissions, crossing);
         int attached = NATIVE.ringAttach(handle, submissions.address(), submissions.buffer().capacity(),
