@@ -4,6 +4,7 @@ import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.BufferLifetime;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import dev.uring4j.internal.ring.RingMemoryClaims;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.Objects;
@@ -52,6 +53,7 @@ public final class FixedBuffers {
                 throw new IllegalArgumentException("buffers[" + i + "] must be a writable direct ByteBuffer (the kernel pins it)");
             }
             BufferLifetime.check("register buffers[" + i + "]", b);
+            RingMemoryClaims.checkOutside("register buffers[" + i + "]", b.duplicate().clear()); // READ_FIXED writes there
             if (b.capacity() == 0 || b.capacity() > MAX_BUFFER_BYTES) {
                 throw new IllegalArgumentException("buffers[" + i + "] has " + b.capacity() + " bytes; each must hold 1 byte to 1 GiB");
             }

@@ -140,10 +140,17 @@ public final class ProvidedBuffers implements AutoCloseable {
     /**
      * Unregisters the group. Refused while an operation of the ring still selects from it
      * (cancel multishot receives first): the kernel could still write into the buffers.
+     * Once the ring is closed this only marks the group closed: the ring's close released
+     * it, or kept its memory for a kernel that had not finished (a ring closed after its
+     * owner thread ended, or one that could not drain).
      */
     @Override
     public void close() throws UringException {
         if (closed) {
+            return;
+        }
+        if (ring.isClosed() && ring.crossing.handle() == 0) { // torn down: the native ring is gone
+            closed = true;
             return;
         }
         if (!ring.isClosed()) {

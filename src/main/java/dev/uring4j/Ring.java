@@ -554,6 +554,7 @@ public final class Ring implements AutoCloseable {
 
     /**
      * Submits staged operations and waits until at least {@code minCompletions} are ready
+     * (at most {@link #cqEntries()}: as many as the ring holds until they are dispatched)
      * or the timeout passes ({@code timeout < 0}: no deadline). Refused at once if the
      * operations in flight could never deliver that many; an interrupt ends the wait
      * ({@link UringException} with errno EINTR, the interrupt status kept).

@@ -196,12 +196,12 @@ public final class RingOptions {
                 throw new IllegalArgumentException("cqEntries must be 0 (default) or between entries (" + entries
                         + ") and " + MAX_CQ_ENTRIES + ", got " + cqEntries);
             }
+            // checked even without SQPOLL: setup converts it to int milliseconds either way
+            if (sqThreadIdle.isNegative() || sqThreadIdle.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+                throw new IllegalArgumentException("sqThreadIdle must be between 0 and " + Integer.MAX_VALUE
+                        + " ms, got " + sqThreadIdle);
+            }
             if (flags.contains(SetupFlag.SQPOLL)) {
-                long ms = sqThreadIdle.toMillis();
-                if (sqThreadIdle.isNegative() || ms > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("sqThreadIdle must be between 0 and " + Integer.MAX_VALUE
-                            + " ms, got " + sqThreadIdle);
-                }
                 if (sqThreadCpu < -1) {
                     throw new IllegalArgumentException("sqThreadCpu must be -1 (unpinned) or a CPU number, got " + sqThreadCpu);
                 }

@@ -1,5 +1,6 @@
 package dev.uring4j;
 
+import dev.uring4j.internal.Deadlines;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.ring.Closer;
 import java.time.Duration;
@@ -27,7 +28,7 @@ final class RingTeardown {
         Closer closer = new Closer(ring.inFlight, ring.submissions, ring.completions, ring.crossing);
         try {
             closer.cancelStaged(h);
-            long deadline = System.nanoTime() + drainTimeout.toNanos();
+            long deadline = Deadlines.after(drainTimeout);
             if (ownerAlive) {
                 closer.cancelAndDrain(h, deadline);
             } else {

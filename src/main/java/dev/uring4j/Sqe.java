@@ -7,9 +7,11 @@ import dev.uring4j.internal.ring.Submissions;
  * choices are named calls on it, chained right after the operation method:
  * <pre>{@code ring.read(fd, buf, 0).hardLink().tag(2);}</pre>
  * It is valid until the ring prepares its next operation or submits; using it later throws
- * {@link IllegalStateException}, so a choice cannot land on another operation. (The ring
- * reuses a small pool of these objects so that preparing an operation allocates nothing:
- * do not keep one beyond the operation it was returned for.)
+ * {@link IllegalStateException}. The ring reuses a pool of 64 of these objects so that
+ * preparing an operation allocates nothing: a kept Sqe is the same object that the 64th
+ * operation after it gets, and then names that one (its {@link #id()} too, and its calls
+ * change it while it is the last one prepared). So do not keep one: make the choices in
+ * the chain that prepared the operation, and read {@link #id()} there if you need it.
  */
 public final class Sqe {
 

@@ -22,8 +22,12 @@
  * such an arena) gives {@link java.lang.IllegalArgumentException}, one whose arena is closed
  * {@link java.lang.IllegalStateException}. Safe: {@code ByteBuffer.allocateDirect},
  * {@code FileChannel.map(mode, pos, len)}, slices and duplicates of those, and views of
- * {@code Arena.ofAuto()} or {@code Arena.global()} segments. Caller-provided ring memory
- * ({@link dev.uring4j.RingMemory#caller}) backs one ring at a time.
+ * {@code Arena.ofAuto()} or {@code Arena.global()} segments. Freeing such memory yourself
+ * defeats this: after {@code Unsafe.invokeCleaner} on a buffer an operation uses, the kernel
+ * writes into whatever the allocator hands that memory to next (no library can see an
+ * explicit free). Caller-provided ring memory ({@link dev.uring4j.RingMemory#caller}) backs
+ * one ring at a time, and no operation may read into it (refused with
+ * {@link java.lang.IllegalArgumentException}: it holds the ring's queues).
  *
  * <p><b>Completions, exactly once.</b> Every prepared operation is delivered to a
  * {@link dev.uring4j.CompletionHandler} exactly once, with its result, an error, or
@@ -35,7 +39,10 @@
  * ({@link dev.uring4j.Ring#leakedBuffers()}) rather than freed under the kernel.
  *
  * <p><b>Waits.</b> A wait for more completions than the operations in flight can deliver
- * is refused at once ({@link java.lang.IllegalStateException}). An interrupt ends a wait
+ * is refused at once ({@link java.lang.IllegalStateException}); one for more than the ring
+ * holds until they are dispatched (its CQ entries) ends once it holds that many. A close's
+ * drain timeout or a loop's shutdown timeout may be any {@code Duration}: past ~73 years it
+ * means no deadline. An interrupt ends a wait
  * within 50 ms with a {@link dev.uring4j.UringException} of errno {@code EINTR}; the
  * interrupt status stays set and the operations go on (reap or cancel them).
  *

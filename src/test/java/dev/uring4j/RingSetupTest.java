@@ -107,4 +107,13 @@ class RingSetupTest {
             assertEquals(1024, ring.cqEntries());
         }
     }
+
+    /** sqThreadIdle is converted to int milliseconds at setup, with or without SQPOLL: a huge one is refused up front. */
+    @Test
+    void aHugeSqThreadIdleIsRefusedByTheBuilder() {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        assertThrows(IllegalArgumentException.class, () -> RingOptions.builder().sqPoll(forever, -1).build());
+        assertThrows(IllegalArgumentException.class, () -> RingOptions.builder().sqPoll(forever, -1)
+                .flag(SetupFlag.SQPOLL, false).build());
+    }
 }

@@ -3,6 +3,7 @@ package dev.uring4j.async;
 import dev.uring4j.Uring;
 import dev.uring4j.UringUnavailableException;
 import dev.uring4j.internal.BufferLifetime;
+import dev.uring4j.internal.ring.RingMemoryClaims;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -550,6 +551,7 @@ public abstract class AsyncFile implements AutoCloseable {
     private void checkRead(ByteBuffer dst, long position) {
         Objects.requireNonNull(dst, "dst");
         BufferLifetime.check("read", dst);
+        RingMemoryClaims.checkOutside("read", dst);
         if (position < 0) {
             throw new IllegalArgumentException("position must be >= 0, got " + position);
         }

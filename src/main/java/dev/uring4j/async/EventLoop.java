@@ -8,6 +8,7 @@ import dev.uring4j.SetupFlag;
 import dev.uring4j.Sqe;
 import dev.uring4j.Uring;
 import dev.uring4j.UringException;
+import dev.uring4j.internal.Deadlines;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
 import java.nio.ByteBuffer;
@@ -406,14 +407,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void loop() throws UringException {
-        long maxWaitNanos = options.maxWait().toNanos();
-        long spinNanos = options.spin().toNanos();
+        long maxWaitNanos = Deadlines.nanos(options.maxWait());
+        long spinNanos = Deadlines.nanos(options.spin());
         while (true) {
             step();
             phase.lazySet(PHASE_QUEUE);
             drainQueue();
             int st = state.get();
-            if (st != RUNNING && (inRing == 0 || System.nanoTime() > shutdownDeadline)) {
+            if (st != RUNNING && (inRing == 0 || System.nanoTime() - shutdownDeadline > 0)) {
                 return;
             }
             int wakeStaged = 0;
@@ -761,7 +762,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public void shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        shutdownDeadline = System.nanoTime() + timeout.toNanos();
+        shutdownDeadline = Deadlines.after(timeout);
         if (state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
             wake();
         }

@@ -71,7 +71,7 @@ public final class EventLoopOptions {
          */
         public Builder spin(Duration spin) {
             Objects.requireNonNull(spin, "spin");
-            if (spin.isNegative() || spin.toMillis() > 10) {
+            if (spin.isNegative() || spin.compareTo(Duration.ofMillis(10)) > 0) {
                 throw new IllegalArgumentException("spin must be between 0 and 10 ms, got " + spin);
             }
             this.spin = spin;
@@ -107,7 +107,7 @@ public final class EventLoopOptions {
         }
 
         public EventLoopOptions build() {
-            if (maxWait.isNegative() || maxWait.isZero() || maxWait.toMillis() > 60_000) {
+            if (maxWait.isNegative() || maxWait.isZero() || maxWait.compareTo(Duration.ofSeconds(60)) > 0) {
                 throw new IllegalArgumentException("maxWait must be between 1 ms and 60 s, got " + maxWait);
             }
             if (!allowShortThreshold && watchdogThreshold.compareTo(maxWait.plusSeconds(1)) < 0) {

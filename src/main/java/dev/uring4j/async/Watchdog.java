@@ -2,6 +2,7 @@ package dev.uring4j.async;
 
 import dev.uring4j.diag.KnownIssue;
 import dev.uring4j.diag.UringSupport;
+import dev.uring4j.internal.Deadlines;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ final class Watchdog {
     }
 
     static void inspect(EventLoop loop, long now, Seen seen) {
-        long threshold = loop.options().watchdogThreshold().toNanos();
+        long threshold = Deadlines.nanos(loop.options().watchdogThreshold());
         long since = loop.enterSince();
         if (since != 0) {
             seen.progress = -1; // the loop steps again when it leaves the kernel

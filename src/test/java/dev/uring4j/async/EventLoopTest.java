@@ -161,4 +161,16 @@ class EventLoopTest {
         assertThrows(IllegalArgumentException.class, () -> EventLoopOptions.builder().maxWait(Duration.ofSeconds(3))
                 .watchdogThreshold(Duration.ofMillis(200)).build());
     }
+
+    /** Durations past a long of nanoseconds are refused or mean "no deadline", never an ArithmeticException. */
+    @Test
+    void hugeDurationsAreRefusedOrMeanNoDeadline() throws Exception {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        assertThrows(IllegalArgumentException.class, () -> EventLoopOptions.builder().maxWait(forever).build());
+        assertThrows(IllegalArgumentException.class, () -> EventLoopOptions.builder().spin(forever));
+        EventLoop loop = EventLoop.open(EventLoopOptions.builder().watchdogThreshold(forever).build());
+        assertEquals(7, loop.call(ring -> 7).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        loop.shutdown(forever); // nothing in flight: returns at once
+        assertTrue(loop.isTerminated());
+    }
 }

@@ -34,6 +34,9 @@ public final class Checks {
             throw new IllegalArgumentException(op + " would write into a read-only buffer");
         }
         BufferLifetime.check(op, b); // memory an Arena can free under the kernel is refused
+        if (kernelWrites) {
+            RingMemoryClaims.checkOutside(op, b);
+        }
         if (b.remaining() > MAX_RW) {
             throw new IllegalArgumentException(op + " of " + b.remaining() + " bytes exceeds the kernel's per-call "
                     + "maximum of " + MAX_RW + " bytes");

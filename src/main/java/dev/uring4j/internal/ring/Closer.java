@@ -164,7 +164,7 @@ public final class Closer {
      */
     public void drainAfterOwnerEnded(CompletionHandler h, long deadline, int ownerTid, boolean sqPoll) {
         Path task = Path.of("/proc/self/task", String.valueOf(ownerTid));
-        while (Files.exists(task) && System.nanoTime() < deadline) {
+        while (Files.exists(task) && deadline - System.nanoTime() > 0) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

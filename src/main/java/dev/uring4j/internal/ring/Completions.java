@@ -64,6 +64,11 @@ public final class Completions {
         return capacity - count;
     }
 
+    /** How many completions the ring holds at most until they are dispatched (its CQ entries). */
+    public int capacity() {
+        return capacity;
+    }
+
     /** The native call copied {@code n} completions after the ones kept. */
     public void added(int n) {
         count += n;
@@ -77,6 +82,11 @@ public final class Completions {
         }
         syntheticUserData[syntheticCount] = userData;
         syntheticResult[syntheticCount++] = result;
+    }
+
+    /** Completions copied from the CQ and not yet dispatched (the rest of {@link #ready()} are made up). */
+    public int held() {
+        return count - head;
     }
 
     /** Completions ready to dispatch. */

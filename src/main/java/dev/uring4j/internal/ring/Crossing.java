@@ -112,7 +112,10 @@ public final class Crossing {
         if (minCompletions < 0) {
             throw new IllegalArgumentException("minCompletions must be >= 0, got " + minCompletions);
         }
-        int need = Math.max(0, minCompletions - completions.ready());
+        // The ring holds at most its CQ entries of completions until they are dispatched (the
+        // rest wait in the kernel): a wait for more ends once it holds that many.
+        int target = Math.min(minCompletions, completions.capacity() + (completions.ready() - completions.held()));
+        int need = Math.max(0, target - completions.ready());
         if (need == 0 || timeoutNanos == 0) {
             return submitAll(need, 0);
         }
@@ -124,7 +127,7 @@ public final class Crossing {
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
         checkInterrupt();
         int submitted = submitAll(need, timed ? Math.min(timeoutNanos, WAIT_SLICE_NANOS) : WAIT_SLICE_NANOS);
-        while ((need = minCompletions - completions.ready()) > 0) {
+        while ((need = target - completions.ready()) > 0) {
             long slice = WAIT_SLICE_NANOS;
             if (timed) {
                 long left = deadline - System.nanoTime();

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 /**
  * Buffer positions after a transfer, as the JDK's channels leave them: a single buffer's
  * position moves from where the operation started by the bytes transferred; a vector of
- * buffers is filled (or drained) in order.
+ * buffers is filled (or drained) in order. A position never passes the buffer's limit (the
+ * caller may have lowered it while the operation ran), so advancing cannot throw, and the
+ * completion is always delivered and its slot released.
  */
 public final class Positions {
     private Positions() {}
@@ -42,7 +44,7 @@ public final class Positions {
             for (int i = 0; i < buffers.length && left > 0; i++) {
                 ByteBuffer b = buffers[i];
                 int share = Math.min(left, Math.max(0, b.limit() - starts[i]));
-                b.position(starts[i] + share);
+                b.position(Math.min(b.limit(), starts[i] + share));
                 left -= share;
             }
         }
