@@ -30,10 +30,11 @@ final class InlineIo {
 
     /**
      * Errors that say the file (or kernel, or a seccomp filter) offers no non-blocking
-     * transfer at all, so that trying again is wasted: the file stops trying.
+     * transfer at all, so that trying again is wasted: the file stops trying. Not EINVAL:
+     * that is this request's own fault (a position whose end overflows, a misaligned
+     * O_DIRECT buffer), and one bad request must not turn off the path for the file.
      */
     static boolean noNonBlockingPath(int errno) {
-        return errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS || errno == Errno.EPERM || errno == Errno.ESPIPE
-                || errno == Errno.EINVAL;
+        return errno == Errno.EOPNOTSUPP || errno == Errno.ENOSYS || errno == Errno.EPERM || errno == Errno.ESPIPE;
     }
 }

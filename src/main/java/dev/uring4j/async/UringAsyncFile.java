@@ -7,6 +7,7 @@ import dev.uring4j.Sqe;
 import dev.uring4j.UringException;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import dev.uring4j.internal.ring.Checks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.ref.Reference;
@@ -25,11 +26,13 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * AsyncFile on io_uring: every read, write, force and allocate is one ring operation on an
@@ -216,9 +219,22 @@ final class UringAsyncFile extends AsyncFile {
     }
 
     private void giveBack(ByteBuffer io, ByteBuffer user) {
-        if (io != user && !direct) {
+        if (io != user && !direct && !user.isDirect()) { // a bounce buffer (a direct user buffer's io is a view of it)
             TempBuffers.give(io);
         }
+    }
+
+    /**
+     * The bytes of one transfer: at most the kernel's per-call maximum, as read(2) and the
+     * JDK's channels transfer at most that much and return a short count (callers loop).
+     */
+    private static int perCall(long remaining) {
+        return (int) Math.min(remaining, Checks.MAX_RW);
+    }
+
+    /** {@code b} itself, or a view of its first {@code n} remaining bytes. */
+    private static ByteBuffer firstBytes(ByteBuffer b, int n) {
+        return n == b.remaining() ? b : b.duplicate().limit(b.position() + n);
     }
 
     // ---------------------------------------------------------------- O_DIRECT rules, as FileChannel states them
@@ -349,7 +365,10 @@ final class UringAsyncFile extends AsyncFile {
         }
         Throwable refused;
         try {
-            refused = execute(task) ? null : new AsynchronousCloseException();
+            // The file is open; its loop is not: a refusal, not an asynchronous close.
+            refused = execute(task) ? null : new RejectedExecutionException(loops == null
+                    ? "uring4j's shared event loops refused the operation three times (each was retiring or shutting "
+                    + "down)" : "the EventLoop this file was opened with is shut down: the file can only be closed");
         } catch (UringException | RuntimeException e) {
             refused = e; // no shared loop could start (the reason says why)
         }
@@ -373,7 +392,7 @@ final class UringAsyncFile extends AsyncFile {
             this.dst = dst;
             this.pos = dst.position();
             this.rem = dst.remaining();
-            this.io = dst.isDirect() ? dst : bounce(rem);
+            this.io = dst.isDirect() ? firstBytes(dst, perCall(rem)) : bounce(perCall(rem));
             this.position = position;
         }
 
@@ -412,7 +431,8 @@ final class UringAsyncFile extends AsyncFile {
             this.src = src;
             this.pos = src.position();
             this.rem = src.remaining();
-            this.io = src.isDirect() ? src : bounce(rem).put(0, src, pos, rem);
+            int n = perCall(rem);
+            this.io = src.isDirect() ? firstBytes(src, n) : bounce(n).put(0, src, pos, n);
             this.position = position;
         }
 
@@ -446,25 +466,32 @@ final class UringAsyncFile extends AsyncFile {
             this.read = read;
             this.user = user;
             this.position = position;
-            io = new ByteBuffer[user.length];
             positions = new int[user.length];
             long total = 0;
+            long budget = Checks.MAX_RW; // readv(2) transfers at most this in all (a short count): the rest waits
+            int used = 0;
+            ByteBuffer[] parts = new ByteBuffer[user.length];
             for (int i = 0; i < user.length; i++) {
                 positions[i] = user[i].position();
-                int r = user[i].remaining();
-                total += r;
+                total += user[i].remaining();
+                if (budget == 0) {
+                    continue; // this and later buffers are not part of this transfer: parts is a prefix
+                }
+                int r = perCall(Math.min(user[i].remaining(), budget));
+                budget -= r;
                 if (user[i].isDirect()) {
-                    io[i] = user[i];
+                    parts[used++] = firstBytes(user[i], r);
                 } else {
-                    io[i] = read ? bounce(r) : bounce(r).put(0, user[i], positions[i], r);
+                    parts[used++] = read ? bounce(r) : bounce(r).put(0, user[i], positions[i], r);
                 }
             }
+            io = used == parts.length ? parts : Arrays.copyOf(parts, used);
             wanted = total;
         }
 
         @Override
         void giveBackBounces() {
-            for (int i = 0; i < io.length; i++) {
+            for (int i = 0; i < io.length; i++) { // io may hold fewer (the per-call maximum)
                 giveBack(io[i], user[i]);
             }
         }
@@ -482,7 +509,7 @@ final class UringAsyncFile extends AsyncFile {
             }
             int left = n;
             for (int i = 0; i < user.length && left > 0; i++) {
-                int share = Math.min(left, user[i].limit() - positions[i]);
+                int share = Math.min(left, Math.max(0, user[i].limit() - positions[i]));
                 if (read && io[i] != user[i]) {
                     user[i].put(positions[i], io[i], 0, share);
                 }
