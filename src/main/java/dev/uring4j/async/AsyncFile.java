@@ -35,8 +35,11 @@ import java.util.function.Supplier;
  * advance the buffer's position on completion, -1 at end of file,
  * {@link NonWritableChannelException} for a write to a file opened read-only,
  * {@link ClosedChannelException} after close, {@link AsynchronousCloseException} for
- * operations pending at close) and adds vectored I/O, {@link #readFully}, {@link #writeFully},
- * {@link #allocate} and O_DIRECT ({@link UringOpenOption#DIRECT}).
+ * operations pending at close; one transfer moves at most the kernel's per-call maximum,
+ * 0x7ffff000 bytes, and returns that short count, as read(2) and the JDK's channels do) and
+ * adds vectored I/O, {@link #readFully}, {@link #writeFully}, {@link #allocate} and O_DIRECT
+ * ({@link UringOpenOption#DIRECT}). An operation on a file whose own event loop was shut down
+ * fails with {@link java.util.concurrent.RejectedExecutionException}.
  *
  * <p>The backend is chosen once per process: {@code -During4j.backend=iouring|nio}, else
  * io_uring if {@link Uring#isAvailable()}; {@link #defaultBackend()} and
