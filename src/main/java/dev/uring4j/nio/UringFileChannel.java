@@ -120,7 +120,11 @@ final class UringFileChannel extends FileChannel {
             if (!isOpen()) {
                 return write ? 0 : -1;
             }
-            ByteBuffer[] part = java.util.Arrays.copyOfRange(bs, offset, offset + length);
+            if (length == 0) {
+                return 0; // as the JDK: no buffers, no transfer
+            }
+            // at most IOV_MAX buffers per readv/writev, as the JDK's IOUtil: a short count
+            ByteBuffer[] part = java.util.Arrays.copyOfRange(bs, offset, offset + Math.min(length, 1024));
             try {
                 n = ENGINE.transferAtFilePosition(file, part, write).join();
             } catch (CompletionException e) {
@@ -347,6 +351,7 @@ final class UringFileChannel extends FileChannel {
             boolean completed = false;
             try {
                 begin();
+                requireSeekable(); // the JDK's lseek answers ESPIPE on a FIFO or socket
                 file.truncate(size); // truncates only if smaller, as FileChannel does
                 if (position > size) {
                     position = size;

@@ -68,8 +68,9 @@ final class UringWatchKey implements WatchKey {
 
     @Override
     public void cancel() {
+        // Not forgotten here: a key signalled before its cancel is still handed out once, and
+        // must be this object (the usual loop looks it up); key() forgets it then.
         wrapped.cancel();
-        service.forget(wrapped);
     }
 
     @Override
