@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.uring4j.diag.UringSupport;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +27,16 @@ class RegistrationHostileUseTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
 
+    /** Provided-buffer rings: 5.19+ (PBUF_RING, probed through SOCKET, op 45) with SINGLE_ISSUER. */
+    private static void assumeProvidedBufferRings() {
+        assumeTrue(UringSupport.get().isOpcodeSupported(45) && UringSupport.get().isSingleIssuerSupported(),
+                "provided-buffer rings (PBUF_RING, kernel 5.19+) are not supported here");
+    }
+
     /** The owner dies; another thread closes the ring, then the provided-buffer group. */
     @Test
     void providedBuffersOfARingClosedAfterItsOwnerDiedCloseCleanly() throws Exception {
+        assumeProvidedBufferRings();
         assertTimeoutPreemptively(LIMIT, () -> {
             AtomicReference<Ring> ring = new AtomicReference<>();
             AtomicReference<ProvidedBuffers> pb = new AtomicReference<>();
@@ -58,6 +67,7 @@ class RegistrationHostileUseTest {
 
     @Test
     void providedBufferArgumentsAreChecked() throws Exception {
+        assumeProvidedBufferRings();
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Ring ring = TestSupport.open(); Ring other = TestSupport.open()) {
                 ProvidedBuffers pb = ring.provideBuffers(1, 4, 128);

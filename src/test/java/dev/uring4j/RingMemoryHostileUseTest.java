@@ -3,6 +3,7 @@ package dev.uring4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ class RingMemoryHostileUseTest {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             TestSupport.ChildResult r = child("ringmem-read");
             assertNoCrash(r);
-            assertTrue(r.output.contains("noMmap=true"), r.output);
+            assumeTrue(r.output.contains("noMmap=true"), "caller ring memory (IORING_SETUP_NO_MMAP, 6.5+) is not "
+                    + "supported here: " + r.output);
             assertTrue(r.output.contains("RESULT read-into-ring-memory REFUSED"),
                     "a read into the ring's own SQ/CQ memory was accepted: " + r.output);
         });
