@@ -477,7 +477,7 @@ final class UringAsyncFile extends AsyncFile {
                 if (budget == 0) {
                     continue; // this and later buffers are not part of this transfer: parts is a prefix
                 }
-                int r = perCall(Math.min(user[i].remaining(), budget));
+                int r = (int) Math.min(user[i].remaining(), budget);
                 budget -= r;
                 if (user[i].isDirect()) {
                     parts[used++] = firstBytes(user[i], r);

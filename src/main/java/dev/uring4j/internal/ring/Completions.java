@@ -64,9 +64,12 @@ public final class Completions {
         return capacity - count;
     }
 
-    /** How many completions the ring holds at most until they are dispatched (its CQ entries). */
-    public int capacity() {
-        return capacity;
+    /**
+     * How many completions can be ready at most before some are dispatched: the reap
+     * buffer's entries (the CQ's) plus the made-up ones waiting.
+     */
+    public int holdable() {
+        return capacity + (syntheticCount - syntheticHead);
     }
 
     /** The native call copied {@code n} completions after the ones kept. */
@@ -82,11 +85,6 @@ public final class Completions {
         }
         syntheticUserData[syntheticCount] = userData;
         syntheticResult[syntheticCount++] = result;
-    }
-
-    /** Completions copied from the CQ and not yet dispatched (the rest of {@link #ready()} are made up). */
-    public int held() {
-        return count - head;
     }
 
     /** Completions ready to dispatch. */

@@ -114,7 +114,7 @@ public final class Crossing {
         }
         // The ring holds at most its CQ entries of completions until they are dispatched (the
         // rest wait in the kernel): a wait for more ends once it holds that many.
-        int target = Math.min(minCompletions, completions.capacity() + (completions.ready() - completions.held()));
+        int target = Math.min(minCompletions, completions.holdable());
         int need = Math.max(0, target - completions.ready());
         if (need == 0 || timeoutNanos == 0) {
             return submitAll(need, 0);
