@@ -30,7 +30,15 @@ public final class HostileUseMain {
         int need = (int) m.ringBytes(sizing);
         int page = m.pageSize();
         ByteBuffer mem = ByteBuffer.allocateDirect(need + page).alignedSlice(page).slice(0, need);
-        Ring ring = Ring.open(RingOptions.builder().entries(64).memory(RingMemory.caller(mem)).build());
+        Ring ring;
+        try {
+            ring = Ring.open(RingOptions.builder().entries(64).memory(RingMemory.caller(mem)).build());
+        } catch (UringMemlockException e) {
+            // Kernels before 5.12 charge rings to the user's locked memory, shared by every
+            // process of the user (here the parent test JVM's rings): no ring, nothing to test.
+            System.out.println("noMmap=unknown: the ring was refused: " + e.getMessage());
+            return;
+        }
         System.out.println("noMmap=" + ring.setupReport().noMmap());
         int fd = TestSupport.openat(ring, file, Linux.O_RDONLY, 0);
         try {
