@@ -112,7 +112,8 @@ public final class UringChannels {
         AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
         try {
             deleteIfAsked(path, r);
-            return new UringFileChannel(f, new JdkTwin(f, path, r.read, r.write, r.append), r, Engine.ENGINE.seekable(f));
+            return FileChannelVariant.create(f, new JdkTwin(f, path, r.read, r.write, r.append), r,
+                    Engine.ENGINE.seekable(f));
         } catch (Throwable t) {
             f.close();
             throw t;

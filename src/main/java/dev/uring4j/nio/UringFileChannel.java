@@ -30,10 +30,14 @@ import java.util.concurrent.CompletionException;
  * {@link java.nio.channels.ClosedByInterruptException}; others blocked in it get
  * {@link java.nio.channels.AsynchronousCloseException}. The position is this channel's
  * own (the descriptor is not shared with a stream), guarded as the JDK guards it.
+ *
+ * <p>Not final: on JDK 22+ {@link FileChannelVariant} makes a subclass that adds
+ * {@code map(MapMode, long, long, Arena)}, which JDK 17's FileChannel lacks.
  */
-final class UringFileChannel extends FileChannel {
+class UringFileChannel extends FileChannel {
     private final AsyncFile file;
-    private final JdkTwin twin;
+    /** The JDK's own channel on the same file (map, lock, transfers with sendfile). */
+    final JdkTwin twin;
     private final boolean readable;
     private final boolean writable;
     private final boolean append;
@@ -470,7 +474,7 @@ final class UringFileChannel extends FileChannel {
     }
 
     @FunctionalInterface
-    private interface TwinCall<T> {
+    interface TwinCall<T> {
         T call() throws IOException;
     }
 
@@ -480,7 +484,7 @@ final class UringFileChannel extends FileChannel {
      * closes with it, as the JDK's would (ClosedByInterruptException, or
      * FileLockInterruptionException from a lock, reach the caller; the interrupt status stays set).
      */
-    private <T> T viaTwin(boolean lock, TwinCall<T> call) throws IOException {
+    final <T> T viaTwin(boolean lock, TwinCall<T> call) throws IOException {
         if (Thread.currentThread().isInterrupted()) {
             close(); // what begin() does when the interrupt came first
             throw lock ? new java.nio.channels.FileLockInterruptionException()
