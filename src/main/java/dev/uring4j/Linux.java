@@ -35,6 +35,11 @@ public final class Linux {
 
     public static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_SIZE = 0x200, STATX_BASIC_STATS = 0x7ff;
 
+    /** File type bits of a mode ({@code st_mode}, {@code stx_mode}): {@code (mode & S_IFMT) == S_IFIFO}. */
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000, S_IFREG = 0100000,
+            S_IFSOCK = 0140000;
+
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;

@@ -49,10 +49,10 @@ public final class StatxBuffer {
     }
 
     public boolean isRegularFile() {
-        return (mode() & 0170000) == 0100000;
+        return (mode() & Linux.S_IFMT) == Linux.S_IFREG;
     }
 
     public boolean isDirectory() {
-        return (mode() & 0170000) == 0040000;
+        return (mode() & Linux.S_IFMT) == Linux.S_IFDIR;
     }
 }

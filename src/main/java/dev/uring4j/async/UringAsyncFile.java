@@ -666,8 +666,8 @@ final class UringAsyncFile extends AsyncFile {
 
     @Override
     boolean seekable() throws IOException {
-        int type = fstat().getInt(Native.STAT_MODE) & 0170000; // S_IFMT
-        return type != 0010000 && type != 0140000; // not S_IFIFO, not S_IFSOCK
+        int type = fstat().getInt(Native.STAT_MODE) & Linux.S_IFMT;
+        return type != Linux.S_IFIFO && type != Linux.S_IFSOCK;
     }
 
     @Override

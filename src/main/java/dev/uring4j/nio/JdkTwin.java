@@ -1,10 +1,12 @@
 package dev.uring4j.nio;
 
+import dev.uring4j.Linux;
 import dev.uring4j.async.AsyncFile;
 import dev.uring4j.async.ChannelEngine;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,12 +52,42 @@ final class JdkTwin {
             }
             try {
                 Path self = anyJdkPath.getFileSystem().getPath("/proc/self/fd/" + ENGINE.descriptor(file));
-                channel = anyJdkPath.getFileSystem().provider().newFileChannel(self, options);
+                FileChannel peer = fifoPeer(self);
+                try {
+                    channel = anyJdkPath.getFileSystem().provider().newFileChannel(self, options);
+                } finally {
+                    if (peer != null) {
+                        peer.close();
+                    }
+                }
             } finally {
                 ENGINE.release(file);
             }
         }
         return channel;
+    }
+
+    /**
+     * For a FIFO, a read-write open of it (which Linux never blocks), held while the twin
+     * opens: opening a FIFO for reading alone blocks until a writer comes, and for writing
+     * alone until a reader comes, so the twin of a channel whose peer left would wait for a
+     * new one. Closed right after, so the twin never stands in for the peer (the channel still
+     * sees end of file, or a broken pipe). Null for other files, or where the read-write open
+     * is refused (no write permission on the FIFO: the twin then opens as before). A cost of
+     * the close: the kernel drops this process's POSIX locks on the FIFO, which only other
+     * channels on the same FIFO can hold (this channel takes its locks through the twin).
+     */
+    private FileChannel fifoPeer(Path self) {
+        try {
+            int mode = (Integer) Files.getAttribute(self, "unix:mode");
+            if ((mode & Linux.S_IFMT) != Linux.S_IFIFO) {
+                return null;
+            }
+            return anyJdkPath.getFileSystem().provider().newFileChannel(self,
+                    Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Closes the JDK channel if it was opened (which releases the locks taken through it). */

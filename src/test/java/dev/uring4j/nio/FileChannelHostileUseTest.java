@@ -143,6 +143,48 @@ class FileChannelHostileUseTest {
         assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
     }
 
+    /**
+     * A FIFO whose peer came and left: the operations uring4j hands to the JDK twin (lock,
+     * tryLock, map, transferTo) answer as the JDK's do instead of blocking in the twin's
+     * open(2) until a new peer comes, and the channel still sees end of file / a broken pipe
+     * afterwards (the twin is not left as a peer of its own).
+     */
+    @Test
+    void twinOperationsOnAFifoWhosePeerLeft() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            for (boolean readSide : new boolean[] {true, false}) {
+                Path p = dir.resolve("fifo-peer-" + impl + "-" + readSide);
+                mkfifo(p);
+                Thread peer = new Thread(() -> {
+                    try (FileChannel other = FileChannel.open(p, readSide ? WRITE : READ)) {
+                        if (readSide) {
+                            other.write(ByteBuffer.wrap(new byte[] {1, 2}));
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                peer.start();
+                seen.add(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                    try (FileChannel ch = impl.open(p, readSide ? READ : WRITE);
+                         FileChannel sink = FileChannel.open(dir.resolve("sink-" + impl + "-" + readSide),
+                                 WRITE, CREATE)) {
+                        peer.join();
+                        ByteBuffer b = ByteBuffer.allocate(8);
+                        return (readSide ? "read " + outcome(() -> ch.read(b)) : "writer") + " | "
+                                + outcome(() -> ch.tryLock(0, 10, readSide)) + " | "
+                                + outcome(() -> ch.lock(100, 10, readSide)) + " | "
+                                + outcome(() -> ch.map(MapMode.READ_ONLY, 0, 10)) + " | "
+                                + outcome(() -> ch.transferTo(0, 10, sink)) + " | "
+                                + (readSide ? outcome(() -> ch.read(b)) : outcome(() -> ch.write(ByteBuffer.allocate(3))));
+                    }
+                }));
+            }
+        }
+        assertEquals(seen.subList(0, 2), seen.subList(2, 4), "JDK vs uring4j");
+    }
+
     // ---------------------------------------------------------------- extreme positions
 
     // ---------------------------------------------------------------- argument-check order
