@@ -155,6 +155,15 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * The simple name of uring4j's FileChannel class a child on this JVM gets from the packaged
+     * multi-release jar: on JDK 22+ META-INF/versions/22's subclass, which adds
+     * {@code map(MapMode, long, long, Arena)}; from a class directory it is always UringFileChannel.
+     */
+    public static String jarFileChannelClass() {
+        return Runtime.version().feature() >= 22 ? "ArenaMappingFileChannel" : "UringFileChannel";
+    }
+
     /** Runs {@code java [jvmArgs] -cp classpath mainClass args}, failing after 60 s. */
     public static ChildResult runJava(List<String> jvmArgs, String classpath, String mainClass, String... args)
             throws IOException, InterruptedException {

@@ -28,6 +28,11 @@ class InstalledProviderTest {
     Path dir;
 
     static void assertInstalled(String output) {
+        assertInstalled(output, "dev.uring4j.nio.UringFileChannel");
+    }
+
+    /** As {@link #assertInstalled(String)}, the FileChannel being {@code fileChannelClass}. */
+    static void assertInstalled(String output, String fileChannelClass) {
         for (String field : List.of("provider", "pathProvider", "fileToPathProvider", "uriPathProvider",
                 "firstInstalledProvider")) {
             assertEquals(OURS, ChildJvm.field(output, field), field + " in:\n" + output);
@@ -36,8 +41,8 @@ class InstalledProviderTest {
         assertEquals("true", ChildJvm.field(output, "toFile"), output);
         assertEquals("ok", ChildJvm.field(output, "io"), output);
         // FileChannel.open, Files.newByteChannel and AsynchronousFileChannel.open give uring4j's channels.
-        assertEquals("dev.uring4j.nio.UringFileChannel", ChildJvm.field(output, "fileChannel"), output);
-        assertEquals("dev.uring4j.nio.UringFileChannel", ChildJvm.field(output, "byteChannel"), output);
+        assertEquals(fileChannelClass, ChildJvm.field(output, "fileChannel"), output);
+        assertEquals(fileChannelClass, ChildJvm.field(output, "byteChannel"), output);
         assertEquals("dev.uring4j.nio.UringAsynchronousFileChannel", ChildJvm.field(output, "asyncChannel"), output);
         System.out.println(output);
     }

@@ -30,13 +30,13 @@ class ProviderInstallIT {
     void jarOnTheClassPath() throws Exception {
         String out = ChildJvm.run(ChildJvm.options(true), CLASSIFIER_JAR + File.pathSeparator + TestSupport.testClassesDir(),
                 InstalledProviderMain.class, dir.toString());
-        InstalledProviderTest.assertInstalled(out);
+        InstalledProviderTest.assertInstalled(out, "dev.uring4j.nio." + TestSupport.jarFileChannelClass());
     }
 
     @Test
     void jarOnTheModulePath() throws Exception {
         String out = ChildJvm.run(ChildJvm.options(true, "-p", CLASSIFIER_JAR, "--add-modules", "dev.uring4j"),
                 TestSupport.testClassesDir().toString(), InstalledProviderMain.class, dir.toString());
-        InstalledProviderTest.assertInstalled(out);
+        InstalledProviderTest.assertInstalled(out, "dev.uring4j.nio." + TestSupport.jarFileChannelClass());
     }
 }
