@@ -33,6 +33,8 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.store.NIOFSDirectory;
 
 /**
@@ -40,7 +42,8 @@ import org.apache.lucene.store.NIOFSDirectory;
  * streams, fsync of files and directory, a native lock): builds an index of deterministic
  * documents in several segments, merges, deletes, checks it and searches it. Prints the
  * provider and {@code result ...} lines that must not depend on the provider. Arguments: the
- * index directory, the number of documents.
+ * index directory, the number of documents, and optionally {@code mmap}: reads then go through
+ * {@link MMapDirectory} (FileChannel.map; on JDK 21+ Lucene maps with an Arena).
  */
 public final class LuceneIndexMain {
     private static final String[] WORDS = {"ring", "queue", "kernel", "submission", "completion", "buffer", "file",
@@ -50,6 +53,7 @@ public final class LuceneIndexMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int docs = Integer.parseInt(args[1]);
+        boolean mmap = args.length > 2 && args[2].equals("mmap");
         System.out.println("provider=" + FileSystems.getDefault().provider().getClass().getName());
         // What NIOFSDirectory's FileChannel.open gives on this JVM (uring4j's with the provider installed).
         java.nio.file.Files.createDirectories(dir);
@@ -64,7 +68,8 @@ public final class LuceneIndexMain {
                 .setMergeScheduler(new SerialMergeScheduler())
                 .setMaxBufferedDocs(Math.max(50, docs / 8))
                 .setUseCompoundFile(false);
-        try (NIOFSDirectory directory = new NIOFSDirectory(dir)) {
+        try (FSDirectory directory = mmap ? new MMapDirectory(dir) : new NIOFSDirectory(dir)) {
+            System.out.println("directory=" + directory.getClass().getSimpleName());
             try (IndexWriter writer = new IndexWriter(directory, config)) {
                 for (int i = 0; i < docs; i++) {
                     Document doc = new Document();
