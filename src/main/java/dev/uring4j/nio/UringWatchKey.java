@@ -69,7 +69,8 @@ final class UringWatchKey implements WatchKey {
     @Override
     public void cancel() {
         // Not forgotten here: a key signalled before its cancel is still handed out once, and
-        // must be this object (the usual loop looks it up); key() forgets it then.
+        // must be this object (the usual loop looks it up); key() forgets it then. One never
+        // signalled leaves the service's table by its weak references.
         wrapped.cancel();
     }
 

@@ -128,6 +128,31 @@ class SecureStreamAndWatchTest {
         assertTrue(lines.contains("event -> ENTRY_CREATE new 1 true"), lines.toString());
     }
 
+    /**
+     * A program that registers and cancels keys for its whole life (a hot-reload watcher)
+     * keeps no table entry per cancelled key: before, each cancel left one in the service.
+     */
+    @Test
+    void cancelledKeysLeaveNoTableEntryBehind() throws Exception {
+        Path watched = Files.createDirectory(tmp.resolve("cancelled"));
+        Path ours = new UringFileSystemProvider().getFileSystem(URI.create("file:///")).getPath(watched.toString());
+        try (WatchService watcher = ours.getFileSystem().newWatchService()) {
+            UringWatchService service = (UringWatchService) watcher;
+            for (int i = 0; i < 2000; i++) {
+                ours.register(watcher, StandardWatchEventKinds.ENTRY_CREATE).cancel();
+            }
+            WatchKey kept = ours.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (service.trackedKeys() > 1 && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertEquals(1, service.trackedKeys(), "entries left after 2000 register/cancel pairs");
+            Files.createFile(watched.resolve("after"));
+            assertSame(kept, watcher.poll(10, TimeUnit.SECONDS), "the live key is still the one register gave");
+        }
+    }
+
     @Test
     void foreignWatchServicesAreRefused() throws Exception {
         Path ours = new UringFileSystemProvider().getFileSystem(URI.create("file:///")).getPath(tmp.toString());
