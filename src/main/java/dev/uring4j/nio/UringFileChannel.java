@@ -408,19 +408,17 @@ class UringFileChannel extends FileChannel {
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
         ensureOpen();
-        if (!src.isOpen()) {
-            throw new ClosedChannelException();
+        // The JDK's channel on the same file (the twin, with this channel's modes) checks and
+        // transfers, so the checks come in the running JDK's order: JDK 25 checks a
+        // FileChannelImpl source's readability before this channel's writability, JDK 17 after
+        // the arguments and the size (a position past the end gives 0). A uring4j source that
+        // cannot read is handed over as its own twin, which the JDK's code can tell cannot.
+        ReadableByteChannel from = src;
+        if (src instanceof UringFileChannel && !((UringFileChannel) src).readable && src.isOpen()) {
+            from = ((UringFileChannel) src).twin.get();
         }
-        if (src instanceof UringFileChannel && !((UringFileChannel) src).readable) {
-            throw new NonReadableChannelException();
-        }
-        if (!writable) {
-            throw new NonWritableChannelException();
-        }
-        if (position < 0 || count < 0) {
-            throw new IllegalArgumentException();
-        }
-        return viaTwin(false, () -> twin.get().transferFrom(src, position, count));
+        ReadableByteChannel source = from;
+        return viaTwin(false, () -> twin.get().transferFrom(source, position, count));
     }
 
     @Override

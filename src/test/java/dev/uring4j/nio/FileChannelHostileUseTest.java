@@ -185,6 +185,36 @@ class FileChannelHostileUseTest {
         assertEquals(seen.subList(0, 2), seen.subList(2, 4), "JDK vs uring4j");
     }
 
+    /**
+     * transferFrom that cannot move anything (a source that cannot read, a target that cannot
+     * write) into uring4j's channel, from a JDK and a uring4j source: the running JDK's answer
+     * for two JDK channels (JDK 17 and 25 check in different orders; a position past the end
+     * gives 0 on 17). A JDK target with a uring4j source is the JDK's code: on JDK 25 it does
+     * not see that a channel of another class cannot read, and answers NonWritable first.
+     */
+    @Test
+    void transferFromThatCannotMoveAnythingAnswersAsTheJdk() throws Exception {
+        Path p = file(100);
+        List<String> jdk = new ArrayList<>();
+        List<String> mixed = new ArrayList<>();
+        for (Impl dstImpl : List.of(Impl.JDK, Impl.URING4J)) {
+            for (Impl srcImpl : dstImpl == Impl.JDK ? List.of(Impl.JDK) : List.of(Impl.JDK, Impl.URING4J)) {
+                for (Set<OpenOption> dstMode : List.<Set<OpenOption>>of(Set.of(READ), Set.of(READ, WRITE))) {
+                    for (long position : new long[] {0, 1000, -1}) {
+                        try (FileChannel dst = dstImpl.open(p, dstMode); FileChannel src = srcImpl.open(p, Set.of(WRITE))) {
+                            String o = dstMode.size() + " " + position + ": "
+                                    + outcome(() -> dst.transferFrom(src, position, 10));
+                            (dstImpl == Impl.JDK && srcImpl == Impl.JDK ? jdk : mixed).add(o);
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < mixed.size(); i++) {
+            assertEquals(jdk.get(i % jdk.size()), mixed.get(i), (i < jdk.size() ? "JDK" : "uring4j") + " source");
+        }
+    }
+
     // ---------------------------------------------------------------- extreme positions
 
     // ---------------------------------------------------------------- argument-check order
