@@ -413,11 +413,8 @@ class UringFileChannel extends FileChannel {
         // FileChannelImpl source's readability before this channel's writability, JDK 17 after
         // the arguments and the size (a position past the end gives 0). A uring4j source that
         // cannot read is handed over as its own twin, which the JDK's code can tell cannot.
-        ReadableByteChannel from = src;
-        if (src instanceof UringFileChannel && !((UringFileChannel) src).readable && src.isOpen()) {
-            from = ((UringFileChannel) src).twin.get();
-        }
-        ReadableByteChannel source = from;
+        ReadableByteChannel source = src instanceof UringFileChannel && !((UringFileChannel) src).readable
+                && src.isOpen() ? ((UringFileChannel) src).twin.get() : src;
         return viaTwin(false, () -> twin.get().transferFrom(source, position, count));
     }
 
