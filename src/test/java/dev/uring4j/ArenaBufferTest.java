@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.async.AsyncFile;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +27,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * kernel wrote into memory that belonged to someone else.
  */
 class ArenaBufferTest {
-    static final Path JDK25 = TestSupport.JDK25;
     /** What the refusal of a closeable arena's buffer must name as the way out. */
     private static final String[] CLOSEABLE_ADVICE = {"Arena that can be closed", "ByteBuffer.allocateDirect",
             "Arena.ofAuto()"};
@@ -46,47 +39,8 @@ class ArenaBufferTest {
 
     @BeforeAll
     static void runChild() throws Exception {
-        Path java = JDK25.resolve("bin").resolve("java");
-        assumeTrue(Files.isExecutable(java), "Temurin 25 (JDK 22+ java.lang.foreign) is not installed at " + JDK25
-                + ": the Arena-backed buffer cases need it");
-        TestSupport.requireAvailable();
-        Path program = programSource();
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
-                "-cp", TestSupport.classesDir(), program.toString(), dir.toString()));
-        Path log = dir.resolve("child.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(45, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            fail("the JDK 25 child did not finish within 45 s: " + cmd + "\n" + read(log));
-        }
-        output = read(log);
-        assertEquals(0, p.exitValue(), "JDK 25 child failed: " + cmd + "\n" + output);
-        for (String line : output.split("\n")) {
-            if (line.startsWith("CASE ")) {
-                int eq = line.indexOf('=');
-                OUTCOMES.put(line.substring(5, eq), line.substring(eq + 1));
-            }
-        }
-        assertTrue(output.contains("DONE " + OUTCOMES.size()), "the child did not run every case:\n" + output);
-    }
-
-    /** src/test/java25/ArenaBuffers.java of this checkout: target/test-classes -> the project directory. */
-    private static Path programSource() {
-        Path fromClasses = TestSupport.testClassesDir().getParent().getParent()
-                .resolve(Path.of("src", "test", "java25", "ArenaBuffers.java"));
-        Path fromUserDir = Path.of(System.getProperty("user.dir"), "src", "test", "java25", "ArenaBuffers.java");
-        if (Files.isRegularFile(fromClasses)) {
-            return fromClasses;
-        }
-        if (Files.isRegularFile(fromUserDir)) {
-            return fromUserDir;
-        }
-        throw new IllegalStateException("JDK 25 test program not found at " + fromClasses + " or " + fromUserDir);
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+        OUTCOMES.putAll(TestSupport.runJdk25Cases("ArenaBuffers.java", dir, TestSupport.classesDir(), 45));
+        output = String.join("\n", OUTCOMES.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private static String outcome(String name) {

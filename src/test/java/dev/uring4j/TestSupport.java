@@ -164,6 +164,61 @@ public final class TestSupport {
         return Runtime.version().feature() >= 22 ? "ArenaMappingFileChannel" : "UringFileChannel";
     }
 
+    /**
+     * Runs {@code src/test/java25/<program>} (a single-file source program of JDK 22+ cases)
+     * on {@link #JDK25} with {@code dir} as its argument and uring4j from {@code classpath}
+     * (the class directory, or a packaged multi-release jar), and returns its outcomes: lines
+     * {@code CASE name=outcome}, the last line {@code DONE n} with n the cases run. Skips
+     * (an assumption naming JDK 22+ java.lang.foreign) where Temurin 25 is not installed.
+     */
+    public static Map<String, String> runJdk25Cases(String program, Path dir, String classpath, int timeoutSeconds)
+            throws Exception {
+        Path launcher = JDK25.resolve("bin").resolve("java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(launcher), "Temurin 25 (JDK 22+ "
+                + "java.lang.foreign) is not installed at " + JDK25 + ": the Arena-backed buffer cases need it");
+        requireAvailable();
+        Path source = java25Source(program);
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
+                "-cp", classpath, source.toString(), dir.toString()));
+        Path log = dir.resolve(program + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            fail("the JDK 25 child did not finish within " + timeoutSeconds + " s: " + cmd + "\n" + readLog(log));
+        }
+        String output = readLog(log);
+        assertEquals(0, p.exitValue(), "JDK 25 child failed: " + cmd + "\n" + output);
+        Map<String, String> outcomes = new java.util.LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("CASE ")) {
+                int eq = line.indexOf('=');
+                outcomes.put(line.substring(5, eq), line.substring(eq + 1));
+            }
+        }
+        if (!output.contains("DONE " + outcomes.size())) {
+            fail("the child did not run every case:\n" + output);
+        }
+        return outcomes;
+    }
+
+    /** src/test/java25/{@code program} of this checkout: target/test-classes -> the project directory. */
+    private static Path java25Source(String program) {
+        Path fromClasses = testClassesDir().getParent().getParent().resolve(Path.of("src", "test", "java25", program));
+        Path fromUserDir = Path.of(System.getProperty("user.dir"), "src", "test", "java25", program);
+        if (java.nio.file.Files.isRegularFile(fromClasses)) {
+            return fromClasses;
+        }
+        if (java.nio.file.Files.isRegularFile(fromUserDir)) {
+            return fromUserDir;
+        }
+        throw new IllegalStateException("JDK 25 test program not found at " + fromClasses + " or " + fromUserDir);
+    }
+
+    private static String readLog(Path log) throws IOException {
+        return java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+    }
+
     /** Runs {@code java [jvmArgs] -cp classpath mainClass args}, failing after 60 s. */
     public static ChildResult runJava(List<String> jvmArgs, String classpath, String mainClass, String... args)
             throws IOException, InterruptedException {

@@ -17,9 +17,10 @@ import java.nio.ByteBuffer;
  * or {@code Arena.ofShared()} segment (also {@code FileChannel.map(mode, pos, len, arena)}
  * with such an arena) can be freed by {@code arena.close()} at any moment, whatever the
  * ring references, and the kernel would then write into memory that belongs to someone
- * else. Java offers no public way to hold such an arena open, so those buffers are refused
- * up front; a buffer whose arena is already closed is refused as the JDK's channels refuse
- * it. On JDK 17-21, a buffer over an incubator or preview segment is refused too: its scope
+ * else. Java offers no public way to hold such an arena open, so the ring and AsyncFile
+ * refuse those buffers up front ({@link #check}), and the JDK's channels of dev.uring4j.nio
+ * move their bytes through a copy instead ({@link #isFreeable}, nio.ArenaCopies); a buffer
+ * whose arena is already closed is refused as the JDK's channels refuse it. On JDK 17-21, a buffer over an incubator or preview segment is refused too: its scope
  * cannot be checked there.
  *
  * <p>The common case costs one field load: only a buffer that views a memory segment
@@ -83,30 +84,50 @@ public final class BufferLifetime {
      * @throws IllegalArgumentException if its arena can be closed while the kernel uses it
      */
     public static void check(String op, ByteBuffer buffer) {
-        Object segment;
-        try {
-            if (GET_OBJECT != null) {
-                segment = (Object) GET_OBJECT.invokeExact((Object) buffer, SEGMENT_OFFSET);
-                if (segment == null) {
-                    return; // not a view of a memory segment: the GC frees it, and the ring holds it
-                }
-            } else if (OF_BUFFER != null) {
-                segment = (Object) OF_BUFFER.invokeExact((Buffer) buffer);
-            } else {
-                return; // JDK 17-21 without a readable segment field: no arena-backed buffers to see
-            }
-        } catch (Throwable t) {
-            throw new IllegalStateException("reading the memory segment of a buffer failed", t);
-        }
-        if (SCOPE == null) {
+        int kind = kind(op, buffer);
+        if (kind == UNCHECKABLE) {
             throw new IllegalArgumentException(op + ": this buffer views a memory segment (jdk.incubator.foreign or a "
                     + "preview java.lang.foreign) whose lifetime uring4j cannot check on this JDK; the segment could be "
                     + "freed while the kernel uses it. Use ByteBuffer.allocateDirect");
         }
-        Object scope;
+        if (kind != GC_OWNED) {
+            throw ArenaRefusals.closeable(op);
+        }
+    }
+
+    /**
+     * Whether {@code buffer}'s memory can be freed while it is referenced (an Arena's, or a
+     * segment's whose lifetime this JDK does not let us check): the kernel must not be given
+     * it, and a copy has to stand in for it.
+     *
+     * @throws IllegalStateException if the buffer's arena is already closed (as FileChannel throws)
+     */
+    public static boolean isFreeable(String op, ByteBuffer buffer) {
+        return kind(op, buffer) != GC_OWNED;
+    }
+
+    /**
+     * Whether {@code buffer} views memory of a thread-confined arena ({@code Arena.ofConfined()}):
+     * only its owner thread may touch it. False where this JDK cannot tell.
+     */
+    public static boolean isThreadConfined(ByteBuffer buffer) {
+        Object scope = scopeOf(segmentOf(buffer));
+        return scope != null && scope.getClass().getName().equals("jdk.internal.foreign.ConfinedSession");
+    }
+
+    private static final int GC_OWNED = 0, CLOSEABLE = 1, UNCHECKABLE = 2;
+
+    private static int kind(String op, ByteBuffer buffer) {
+        Object segment = segmentOf(buffer);
+        if (segment == null) {
+            return GC_OWNED; // not a view of a memory segment: the GC frees it, and the ring holds it
+        }
+        if (SCOPE == null) {
+            return UNCHECKABLE;
+        }
+        Object scope = scopeOf(segment);
         boolean alive;
         try {
-            scope = (Object) SCOPE.invokeExact(segment);
             alive = (boolean) IS_ALIVE.invokeExact(scope);
         } catch (Throwable t) {
             throw new IllegalStateException("reading the scope of a buffer's memory segment failed", t);
@@ -114,8 +135,32 @@ public final class BufferLifetime {
         if (!alive) {
             throw ArenaRefusals.closed(op);
         }
-        if (isCloseable(scope)) {
-            throw ArenaRefusals.closeable(op);
+        return isCloseable(scope) ? CLOSEABLE : GC_OWNED;
+    }
+
+    /** The segment {@code buffer} views, or null (none, or JDK 17-21 without a readable segment field). */
+    private static Object segmentOf(ByteBuffer buffer) {
+        try {
+            if (GET_OBJECT != null) {
+                return (Object) GET_OBJECT.invokeExact((Object) buffer, SEGMENT_OFFSET);
+            } else if (OF_BUFFER != null) {
+                return (Object) OF_BUFFER.invokeExact((Buffer) buffer);
+            }
+            return null; // JDK 17-21 without a readable segment field: no arena-backed buffers to see
+        } catch (Throwable t) {
+            throw new IllegalStateException("reading the memory segment of a buffer failed", t);
+        }
+    }
+
+    /** The segment's scope, or null for no segment or where the final FFM API is missing. */
+    private static Object scopeOf(Object segment) {
+        if (segment == null || SCOPE == null) {
+            return null;
+        }
+        try {
+            return (Object) SCOPE.invokeExact(segment);
+        } catch (Throwable t) {
+            throw new IllegalStateException("reading the scope of a buffer's memory segment failed", t);
         }
     }
 

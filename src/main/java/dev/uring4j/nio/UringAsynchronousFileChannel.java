@@ -2,6 +2,7 @@ package dev.uring4j.nio;
 
 import dev.uring4j.async.AsyncFile;
 import dev.uring4j.async.ChannelEngine;
+import dev.uring4j.internal.BufferLifetime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
@@ -137,14 +138,48 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     }
 
     private CompletableFuture<Integer> readNow(ByteBuffer dst, long position) {
-        return seekable ? file.read(dst, position) : CompletableFuture.failedFuture(new IOException("Illegal seek"));
+        if (!seekable) {
+            return CompletableFuture.failedFuture(new IOException("Illegal seek"));
+        }
+        ByteBuffer io = standIn(dst, false);
+        if (io == dst) {
+            return file.read(dst, position);
+        }
+        // copied on the completing thread; an arena closed meanwhile fails the read (IllegalStateException)
+        return file.read(io, position).thenApply(n -> {
+            ArenaCopies.readDone(dst, io, n);
+            return n;
+        });
     }
 
     private CompletableFuture<Integer> writeNow(ByteBuffer src, long position) {
         if (!isOpen()) {
             return CompletableFuture.failedFuture(new ClosedChannelException());
         }
-        return seekable ? file.write(src, position) : CompletableFuture.failedFuture(new IOException("Illegal seek"));
+        if (!seekable) {
+            return CompletableFuture.failedFuture(new IOException("Illegal seek"));
+        }
+        ByteBuffer io = standIn(src, true);
+        if (io == src) {
+            return file.write(src, position);
+        }
+        return file.write(io, position).thenApply(n -> {
+            ArenaCopies.writeDone(src, io, n);
+            return n;
+        });
+    }
+
+    /**
+     * The buffer the kernel uses for {@code b}: a copy for an Arena's memory (see
+     * ArenaCopies). A confined arena's buffer is refused, as the JDK's asynchronous socket
+     * channels refuse it: its bytes would have to be touched on the completing thread.
+     */
+    private static ByteBuffer standIn(ByteBuffer b, boolean write) {
+        if (BufferLifetime.isFreeable(write ? "write" : "read", b) && BufferLifetime.isThreadConfined(b)) {
+            throw new IllegalStateException("Confined session not supported (an asynchronous operation completes on "
+                    + "another thread, which may not touch an Arena.ofConfined() buffer; use Arena.ofShared())");
+        }
+        return write ? ArenaCopies.writeFrom(b) : ArenaCopies.readInto(b);
     }
 
     @Override

@@ -92,6 +92,7 @@ class UringFileChannel extends FileChannel {
      * seek), inside begin/end: the interruptible-channel rules apply.
      */
     private int transfer(ByteBuffer b, long at, boolean write) throws IOException {
+        ByteBuffer io = write ? ArenaCopies.writeFrom(b) : ArenaCopies.readInto(b);
         int n = 0;
         try {
             begin();
@@ -99,14 +100,19 @@ class UringFileChannel extends FileChannel {
                 return write ? 0 : -1;
             }
             if (at < 0) {
-                n = await(ENGINE.transferAtFilePosition(file, b, write));
+                n = await(ENGINE.transferAtFilePosition(file, io, write));
             } else {
-                n = await(write ? file.write(b, at) : file.read(b, at));
+                n = await(write ? file.write(io, at) : file.read(io, at));
             }
-            return n;
         } finally {
             end(n > 0);
         }
+        if (write) {
+            ArenaCopies.writeDone(b, io, n);
+        } else {
+            ArenaCopies.readDone(b, io, n);
+        }
+        return n;
     }
 
     /** Positional I/O on a FIFO or socket: what pread(2)/lseek(2) answer there, as the JDK reports it. */
@@ -129,11 +135,13 @@ class UringFileChannel extends FileChannel {
             }
             // at most IOV_MAX buffers per readv/writev, as the JDK's IOUtil: a short count
             ByteBuffer[] part = java.util.Arrays.copyOfRange(bs, offset, offset + Math.min(length, 1024));
+            ByteBuffer[] io = ArenaCopies.standIns(part, write);
             try {
-                n = ENGINE.transferAtFilePosition(file, part, write).join();
+                n = ENGINE.transferAtFilePosition(file, io, write).join();
             } catch (CompletionException e) {
                 throw unwrap(e);
             }
+            ArenaCopies.vectorDone(part, io, write);
             return n;
         } finally {
             end(n > 0);

@@ -13,9 +13,10 @@ import java.nio.ByteBuffer;
  * or {@code Arena.ofShared()} segment (also {@code FileChannel.map(mode, pos, len, arena)}
  * with such an arena) can be freed by {@code arena.close()} at any moment, whatever the
  * ring references, and the kernel would then write into memory that belongs to someone
- * else. Java offers no public way to hold such an arena open, so those buffers are refused
- * up front; a buffer whose arena is already closed is refused as the JDK's channels refuse
- * it.
+ * else. Java offers no public way to hold such an arena open, so the ring and AsyncFile
+ * refuse those buffers up front ({@link #check}), and the JDK's channels of dev.uring4j.nio
+ * move their bytes through a copy instead ({@link #isFreeable}, nio.ArenaCopies); a buffer
+ * whose arena is already closed is refused as the JDK's channels refuse it.
  *
  * <p>The JDK 22+ version (META-INF/versions/22 of the multi-release jar), on the public FFM
  * API only: {@code MemorySegment.ofBuffer(buffer).scope()} is the scope of the segment the
@@ -34,8 +35,38 @@ public final class BufferLifetime {
      * @throws IllegalArgumentException if its arena can be closed while the kernel uses it
      */
     public static void check(String op, ByteBuffer buffer) {
+        if (isFreeable(op, buffer)) {
+            throw ArenaRefusals.closeable(op);
+        }
+    }
+
+    /**
+     * Whether {@code buffer}'s memory belongs to an Arena that can be closed while it is
+     * referenced: the kernel must not be given it, and a copy has to stand in for it.
+     *
+     * @throws IllegalStateException if the buffer's arena is already closed (as FileChannel throws)
+     */
+    public static boolean isFreeable(String op, ByteBuffer buffer) {
+        MemorySegment.Scope scope = arenaScope(buffer);
+        if (scope == null) {
+            return false; // heap memory, or a direct buffer that views no segment: the GC frees it, the ring holds it
+        }
+        if (!scope.isAlive()) {
+            throw ArenaRefusals.closed(op);
+        }
+        return isCloseable(scope);
+    }
+
+    /** Whether {@code buffer} views memory of a thread-confined arena ({@code Arena.ofConfined()}). */
+    public static boolean isThreadConfined(ByteBuffer buffer) {
+        MemorySegment.Scope scope = arenaScope(buffer);
+        return scope != null && scope.getClass().getName().equals("jdk.internal.foreign.ConfinedSession");
+    }
+
+    /** The scope of the segment {@code buffer} views, or null if it views none. */
+    private static MemorySegment.Scope arenaScope(ByteBuffer buffer) {
         if (!buffer.isDirect() || Memory.known(buffer) != null) {
-            return; // heap memory, or a direct buffer seen before that views no segment: the GC frees it, the ring holds it
+            return null; // heap memory, or a direct buffer seen before that views no segment
         }
         MemorySegment.Scope scope;
         try {
@@ -45,14 +76,9 @@ public final class BufferLifetime {
         }
         if (scope.getClass() == Memory.PLAIN_SCOPE) {
             Memory.lookUp(buffer); // remembered: the next check of this buffer allocates nothing
-            return; // not a view of a memory segment: the GC frees it, and the ring holds it
+            return null;
         }
-        if (!scope.isAlive()) {
-            throw ArenaRefusals.closed(op);
-        }
-        if (isCloseable(scope)) {
-            throw ArenaRefusals.closeable(op);
-        }
+        return scope;
     }
 
     /** ConfinedSession and SharedSession can be closed explicitly; GlobalSession (and its heap form) and ImplicitSession cannot. */
