@@ -255,6 +255,12 @@ static jint ftruncate_(JNIEnv *env, jclass c, jint fd, jlong length)
 	return length < 0 ? -EINVAL : u4j_ftruncate(fd, length);
 }
 
+static jlong lseek_(JNIEnv *env, jclass c, jint fd, jlong offset, jint whence)
+{
+	(void)env; (void)c;
+	return fd < 0 ? -EBADF : u4j_lseek(fd, offset, whence);
+}
+
 static jint fstat_(JNIEnv *env, jclass c, jint fd, jlong out)
 {
 	(void)env; (void)c;
@@ -382,6 +388,7 @@ static const JNINativeMethod methods[] = {
 	{"nEventfdSignal", "(I)I", (void *)eventfd_signal},
 	{"nGettid", "()I", (void *)gettid_},
 	{"nFtruncate", "(IJ)I", (void *)ftruncate_},
+	{"nLseek", "(IJI)J", (void *)lseek_},
 	{"nClose", "(I)I", (void *)close_},
 	{"nFstat", "(IJ)I", (void *)fstat_},
 	{"nRwNowait", "(IJIJZ)I", (void *)rw_nowait},

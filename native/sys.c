@@ -43,6 +43,18 @@ int u4j_ftruncate(int fd, int64_t length)
 	return ftruncate(fd, (off_t)length) ? -errno : 0;
 }
 
+/* lseek for the drop-in FileChannel on character devices, whose position the kernel keeps
+ * (/dev/zero's stays 0 whatever is read or set): the channel then asks instead of counting. */
+int64_t u4j_lseek(int fd, int64_t offset, int whence)
+{
+	off_t r;
+
+	if (whence != SEEK_SET && whence != SEEK_CUR)
+		return -EINVAL;
+	r = lseek(fd, (off_t)offset, whence);
+	return r < 0 ? -errno : (int64_t)r;
+}
+
 /* fstat into U4J_STAT_* (size, block size, mode): the calling thread's own syscall, so
  * AsyncFile.size() needs no event loop (and cannot wait on one from its callback). */
 int u4j_fstat(int fd, void *out)

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 11
+#define U4J_ABI_VERSION 12
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (read with the INFO_* offsets of dev.uring4j.internal.Native). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -185,6 +185,7 @@ int u4j_eventfd(void);
 int u4j_eventfd_signal(int fd);
 int u4j_gettid(void);
 int u4j_ftruncate(int fd, int64_t length);
+int64_t u4j_lseek(int fd, int64_t offset, int whence);
 int u4j_close(int fd);
 int u4j_rw_nowait(int fd, void *addr, size_t len, int64_t offset, int write);
 /* u4j_fstat's output: u64 st_size, u32 st_blksize, u32 st_mode. */

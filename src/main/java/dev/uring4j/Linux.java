@@ -37,6 +37,8 @@ public final class Linux {
 
     /** File type bits of a mode ({@code st_mode}, {@code stx_mode}): {@code (mode & S_IFMT) == S_IFIFO}. */
     public static final int S_IFMT = 0170000;
+    /** lseek(2) whence. */
+    public static final int SEEK_SET = 0, SEEK_CUR = 1;
     public static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000, S_IFREG = 0100000,
             S_IFSOCK = 0140000;
 

@@ -546,9 +546,14 @@ public abstract class AsyncFile implements AutoCloseable {
         return isClosed() ? UringFuture.failed(new ClosedChannelException()) : write ? doWrite(copy, -1) : doRead(copy, -1);
     }
 
-    /** Whether the file has positions (a regular file, a block device); false for FIFOs and sockets. */
-    boolean seekable() throws IOException {
-        return true; // the io_uring backend asks the kernel; the drop-in channels use no other
+    /** Who keeps a FileChannel's position over this file (see {@link ChannelEngine.Positions}). */
+    ChannelEngine.Positions positions() throws IOException {
+        return ChannelEngine.Positions.CHANNEL; // the io_uring backend asks the kernel; the drop-in channels use no other
+    }
+
+    /** lseek(2) on the descriptor (SEEK_SET or SEEK_CUR), for files whose position the kernel keeps. */
+    long seek(long offset, int whence) throws IOException {
+        throw new UnsupportedOperationException("seek on the " + backend() + " backend");
     }
 
     private void checkRead(ByteBuffer dst, long position) {

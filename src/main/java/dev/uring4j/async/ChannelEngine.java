@@ -43,9 +43,24 @@ public final class ChannelEngine {
         return f;
     }
 
-    /** Whether the file has positions (false for FIFOs and sockets: positional I/O is then "Illegal seek"). */
-    public boolean seekable(AsyncFile file) throws IOException {
-        return file.seekable();
+    /** Who keeps a FileChannel's position over a file. */
+    public enum Positions {
+        /** Regular files, block devices: the channel keeps its own, and transfers name it (pread/pwrite). */
+        CHANNEL,
+        /** Character devices that seek (/dev/zero, /dev/urandom): the descriptor's, as lseek(2) reports it. */
+        KERNEL,
+        /** FIFOs, sockets, stream devices (ttys): none; positional I/O and lseek are "Illegal seek". */
+        NONE
+    }
+
+    /** Who keeps a FileChannel's position over {@code file} (asked of the kernel once, at open). */
+    public Positions positions(AsyncFile file) throws IOException {
+        return file.positions();
+    }
+
+    /** lseek(2) on the file's descriptor: SEEK_SET or SEEK_CUR, for {@link Positions#KERNEL} files. */
+    public long seek(AsyncFile file, long offset, int whence) throws IOException {
+        return file.seek(offset, whence);
     }
 
     /** A transfer at the descriptor's own position (read(2)/write(2)), for files that cannot seek. */

@@ -665,9 +665,38 @@ final class UringAsyncFile extends AsyncFile {
     }
 
     @Override
-    boolean seekable() throws IOException {
+    ChannelEngine.Positions positions() throws IOException {
         int type = fstat().getInt(Native.STAT_MODE) & Linux.S_IFMT;
-        return type != Linux.S_IFIFO && type != Linux.S_IFSOCK;
+        if (type == Linux.S_IFIFO || type == Linux.S_IFSOCK) {
+            return ChannelEngine.Positions.NONE;
+        }
+        if (type != Linux.S_IFCHR) {
+            return ChannelEngine.Positions.CHANNEL;
+        }
+        // A character device: a stream (a tty, /dev/ptmx) has no lseek; the others keep their own
+        // position, whatever the reads did (/dev/zero's stays 0), so the channel asks for it.
+        try {
+            seek(0, Linux.SEEK_CUR);
+            return ChannelEngine.Positions.KERNEL;
+        } catch (IOException e) {
+            return ChannelEngine.Positions.NONE;
+        }
+    }
+
+    @Override
+    long seek(long offset, int whence) throws IOException {
+        if (!acquireUse()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            long r = NATIVE.lseek(fd, offset, whence);
+            if (r < 0) {
+                throw failure("lseek", (int) -r, "to " + offset);
+            }
+            return r;
+        } finally {
+            releaseUse();
+        }
     }
 
     @Override

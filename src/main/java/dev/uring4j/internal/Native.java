@@ -24,7 +24,7 @@ public final class Native {
      * {@code U4J_REJECTS}): {@link NativeLoader} reads the library's table ({@link #layout})
      * when it loads and refuses the library if any value, or any name, differs.
      */
-    public static final int ABI_VERSION = 11;
+    public static final int ABI_VERSION = 12;
 
     /** Name prefixes of the constants checked against the library's layout table. */
     static final List<String> LAYOUT_PREFIXES =
@@ -265,6 +265,13 @@ public final class Native {
     }
 
     private static native int nFtruncate(int fd, long length);
+
+    /** lseek(fd, offset, whence) for SEEK_SET (0) and SEEK_CUR (1): the new offset, or -errno. */
+    public long lseek(int fd, long offset, int whence) {
+        return nLseek(fd, offset, whence);
+    }
+
+    private static native long nLseek(int fd, long offset, int whence);
 
     // fstat output layout (U4J_STAT_* in u4j.h).
     public static final int STAT_SIZE = 0;

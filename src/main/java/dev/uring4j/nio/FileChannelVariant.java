@@ -1,6 +1,7 @@
 package dev.uring4j.nio;
 
 import dev.uring4j.async.AsyncFile;
+import dev.uring4j.async.ChannelEngine;
 
 /**
  * Makes the FileChannel class of the running JDK. This is JDK 17's: {@link UringFileChannel}
@@ -13,7 +14,7 @@ final class FileChannelVariant {
     private FileChannelVariant() {
     }
 
-    static UringFileChannel create(AsyncFile file, JdkTwin twin, OpenRequest request, boolean seekable) {
-        return new UringFileChannel(file, twin, request, seekable);
+    static UringFileChannel create(AsyncFile file, JdkTwin twin, OpenRequest request, ChannelEngine.Positions positions) {
+        return new UringFileChannel(file, twin, request, positions);
     }
 }

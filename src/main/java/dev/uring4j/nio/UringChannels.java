@@ -113,7 +113,7 @@ public final class UringChannels {
         try {
             deleteIfAsked(path, r);
             return FileChannelVariant.create(f, new JdkTwin(f, path, r.read, r.write, r.append), r,
-                    Engine.ENGINE.seekable(f));
+                    Engine.ENGINE.positions(f));
         } catch (Throwable t) {
             f.close();
             throw t;
@@ -133,7 +133,7 @@ public final class UringChannels {
         try {
             deleteIfAsked(path, r);
             return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor,
-                    Engine.ENGINE.seekable(f));
+                    Engine.ENGINE.positions(f) != ChannelEngine.Positions.NONE);
         } catch (Throwable t) {
             f.close();
             throw t;

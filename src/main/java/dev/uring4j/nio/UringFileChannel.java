@@ -1,5 +1,6 @@
 package dev.uring4j.nio;
 
+import dev.uring4j.Linux;
 import dev.uring4j.async.AsyncFile;
 import dev.uring4j.async.ChannelEngine;
 import java.io.IOException;
@@ -45,13 +46,19 @@ class UringFileChannel extends FileChannel {
     /** The file position (guarded by positionLock); in append mode the size is the position. */
     private long position;
 
-    /** False for FIFOs and sockets: relative transfers then use the descriptor's position, positional ones fail. */
+    /** False for FIFOs, sockets and stream devices: relative transfers then use the descriptor's position, positional ones fail. */
     private final boolean seekable;
+    /**
+     * For character devices that seek (/dev/zero): the kernel keeps the position, which reads
+     * need not move, so relative transfers use the descriptor's and position() asks lseek(2).
+     */
+    private final boolean kernelPosition;
     private static final ChannelEngine ENGINE = ChannelEngine.access();
 
-    UringFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, boolean seekable) {
+    UringFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, ChannelEngine.Positions positions) {
         this.file = file;
-        this.seekable = seekable;
+        this.seekable = positions != ChannelEngine.Positions.NONE;
+        this.kernelPosition = positions == ChannelEngine.Positions.KERNEL;
         this.twin = twin;
         this.readable = request.read;
         this.writable = request.write;
@@ -158,7 +165,7 @@ class UringFileChannel extends FileChannel {
         }
         checkWritable(Objects.requireNonNull(dst));
         synchronized (positionLock) { // (READ + APPEND is refused at open: a readable channel is not in append mode)
-            if (!seekable) {
+            if (!seekable || kernelPosition) {
                 return transfer(dst, -1, false);
             }
             int n = transfer(dst, position, false);
@@ -195,7 +202,7 @@ class UringFileChannel extends FileChannel {
             checkWritable(dsts[i]);
         }
         synchronized (positionLock) {
-            if (!seekable) {
+            if (!seekable || kernelPosition) {
                 return vectorAtFilePosition(dsts, offset, length, false);
             }
             long at = position;
@@ -238,7 +245,7 @@ class UringFileChannel extends FileChannel {
         }
         Objects.requireNonNull(src);
         synchronized (positionLock) {
-            if (!seekable) {
+            if (!seekable || kernelPosition) {
                 return transfer(src, -1, true);
             }
             // In append mode the descriptor has O_APPEND: every write goes to the end.
@@ -275,7 +282,7 @@ class UringFileChannel extends FileChannel {
             Objects.requireNonNull(srcs[i]);
         }
         synchronized (positionLock) {
-            if (!seekable) {
+            if (!seekable || kernelPosition) {
                 return vectorAtFilePosition(srcs, offset, length, true);
             }
             long total = 0;
@@ -307,7 +314,7 @@ class UringFileChannel extends FileChannel {
             try {
                 begin(); // an lseek for the JDK: interruptible
                 requireSeekable();
-                long p = append ? file.size() : position;
+                long p = kernelPosition ? ENGINE.seek(file, 0, Linux.SEEK_CUR) : append ? file.size() : position;
                 completed = true;
                 return p;
             } finally {
@@ -327,6 +334,9 @@ class UringFileChannel extends FileChannel {
             try {
                 begin(); // an lseek for the JDK: interruptible
                 requireSeekable();
+                if (kernelPosition) {
+                    ENGINE.seek(file, newPosition, Linux.SEEK_SET);
+                }
                 position = newPosition;
                 completed = true;
                 return this;

@@ -1,6 +1,7 @@
 package dev.uring4j.nio;
 
 import dev.uring4j.async.AsyncFile;
+import dev.uring4j.async.ChannelEngine;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,8 +15,8 @@ import java.util.Objects;
  * the JDK's does.
  */
 final class ArenaMappingFileChannel extends UringFileChannel {
-    ArenaMappingFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, boolean seekable) {
-        super(file, twin, request, seekable);
+    ArenaMappingFileChannel(AsyncFile file, JdkTwin twin, OpenRequest request, ChannelEngine.Positions positions) {
+        super(file, twin, request, positions);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.uring4j.nio;
 
 import dev.uring4j.async.AsyncFile;
+import dev.uring4j.async.ChannelEngine;
 
 /**
  * Makes the FileChannel class of the running JDK: the JDK 22+ version (META-INF/versions/22
@@ -11,7 +12,7 @@ final class FileChannelVariant {
     private FileChannelVariant() {
     }
 
-    static UringFileChannel create(AsyncFile file, JdkTwin twin, OpenRequest request, boolean seekable) {
-        return new ArenaMappingFileChannel(file, twin, request, seekable);
+    static UringFileChannel create(AsyncFile file, JdkTwin twin, OpenRequest request, ChannelEngine.Positions positions) {
+        return new ArenaMappingFileChannel(file, twin, request, positions);
     }
 }
