@@ -334,9 +334,9 @@ class UringFileChannel extends FileChannel {
             try {
                 begin(); // an lseek for the JDK: interruptible
                 requireSeekable();
-                if (kernelPosition) {
-                    ENGINE.seek(file, newPosition, Linux.SEEK_SET);
-                }
+                // lseek(2), as the JDK's: it moves a device's position, and file systems refuse
+                // positions past their maximum (ext4: 16 TiB) with EINVAL
+                ENGINE.seek(file, newPosition, Linux.SEEK_SET);
                 position = newPosition;
                 completed = true;
                 return this;

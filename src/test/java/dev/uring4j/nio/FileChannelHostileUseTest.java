@@ -705,6 +705,33 @@ class FileChannelHostileUseTest {
         }
     }
 
+    // ---------------------------------------------------------------- positions at the file system's limits
+
+    /**
+     * Positions past the file system's maximum file size (ext4: 16 TiB with 4 KiB blocks; tmpfs: 2^63-1):
+     * the JDK's position(p) is an lseek(2), which refuses them with EINVAL; reads and writes there answer
+     * as pread/pwrite do. Regression for: uring4j's position(p) took any position.
+     */
+    @Test
+    void positionsPastTheFileSystemsMaximum() throws Exception {
+        Path p = file(100);
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            StringBuilder sb = new StringBuilder();
+            try (FileChannel ch = impl.open(p, READ, WRITE)) {
+                for (long at : new long[] {1L << 40, 1L << 44, (1L << 44) + 1, 1L << 50, Long.MAX_VALUE - 1}) {
+                    sb.append(outcome(() -> ch.position(at).position())).append(" | ");
+                    sb.append(outcome(ch::position)).append(" | ");
+                    sb.append(outcome(() -> ch.read(ByteBuffer.allocate(8), at))).append(" | ");
+                    sb.append(outcome(() -> ch.write(ByteBuffer.allocate(0), at))).append(" | ");
+                }
+                sb.append(outcome(ch::size));
+            }
+            seen.add(sb.toString());
+        }
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+    }
+
     // ---------------------------------------------------------------- character devices
 
     /**
