@@ -37,6 +37,9 @@ public final class ArenaChannels {
     static final int SIZE = 4096;
     static Path dir;
     static Path data;
+    /** Longer than the largest copy uring4j makes of an Arena's buffer (256 KiB): several copies per call. */
+    static final int BIG = 3 * 1024 * 1024 + 100;
+    static Path bigData;
 
     interface Case {
         String run(Impl impl) throws Exception;
@@ -59,9 +62,13 @@ public final class ArenaChannels {
         dir = Path.of(args[0]);
         data = dir.resolve("data");
         Files.write(data, pattern());
+        bigData = dir.resolve("big");
+        Files.write(bigData, pattern(0, 4 * 1024 * 1024));
         Map<String, Case> cases = new LinkedHashMap<>();
         fileChannelCases(cases);
+        bigFileChannelCases(cases);
         asyncCases(cases);
+        bigAsyncCases(cases);
         int n = 0;
         for (Map.Entry<String, Case> e : cases.entrySet()) {
             for (Impl impl : Impl.values()) {
@@ -223,6 +230,69 @@ public final class ArenaChannels {
         }
     }
 
+    // ------------------------------------------------------------------ buffers longer than one copy
+
+    static void bigFileChannelCases(Map<String, Case> cases) {
+        cases.put("fc.readWrite.huge.heap", ArenaChannels::hugeTransferHeap);
+        cases.put("fc.read.big.shared", impl -> {
+            try (Arena a = Arena.ofShared(); FileChannel ch = impl.open(bigData, StandardOpenOption.READ)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer().position(3);
+                int n = ch.read(b, 5);
+                return "ok:" + n + " pos=" + b.position() + " channel=" + ch.position()
+                        + " bytes=" + matches(b.duplicate().position(3), 5, n);
+            }
+        });
+        cases.put("fc.read.big.relative", impl -> {
+            try (Arena a = Arena.ofShared(); FileChannel ch = impl.open(bigData, StandardOpenOption.READ)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer();
+                ch.position(7);
+                int n = ch.read(b);
+                return "ok:" + n + " pos=" + b.position() + " channel=" + ch.position()
+                        + " bytes=" + matches(b.duplicate().position(0), 7, n);
+            }
+        });
+        cases.put("fc.read.big.nearTheEnd", impl -> {
+            try (Arena a = Arena.ofConfined(); FileChannel ch = impl.open(bigData, StandardOpenOption.READ)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer();
+                long at = ch.size() - 300_000; // the file ends inside the second copy
+                int n = ch.read(b, at);
+                return "ok:" + n + " pos=" + b.position() + " bytes=" + matches(b.duplicate().position(0), (int) at, n)
+                        + " atEnd=" + ch.read(b.clear(), ch.size());
+            }
+        });
+        cases.put("fc.write.big.shared", impl -> {
+            Path p = dir.resolve("bw-" + impl);
+            try (Arena a = Arena.ofShared(); FileChannel ch = impl.open(p, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer().put(pattern(0, BIG)).position(11).limit(BIG - 1);
+                int n = ch.write(b, 13);
+                return "ok:" + n + " pos=" + b.position() + " size=" + ch.size() + " bytes=" + fileMatches(p, 13, 11, n);
+            }
+        });
+        cases.put("fc.write.big.relative", impl -> {
+            Path p = dir.resolve("bwr-" + impl);
+            try (Arena a = Arena.ofConfined(); FileChannel ch = impl.open(p, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer().put(pattern(0, BIG)).flip();
+                ch.position(1000);
+                int n = ch.write(b);
+                return "ok:" + n + " pos=" + b.position() + " channel=" + ch.position() + " size=" + ch.size()
+                        + " bytes=" + fileMatches(p, 1000, 0, n);
+            }
+        });
+        cases.put("fc.write.big.append", impl -> {
+            Path p = dir.resolve("bwa-" + impl);
+            Files.write(p, pattern(0, 500));
+            try (Arena a = Arena.ofShared(); FileChannel ch = impl.open(p, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer().put(pattern(500, BIG)).flip();
+                int n = ch.write(b);
+                return "ok:" + n + " pos=" + b.position() + " channel=" + ch.position() + " size=" + ch.size()
+                        + " bytes=" + fileMatches(p, 0, 0, 500 + n);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ AsynchronousFileChannel
 
     static void asyncCases(Map<String, Case> cases) {
@@ -275,6 +345,58 @@ public final class ArenaChannels {
         });
     }
 
+    /**
+     * A 64 MiB arena buffer read and written whole: the calling thread's heap allocation stays
+     * under 8 MiB (uring4j copies through bounded stand-ins; the JDK copies nothing).
+     */
+    static String hugeTransferHeap(Impl impl) throws Exception {
+        int huge = 64 << 20;
+        Path p = dir.resolve("huge-" + impl);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(huge); // sparse: zeros
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Arena a = Arena.ofShared(); FileChannel ch = impl.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = a.allocate(huge).asByteBuffer();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            int r = ch.read(b, 0);
+            int w = ch.write(b.flip(), 0);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            return "ok:" + r + "," + w + " heapUnder8MiB=" + (allocated < (8 << 20));
+        } finally {
+            Files.delete(p);
+        }
+    }
+
+    static void bigAsyncCases(Map<String, Case> cases) {
+        cases.put("afc.read.big.shared", impl -> {
+            try (Arena a = Arena.ofShared(); AsynchronousFileChannel ch = impl.openAsync(bigData, StandardOpenOption.READ)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer().position(9);
+                int n = get(ch.read(b, 21));
+                return "ok:" + n + " pos=" + b.position() + " bytes=" + matches(b.duplicate().position(9), 21, n);
+            }
+        });
+        cases.put("afc.read.big.nearTheEnd", impl -> {
+            try (Arena a = Arena.ofShared(); AsynchronousFileChannel ch = impl.openAsync(bigData, StandardOpenOption.READ)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer();
+                long at = ch.size() - 600_000;
+                int n = get(ch.read(b, at));
+                return "ok:" + n + " pos=" + b.position() + " bytes=" + matches(b.duplicate().position(0), (int) at, n)
+                        + " atEnd=" + get(ch.read(b.clear(), ch.size()));
+            }
+        });
+        cases.put("afc.write.big.shared", impl -> {
+            Path p = dir.resolve("baw-" + impl);
+            try (Arena a = Arena.ofShared(); AsynchronousFileChannel ch = impl.openAsync(p, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer().put(pattern(0, BIG)).position(2);
+                int n = get(ch.write(b, 17));
+                return "ok:" + n + " pos=" + b.position() + " size=" + ch.size() + " bytes=" + fileMatches(p, 17, 2, n);
+            }
+        });
+    }
+
     /** The future's value; {@code timed-out} (as a thrown marker) after 3 s. */
     static int get(java.util.concurrent.Future<Integer> f) throws Exception {
         try {
@@ -295,18 +417,22 @@ public final class ArenaChannels {
     // ------------------------------------------------------------------ bytes
 
     static byte[] pattern() {
-        byte[] b = new byte[SIZE];
-        for (int i = 0; i < SIZE; i++) {
-            b[i] = (byte) (i * 31 + 7);
+        return pattern(0, SIZE);
+    }
+
+    /** The pattern's bytes [from, from + n): byte i is (i * 31 + 7), the data files' content. */
+    static byte[] pattern(int from, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ((from + i) * 31 + 7);
         }
         return b;
     }
 
     /** Whether {@code n} bytes of {@code b} from its position are the pattern's from {@code at}. */
     static boolean matches(ByteBuffer b, int at, int n) {
-        byte[] p = pattern();
         for (int i = 0; i < n; i++) {
-            if (b.get(b.position() + i) != p[at + i]) {
+            if (b.get(b.position() + i) != (byte) ((at + i) * 31 + 7)) {
                 return false;
             }
         }
@@ -316,7 +442,7 @@ public final class ArenaChannels {
     /** Whether bytes [at, at + n) of the file are the pattern's from {@code from}. */
     static boolean fileMatches(Path p, int at, int from, int n) throws Exception {
         byte[] f = Files.readAllBytes(p);
-        return f.length >= at + n && Arrays.equals(f, at, at + n, pattern(), from, from + n);
+        return f.length >= at + n && Arrays.equals(f, at, at + n, pattern(from, n), 0, n);
     }
 
     static boolean isZero(ByteBuffer b) {

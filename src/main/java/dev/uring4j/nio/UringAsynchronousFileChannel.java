@@ -142,14 +142,7 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
             return CompletableFuture.failedFuture(new IOException("Illegal seek"));
         }
         ByteBuffer io = standIn(dst, false);
-        if (io == dst) {
-            return file.read(dst, position);
-        }
-        // copied on the completing thread; an arena closed meanwhile fails the read (IllegalStateException)
-        return file.read(io, position).thenApply(n -> {
-            ArenaCopies.readDone(dst, io, n);
-            return n;
-        });
+        return io == dst ? file.read(dst, position) : new ThroughCopies(dst, position, false).start(io);
     }
 
     private CompletableFuture<Integer> writeNow(ByteBuffer src, long position) {
@@ -160,13 +153,84 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
             return CompletableFuture.failedFuture(new IOException("Illegal seek"));
         }
         ByteBuffer io = standIn(src, true);
-        if (io == src) {
-            return file.write(src, position);
+        return io == src ? file.write(src, position) : new ThroughCopies(src, position, true).start(io);
+    }
+
+    /**
+     * A transfer of an Arena's buffer through copies of at most ArenaCopies.MAX_COPY bytes,
+     * one after the other until the request is done or a transfer is short, as the JDK's one
+     * pread/pwrite: the same count. The bytes move on the completing thread; an arena closed
+     * meanwhile fails the transfer (IllegalStateException). A loop, not a chain of futures:
+     * transfers that complete at once would otherwise nest one call per copy. Every part goes
+     * through the first part's copy (ArenaCopies.again): one allocation per transfer.
+     */
+    private final class ThroughCopies {
+        private final ByteBuffer user;
+        private final long position;
+        private final boolean write;
+        private final CompletableFuture<Integer> result = new CompletableFuture<>();
+        private int total;
+        private int asked; // the size of the part in flight
+
+        ThroughCopies(ByteBuffer user, long position, boolean write) {
+            this.user = user;
+            this.position = position;
+            this.write = write;
         }
-        return file.write(io, position).thenApply(n -> {
-            ArenaCopies.writeDone(src, io, n);
-            return n;
-        });
+
+        CompletableFuture<Integer> start(ByteBuffer first) {
+            run(first);
+            return result;
+        }
+
+        private void run(ByteBuffer io) {
+            try {
+                while (io != null) {
+                    ByteBuffer copy = io;
+                    asked = copy.remaining();
+                    CompletableFuture<Integer> f = write ? file.write(copy, position + total)
+                            : file.read(copy, position + total);
+                    if (!f.isDone()) {
+                        f.whenComplete((n, e) -> {
+                            ByteBuffer next;
+                            try {
+                                if (e != null) {
+                                    throw e;
+                                }
+                                next = after(copy, n);
+                            } catch (Throwable t) {
+                                fail(t);
+                                return;
+                            }
+                            run(next);
+                        });
+                        return;
+                    }
+                    io = after(copy, f.join());
+                }
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+
+        private void fail(Throwable t) {
+            result.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+        }
+
+        /** Moves the bytes of one copy; the next copy, or null once the result is complete. */
+        private ByteBuffer after(ByteBuffer io, int n) {
+            if (write) {
+                ArenaCopies.writeDone(user, io, n);
+            } else {
+                ArenaCopies.readDone(user, io, n);
+            }
+            if (n <= 0 || n < asked || !user.hasRemaining()) {
+                result.complete(n <= 0 && total == 0 ? n : total + Math.max(n, 0));
+                return null;
+            }
+            total += n;
+            return ArenaCopies.again(user, io, write);
+        }
     }
 
     /**

@@ -96,10 +96,33 @@ class UringFileChannel extends FileChannel {
 
     /**
      * One transfer at {@code at} (-1: at the descriptor's own position, for files that cannot
-     * seek), inside begin/end: the interruptible-channel rules apply.
+     * seek), inside begin/end: the interruptible-channel rules apply. An Arena's buffer goes
+     * through copies (ArenaCopies), as many as the request needs.
      */
     private int transfer(ByteBuffer b, long at, boolean write) throws IOException {
         ByteBuffer io = write ? ArenaCopies.writeFrom(b) : ArenaCopies.readInto(b);
+        if (io == b) {
+            return transferOnce(b, b, at, write);
+        }
+        // An Arena's buffer, through copies of at most MAX_COPY bytes: a file's transfer goes on
+        // as one pread/pwrite would (until done or short), a stream's read returns what came.
+        int total = 0;
+        while (true) {
+            int asked = io.remaining();
+            int n = transferOnce(b, io, at < 0 || append ? at : at + total, write);
+            if (n <= 0) {
+                return total > 0 ? total : n;
+            }
+            total += n;
+            if (n < asked || !b.hasRemaining() || (at < 0 && !write)) {
+                return total;
+            }
+            io = ArenaCopies.again(b, io, write);
+        }
+    }
+
+    /** One transfer of {@code io} (which is {@code b}, or its stand-in), inside begin/end. */
+    private int transferOnce(ByteBuffer b, ByteBuffer io, long at, boolean write) throws IOException {
         int n = 0;
         try {
             begin();

@@ -84,6 +84,32 @@ class ArenaChannelTest {
     }
 
     /**
+     * Arena buffers of 3 MiB, longer than the largest heap copy uring4j makes (256 KiB): the
+     * same counts, positions and bytes as the JDK's one pread/pwrite, including a read the
+     * file's end cuts short inside a later copy, relative transfers and append.
+     *
+     * <p>Regression for: each call copied the whole buffer into one heap array (a 2 GiB
+     * arena buffer would ask the heap for 2 GiB; aHugeArenaBufferCostsNoHugeHeapCopy).
+     */
+    @Test
+    void buffersLongerThanOneCopyTransferAsOnePreadOrPwrite() {
+        assertAll(List.of("fc.read.big.shared", "fc.read.big.relative", "fc.read.big.nearTheEnd",
+                "fc.write.big.shared", "fc.write.big.relative", "fc.write.big.append", "afc.read.big.shared",
+                "afc.read.big.nearTheEnd", "afc.write.big.shared")
+                .stream().map(c -> () -> {
+                    sameAsJdk(c, "ok:");
+                    assertTrue(outcome(c + ".uring").contains("bytes=true"), c + ": " + outcome(c + ".uring"));
+                }));
+    }
+
+    /** A 64 MiB arena buffer read and written costs the calling thread under 8 MiB of heap. */
+    @Test
+    void aHugeArenaBufferCostsNoHugeHeapCopy() {
+        assertEquals("ok:67108864,67108864 heapUnder8MiB=true", outcome("fc.readWrite.huge.heap.jdk"));
+        assertEquals(outcome("fc.readWrite.huge.heap.jdk"), outcome("fc.readWrite.huge.heap.uring"));
+    }
+
+    /**
      * Where the JDK's AsynchronousFileChannel never completes the operation (its pool thread
      * meets WrongThreadException or IllegalStateException and drops it), uring4j's call throws.
      */
