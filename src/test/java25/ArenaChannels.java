@@ -69,6 +69,7 @@ public final class ArenaChannels {
         bigFileChannelCases(cases);
         asyncCases(cases);
         bigAsyncCases(cases);
+        asyncCloseRaceCase(cases);
         int n = 0;
         for (Map.Entry<String, Case> e : cases.entrySet()) {
             for (Impl impl : Impl.values()) {
@@ -394,6 +395,40 @@ public final class ArenaChannels {
                 int n = get(ch.write(b, 17));
                 return "ok:" + n + " pos=" + b.position() + " size=" + ch.size() + " bytes=" + fileMatches(p, 17, 2, n);
             }
+        });
+    }
+
+    /**
+     * A 3 MiB arena read (parts, for uring4j) started, then the channel closed 0 to 1.5 ms
+     * later, 60 times: each read either completes with the whole count or fails with
+     * AsynchronousCloseException (it was pending at the close), never ClosedChannelException.
+     */
+    static void asyncCloseRaceCase(Map<String, Case> cases) {
+        cases.put("afc.read.big.closeRace", impl -> {
+            java.util.TreeSet<String> wrong = new java.util.TreeSet<>();
+            try (Arena a = Arena.ofShared()) {
+                ByteBuffer b = a.allocate(BIG).asByteBuffer();
+                for (int i = 0; i < 60; i++) {
+                    AsynchronousFileChannel ch = impl.openAsync(bigData, StandardOpenOption.READ);
+                    java.util.concurrent.Future<Integer> f = ch.read(b.clear(), 0);
+                    long until = System.nanoTime() + i * 25_000L; // closes land before, between and after parts
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    ch.close();
+                    try {
+                        int n = get(f);
+                        if (n != BIG) {
+                            wrong.add("count " + n);
+                        }
+                    } catch (java.nio.channels.AsynchronousCloseException expected) {
+                        // pending at the close
+                    } catch (Exception e) {
+                        wrong.add(e.getClass().getSimpleName());
+                    }
+                }
+            }
+            return "ok wrong=" + wrong;
         });
     }
 

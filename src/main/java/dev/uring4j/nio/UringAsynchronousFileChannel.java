@@ -5,6 +5,7 @@ import dev.uring4j.async.ChannelEngine;
 import dev.uring4j.internal.BufferLifetime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
@@ -214,7 +215,12 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
         }
 
         private void fail(Throwable t) {
-            result.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (total > 0 && cause.getClass() == ClosedChannelException.class) {
+                // closed between two parts: for the caller, an operation pending at close
+                cause = new AsynchronousCloseException();
+            }
+            result.completeExceptionally(cause);
         }
 
         /** Moves the bytes of one copy; the next copy, or null once the result is complete. */
