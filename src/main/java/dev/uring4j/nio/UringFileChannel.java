@@ -101,7 +101,11 @@ class UringFileChannel extends FileChannel {
      */
     private int transfer(ByteBuffer b, long at, boolean write) throws IOException {
         ByteBuffer io = write ? ArenaCopies.writeFrom(b) : ArenaCopies.readInto(b);
-        if (io == b) {
+        // A write to a stream (FIFO, socket, tty) goes on until every byte is written: the JDK's
+        // blocking write(2) returns only then, and callers rely on it (the ring's write, like a
+        // RWF_NOWAIT attempt, returns what one pipe buffer took).
+        boolean streamWrite = write && at < 0;
+        if (io == b && !streamWrite) {
             return transferOnce(b, b, at, write);
         }
         // An Arena's buffer, through copies of at most MAX_COPY bytes: a file's transfer goes on
@@ -114,10 +118,12 @@ class UringFileChannel extends FileChannel {
                 return total > 0 ? total : n;
             }
             total += n;
-            if (n < asked || !b.hasRemaining() || (at < 0 && !write)) {
+            if (!b.hasRemaining() || (at < 0 && !write) || (n < asked && !streamWrite)) {
                 return total;
             }
-            io = ArenaCopies.again(b, io, write);
+            if (io != b) {
+                io = ArenaCopies.again(b, io, write);
+            }
         }
     }
 
@@ -145,6 +151,41 @@ class UringFileChannel extends FileChannel {
         return n;
     }
 
+    /** The most buffers one scattering or gathering call moves, as the JDK's IOUtil (IOV_MAX): a short count beyond. */
+    private static final int IOV_MAX = 1024;
+
+    private static boolean anyRemaining(ByteBuffer[] bs) {
+        for (ByteBuffer b : bs) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The start positions of {@code bs[offset, offset + count)}, taken before any byte moves: a
+     * buffer given twice is transferred at each place from the same start, as one readv/writev
+     * does with the iovecs it builds first (the JDK writes {@code {x, x}} twice).
+     */
+    private static int[] starts(ByteBuffer[] bs, int offset, int count) {
+        int[] starts = new int[count];
+        for (int i = 0; i < count; i++) {
+            starts[i] = bs[offset + i].position();
+        }
+        return starts;
+    }
+
+    /** A scattering or gathering call that moves nothing: the JDK's still runs inside begin/end (an interrupt closes). */
+    private long nothingMoved() throws IOException {
+        try {
+            begin();
+            return 0;
+        } finally {
+            end(false);
+        }
+    }
+
     /** Positional I/O on a FIFO or socket: what pread(2)/lseek(2) answer there, as the JDK reports it. */
     private void requireSeekable() throws IOException {
         if (!seekable) {
@@ -164,15 +205,25 @@ class UringFileChannel extends FileChannel {
                 return 0; // as the JDK: no buffers, no transfer
             }
             // at most IOV_MAX buffers per readv/writev, as the JDK's IOUtil: a short count
-            ByteBuffer[] part = java.util.Arrays.copyOfRange(bs, offset, offset + Math.min(length, 1024));
-            ByteBuffer[] io = ArenaCopies.standIns(part, write);
-            try {
-                n = ENGINE.transferAtFilePosition(file, io, write).join();
-            } catch (CompletionException e) {
-                throw unwrap(e);
+            ByteBuffer[] part = java.util.Arrays.copyOfRange(bs, offset, offset + Math.min(length, IOV_MAX));
+            while (true) {
+                ByteBuffer[] io = ArenaCopies.standIns(part, write);
+                long done;
+                try {
+                    done = ENGINE.transferAtFilePosition(file, io, write).join();
+                } catch (CompletionException e) {
+                    throw unwrap(e);
+                }
+                ArenaCopies.vectorDone(part, io, write);
+                if (done <= 0) {
+                    return n > 0 ? n : done;
+                }
+                n += done;
+                // a gathering write to a stream goes on until every byte is written, as writev(2) blocks
+                if (!write || !anyRemaining(part)) {
+                    return n;
+                }
             }
-            ArenaCopies.vectorDone(part, io, write);
-            return n;
         } finally {
             end(n > 0);
         }
@@ -230,11 +281,16 @@ class UringFileChannel extends FileChannel {
             }
             long at = position;
             long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                ByteBuffer b = dsts[i];
-                if (!b.hasRemaining()) {
+            int count = Math.min(length, IOV_MAX);
+            int[] starts = starts(dsts, offset, count);
+            boolean moved = false;
+            for (int i = 0; i < count; i++) {
+                ByteBuffer b = dsts[offset + i];
+                if (b.limit() == starts[i]) {
                     continue;
                 }
+                b.position(starts[i]); // moved already if given twice
+                moved = true;
                 int n = transfer(b, at + total, false);
                 if (n < 0) {
                     if (total == 0) {
@@ -246,6 +302,9 @@ class UringFileChannel extends FileChannel {
                 if (b.hasRemaining()) {
                     break; // a short read: the file ends here (for now)
                 }
+            }
+            if (!moved) {
+                return nothingMoved();
             }
             position += total;
             return total;
@@ -309,16 +368,24 @@ class UringFileChannel extends FileChannel {
                 return vectorAtFilePosition(srcs, offset, length, true);
             }
             long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                ByteBuffer b = srcs[i];
-                if (!b.hasRemaining()) {
+            int count = Math.min(length, IOV_MAX);
+            int[] starts = starts(srcs, offset, count);
+            boolean moved = false;
+            for (int i = 0; i < count; i++) {
+                ByteBuffer b = srcs[offset + i];
+                if (b.limit() == starts[i]) {
                     continue;
                 }
+                b.position(starts[i]); // moved already if given twice
+                moved = true;
                 int n = transfer(b, append ? 0 : position + total, true);
                 total += n;
                 if (b.hasRemaining()) {
                     break; // a short write (a full disk, a limit): report what was written
                 }
+            }
+            if (!moved) {
+                return nothingMoved();
             }
             if (!append) {
                 position += total;

@@ -130,6 +130,33 @@ class ChannelDifferentialTest {
         ops.put("write[](2, 5) of 3", c -> c.ch.write(new ByteBuffer[] {c.data(3), c.data(4), c.data(5)}, 2, 5));
         ops.put("write[] empty", c -> c.ch.write(new ByteBuffer[0]));
         ops.put("write[] null second", c -> c.ch.write(new ByteBuffer[] {c.data(3), null}));
+        // a buffer given twice: each place from the same start, as readv/writev (regression: written once)
+        ops.put("write[] same heap buffer twice", c -> {
+            ByteBuffer x = c.data(3);
+            return c.ch.write(new ByteBuffer[] {x, c.data(2), x});
+        });
+        ops.put("write[] same direct buffer twice", c -> {
+            ByteBuffer x = c.buf(ByteBuffer.allocateDirect(3).put(bytes(3, 7)).flip());
+            return c.ch.write(new ByteBuffer[] {x, x});
+        });
+        ops.put("read[] same direct buffer twice", c -> {
+            ByteBuffer x = c.buf(ByteBuffer.allocateDirect(4));
+            return c.ch.read(new ByteBuffer[] {x, x});
+        });
+        // at most IOV_MAX (1024) buffers per call, as the JDK's IOUtil (regression: all 2000 written)
+        ops.put("write[] 2000 buffers", c -> {
+            ByteBuffer[] bs = new ByteBuffer[2000];
+            for (int i = 0; i < bs.length; i++) {
+                bs[i] = ByteBuffer.wrap(new byte[] {(byte) i});
+            }
+            return c.ch.write(bs) + " last moved " + (bs[1023].position() + bs[1024].position());
+        });
+        // interrupted before a call that moves nothing: the channel closes (regression: it stayed open)
+        ops.put("interrupted: read[] nothing remaining", c -> interrupted(() -> c.ch.read(new ByteBuffer[] {c.heap(0)})));
+        ops.put("interrupted: read[](0, 0)", c -> interrupted(() -> c.ch.read(new ByteBuffer[] {c.heap(4)}, 0, 0)));
+        ops.put("interrupted: write[] nothing remaining", c -> interrupted(() -> c.ch.write(new ByteBuffer[] {c.heap(0)})));
+        ops.put("interrupted: read(nothing remaining)", c -> interrupted(() -> c.ch.read(c.heap(0))));
+        ops.put("interrupted: write[]", c -> interrupted(() -> c.ch.write(new ByteBuffer[] {c.data(3)})));
         ops.put("position()", c -> c.ch.position());
         ops.put("position(10)", c -> c.ch.position(10));
         ops.put("position(100)", c -> c.ch.position(100));
@@ -204,6 +231,20 @@ class ChannelDifferentialTest {
             return c.ch.isOpen();
         });
         return ops;
+    }
+
+    interface Call {
+        Object call() throws Exception;
+    }
+
+    /** Runs {@code call} with the thread interrupted; clears the status afterwards (the transcript's file read needs that). */
+    private static Object interrupted(Call call) throws Exception {
+        Thread.currentThread().interrupt();
+        try {
+            return call.call();
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     private static WritableByteChannel sink(Ctx c) {

@@ -172,6 +172,78 @@ class FileChannelBlockingTest {
         }
     }
 
+    /**
+     * A write to a FIFO returns once every byte is in it, as the JDK's blocking write(2)/writev(2):
+     * 1 MiB (16 pipe buffers) from a heap buffer, then 2 x 512 KiB gathered from direct buffers,
+     * while a reader drains the FIFO in 4 KiB steps.
+     *
+     * <p>Regression for: uring4j returned what one pipe buffer took (65536, then 24576), and the
+     * reader got 90112 of 2097152 bytes.
+     */
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void aWriteToAFifoReturnsOnceEveryByteIsWritten(Impl impl) throws Exception {
+        Path p = fifo();
+        AtomicReference<Object> got = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try (FileChannel r = FileChannel.open(p, READ)) {
+                ByteBuffer b = ByteBuffer.allocate(4096);
+                long total = 0;
+                int sum = 0;
+                for (int n; (n = r.read(b.clear())) >= 0; ) {
+                    total += n;
+                    for (int i = 0; i < n; i++) {
+                        sum = 31 * sum + b.get(i);
+                    }
+                }
+                got.set(total + " bytes, hash " + sum);
+            } catch (Throwable t) {
+                got.set(t);
+            }
+        }, "fifo-reader");
+        reader.setDaemon(true);
+        reader.start();
+        byte[] one = bytes(1 << 20, 3);
+        ByteBuffer[] two = {ByteBuffer.allocateDirect(1 << 19).put(bytes(1 << 19, 5)).flip(),
+                ByteBuffer.allocateDirect(1 << 19).put(bytes(1 << 19, 7)).flip()};
+        int expectedSum = 0;
+        for (byte[] part : new byte[][] {one, bytes(1 << 19, 5), bytes(1 << 19, 7)}) {
+            for (byte x : part) {
+                expectedSum = 31 * expectedSum + x;
+            }
+        }
+        try (FileChannel w = impl.open(p, WRITE)) {
+            assertEquals(1 << 20, w.write(ByteBuffer.wrap(one)));
+            assertEquals(1 << 20, w.write(two));
+            assertFalse(two[0].hasRemaining() || two[1].hasRemaining());
+        }
+        reader.join(30_000);
+        assertEquals((2 << 20) + " bytes, hash " + expectedSum, String.valueOf(got.get()));
+    }
+
+    /** A write waiting for room in a full FIFO is interruptible: ClosedByInterruptException, the channel closed. */
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void interruptReleasesAWriteWaitingForRoom(Impl impl) throws Exception {
+        for (boolean gather : new boolean[] {false, true}) {
+            Path p = dir.resolve("fifo-full-" + gather);
+            mkfifo(p);
+            try (FileChannel idleReader = impl.open(p, READ, WRITE); FileChannel ch = impl.open(p, WRITE)) {
+                Outcome o = new Outcome();
+                Thread t = start(o, gather ? () -> ch.write(new ByteBuffer[] {ByteBuffer.allocate(1 << 19),
+                        ByteBuffer.allocate(1 << 19)}) : () -> ch.write(ByteBuffer.allocate(1 << 20)));
+                awaitBlocked(t);
+                assertTrue(t.isAlive(), "the write waits for room: nobody reads");
+                t.interrupt();
+                join(t);
+                assertSame(ClosedByInterruptException.class, o.result.get().getClass(), "gather " + gather + ": " + o.result.get());
+                assertTrue(o.interruptedAfter, "interrupt status set");
+                assertFalse(ch.isOpen());
+                assertTrue(idleReader.isOpen());
+            }
+        }
+    }
+
     /** Operations started with the interrupt status set, on a regular file. */
     private static Map<String, Op> operations(FileChannel ch, FileChannel other) {
         Map<String, Op> ops = new LinkedHashMap<>();
