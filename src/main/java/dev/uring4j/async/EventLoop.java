@@ -758,7 +758,10 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Stops accepting work, lets in-flight operations finish until {@code timeout}, then
-     * cancels the rest; every future completes. Returns when the loop thread has ended.
+     * cancels the rest; every future completes. Returns when the loop thread has ended, except
+     * on a uring4j completion thread (this loop's, another loop's, or the NIO pool's), where it
+     * returns once the shutdown has begun: a wait there could wait for itself (two loops whose
+     * callbacks close each other would each wait for the other for ever).
      */
     public void shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -766,7 +769,7 @@ public final class EventLoop implements AutoCloseable {
         if (state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
             wake();
         }
-        if (Thread.currentThread() != thread) {
+        if (!UringThread.current()) {
             terminated.join();
             try {
                 thread.join(); // returns only once the loop thread is gone

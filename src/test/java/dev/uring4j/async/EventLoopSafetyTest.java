@@ -191,6 +191,35 @@ class EventLoopSafetyTest {
         }
     }
 
+    /**
+     * Two loops whose callbacks close each other at the same time: both end, and close()
+     * returns on each loop thread once the other's shutdown has begun.
+     *
+     * <p>Regression for: each loop thread waited in shutdown for the other's end, for ever.
+     */
+    @Test
+    void twoLoopsClosingEachOtherFromTheirCallbacksBothEnd() throws Exception {
+        EventLoop a = EventLoop.open();
+        EventLoop b = EventLoop.open();
+        java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+        CountDownLatch closed = new CountDownLatch(2);
+        for (EventLoop[] pair : new EventLoop[][] {{a, b}, {b, a}}) {
+            pair[0].submit(ring -> ring.nop(), (res, flags) -> {
+                try {
+                    both.await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                pair[1].close();
+                closed.countDown();
+            });
+        }
+        assertTrue(closed.await(10, TimeUnit.SECONDS), "each loop thread's close() returned");
+        a.close(); // from this thread: waits until the loop thread has ended
+        b.close();
+        assertTrue(a.isTerminated() && b.isTerminated());
+    }
+
     @Test
     void theWatchdogReportsALoopThreadStuckInACallback() throws Exception {
         EventLoopOptions o = EventLoopOptions.builder().maxWait(Duration.ofMillis(100))
