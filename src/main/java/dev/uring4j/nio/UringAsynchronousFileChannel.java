@@ -296,7 +296,7 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
      */
     private CompletableFuture<FileLock> lockAsync(long position, long size, boolean shared) {
         checkLock(shared);
-        CompletableFuture<FileLock> f = new CompletableFuture<>();
+        CompletableFuture<FileLock> f = new LockFuture();
         FileLock now;
         try {
             now = twin.get().tryLock(position, size, shared);
@@ -311,7 +311,10 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
         try {
             ENGINE.callbackExecutor().execute(() -> {
                 try {
-                    f.complete(new ChannelFileLock(this, twin.get().lock(position, size, shared)));
+                    FileLock l = twin.get().lock(position, size, shared);
+                    if (!f.complete(new ChannelFileLock(this, l))) {
+                        l.release(); // cancelled or timed out meanwhile: nobody holds it, so nobody would release it
+                    }
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
                 }
@@ -320,6 +323,26 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
             f.completeExceptionally(e);
         }
         return f;
+    }
+
+    /**
+     * A lock's future: {@code cancel(true)} closes the channel, as the JDK's (its forceful
+     * cancel ends the wait that way, and the channel's locks go with it); a lock granted after
+     * any cancel or timeout is released at once.
+     */
+    private final class LockFuture extends CompletableFuture<FileLock> {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled && mayInterruptIfRunning) {
+                try {
+                    close();
+                } catch (IOException ignored) {
+                    // the channel is closed in any case; the cancel itself succeeded
+                }
+            }
+            return cancelled;
+        }
     }
 
     @Override

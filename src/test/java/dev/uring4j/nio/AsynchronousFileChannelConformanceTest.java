@@ -586,6 +586,45 @@ class AsynchronousFileChannelConformanceTest {
         }
     }
 
+    /**
+     * A pending lock's Future cancelled with cancel(true) closes the channel, as the JDK's
+     * (PendingFuture), so the lock is never taken once the other program lets go; with
+     * cancel(false) the JDK takes it later and nobody can release it, while uring4j releases
+     * it at once: the other program can lock the file again in both cases for uring4j.
+     *
+     * <p>Regression for: cancel(true) left the channel open and the wait going on; the lock
+     * was taken later and held until the channel was closed.
+     */
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void aCancelledPendingLockIsNeverLeftHeld(Impl impl) throws Exception {
+        for (boolean mayInterrupt : new boolean[] {true, false}) {
+            Path p = file(10);
+            holder.lock(p);
+            AsynchronousFileChannel ch = open(impl, p, READ, WRITE);
+            Future<FileLock> pending = ch.lock();
+            Thread.sleep(100);
+            assertFalse(pending.isDone(), "the lock is pending while another program holds it");
+            assertTrue(pending.cancel(mayInterrupt));
+            assertEquals(!mayInterrupt, ch.isOpen(), "cancel(" + mayInterrupt + ") closes the channel as the JDK's");
+            holder.unlock();
+            Thread.sleep(200); // the waiting lock, if it still waits, is granted now
+            if (impl == Impl.URING4J || mayInterrupt) {
+                holder.lock(p); // waits for ever if this JVM holds the lock: the holder answers "locked" only once it has it
+                holder.unlock();
+            }
+            if (ch.isOpen()) {
+                FileLock again = impl == Impl.URING4J ? ch.tryLock() : null;
+                if (again != null) {
+                    again.release(); // uring4j: the late lock was released, the channel can lock again
+                } else if (impl == Impl.URING4J) {
+                    throw new AssertionError("the cancelled lock is still held by the channel");
+                }
+            }
+            ch.close();
+        }
+    }
+
     // ------------------------------------------------------------------------------------ FIFO
 
     @ParameterizedTest
