@@ -88,6 +88,12 @@ public final class AsyncFileConfig {
          * Run NIO operations on this executor (the file does not shut it down). Callbacks then
          * run on its threads, and a blocking wait there for a future it has yet to run is not
          * detected (only the shared pool's threads and event-loop threads refuse such waits).
+         * It must outlive the file, as the JDK's AsynchronousFileChannel asks of its executor:
+         * after it is shut down new operations are refused (RejectedExecutionException), and
+         * operations that {@code shutdownNow()} took out of its queue complete only when the file
+         * is closed (AsynchronousCloseException). An interrupt of its threads does not close the
+         * file; one that lands inside a FileChannel call closes it (FileChannel closes itself
+         * then), and the file reports that: {@code isOpen()} false.
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

@@ -3,6 +3,7 @@ package dev.uring4j.async;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -92,7 +93,15 @@ final class NioAsyncFile extends AsyncFile {
             T value = null;
             Throwable failure = null;
             try {
-                value = body.run();
+                // A worker thread interrupted (an executor's shutdownNow, a pool that interrupts
+                // its workers) must not close the channel under the file: AsyncFile, like
+                // AsynchronousFileChannel, is not closed by interrupts.
+                value = notInterruptible(body);
+            } catch (ClosedByInterruptException e) {
+                // interrupted inside the call itself: FileChannel has closed the descriptor, so
+                // the file is closed too, and says so (isOpen() false, ClosedChannelException after)
+                closeAfterInterrupt();
+                failure = e;
             } catch (ClosedChannelException e) {
                 failure = isClosed() ? new AsynchronousCloseException() : e;
             } catch (Throwable t) {
@@ -108,6 +117,14 @@ final class NioAsyncFile extends AsyncFile {
             f.cancelUnderlying();
         }
         return f;
+    }
+
+    private void closeAfterInterrupt() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            // the channel is closed already; what close adds (pending operations failed) is done
+        }
     }
 
     /** Completes on the file's callback executor if it has one (as the io_uring backend does). */

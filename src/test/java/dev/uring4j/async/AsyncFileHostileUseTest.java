@@ -645,6 +645,74 @@ class AsyncFileHostileUseTest {
         });
     }
 
+    /**
+     * The NIO backend on an executor whose threads come interrupted (as a pool's shutdownNow or
+     * an interrupting pool leaves them): the operations work, the file stays open, and the
+     * worker's interrupt status is left as it was.
+     *
+     * <p>Regression for: the interrupt closed the FileChannel under the file: the first read
+     * failed with ClosedByInterruptException, every later one with ClosedChannelException, while
+     * isOpen() said true.
+     */
+    @Test
+    void interruptedExecutorThreadsDoNotCloseANioFile() throws Exception {
+        Path p = dir.resolve("interrupted-workers");
+        Files.write(p, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        AtomicInteger stillInterrupted = new AtomicInteger();
+        ExecutorService interrupting = Executors.newCachedThreadPool();
+        ExecutorService ex = new java.util.concurrent.AbstractExecutorService() {
+            @Override
+            public void execute(Runnable command) {
+                interrupting.execute(() -> {
+                    Thread.currentThread().interrupt();
+                    command.run();
+                    if (Thread.interrupted()) {
+                        stillInterrupted.incrementAndGet();
+                    }
+                });
+            }
+
+            @Override
+            public void shutdown() {
+                interrupting.shutdown();
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                return interrupting.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return interrupting.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return interrupting.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long t, TimeUnit u) throws InterruptedException {
+                return interrupting.awaitTermination(t, u);
+            }
+        };
+        try (AsyncFile f = AsyncFile.open(p, RW, AsyncFileConfig.builder().backend(AsyncFile.Backend.NIO).executor(ex).build())) {
+            for (int i = 0; i < 3; i++) {
+                ByteBuffer b = ByteBuffer.allocate(4);
+                assertEquals(4, f.read(b, i).get(5, TimeUnit.SECONDS), "read " + i);
+                assertEquals(i + 1, b.get(0));
+            }
+            assertEquals(2, f.write(ByteBuffer.wrap(new byte[] {9, 9}), 0).get(5, TimeUnit.SECONDS));
+            f.force(false).get(5, TimeUnit.SECONDS);
+            assertTrue(f.isOpen());
+            assertEquals(8, f.size());
+        } finally {
+            ex.shutdown();
+        }
+        assertEquals(5, stillInterrupted.get(), "the workers' interrupt status is kept");
+    }
+
     /** Concurrent cancels racing completions: every future completes exactly once, state is consistent. */
     @Test
     void cancelsRacingCompletions() throws Exception {
