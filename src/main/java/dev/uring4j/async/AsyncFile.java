@@ -344,10 +344,16 @@ public abstract class AsyncFile implements AutoCloseable {
     /**
      * Allocates {@code [position, position+length)} (fallocate mode 0), growing the file
      * if needed. With the NIO backend the file grows but blocks are not reserved.
+     *
+     * @throws IllegalArgumentException for a negative position, a length that is not positive,
+     *                                  or a range whose end overflows a long
      */
     public final CompletableFuture<Void> allocate(long position, long length) {
         if (position < 0 || length <= 0) {
             throw new IllegalArgumentException("position must be >= 0 and length > 0, got " + position + ", " + length);
+        }
+        if (position + length < 0) { // both backends alike (NIO would grow nothing and report success)
+            throw new IllegalArgumentException("position + length overflows a long: " + position + " + " + length);
         }
         if (!writable) {
             throw new NonWritableChannelException();

@@ -179,6 +179,9 @@ class AsyncFileHostileUseTest {
                 System.out.println(b + " write MAX-2: " + tw);
                 assertTrue(tw instanceof IOException, "write at MAX-2: " + tw);
                 assertEquals(0, w.position());
+                // a range whose end overflows: refused alike (regression: NIO reported success, io_uring EFBIG)
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.allocate(10, Long.MAX_VALUE));
+                assertTrue(e.getMessage().contains("overflows"), e.getMessage());
                 assertEquals(100, f.size());
             }
         });
@@ -710,6 +713,7 @@ class AsyncFileHostileUseTest {
         } finally {
             ex.shutdown();
         }
+        assertTrue(ex.awaitTermination(5, TimeUnit.SECONDS)); // each task counts after it completed its future
         assertEquals(5, stillInterrupted.get(), "the workers' interrupt status is kept");
     }
 
