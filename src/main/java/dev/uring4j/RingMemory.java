@@ -2,6 +2,8 @@ package dev.uring4j;
 
 import dev.uring4j.diag.MemlockReport;
 import dev.uring4j.internal.BufferLifetime;
+import dev.uring4j.internal.HostFacts;
+import dev.uring4j.internal.Memory;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,7 +27,8 @@ public final class RingMemory {
     final Kind kind;
     final ByteBuffer buffer;
 
-    private RingMemory(Kind kind, ByteBuffer buffer) {
+    /** Package-private for the fallback test, which needs memory the kernel refuses (a file mapping). */
+    RingMemory(Kind kind, ByteBuffer buffer) {
         this.kind = kind;
         this.buffer = buffer;
     }
@@ -53,6 +56,10 @@ public final class RingMemory {
      * NO_MMAP in the caller's direct buffer, which must start on a page boundary and hold
      * at least {@link MemlockReport#ringBytes} bytes; it is zeroed before use and must not
      * be touched while the ring is open. The ring keeps it referenced until closed.
+     *
+     * @throws IllegalArgumentException for a heap, read-only or closeable-arena buffer, or a
+     *                                  shared file mapping ({@code FileChannel.map} READ_WRITE), whose file the ring
+     *                                  would overwrite
      */
     public static RingMemory caller(ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
@@ -63,6 +70,14 @@ public final class RingMemory {
             throw new IllegalArgumentException("ring memory must be writable: the kernel writes completions into it");
         }
         BufferLifetime.check("ring memory", buffer);
+        String file = HostFacts.sharedFileMappingAt(Memory.address(buffer));
+        if (file != null) {
+            // Checked here, before anything is written: the setup zeroes the memory first, which
+            // would wipe the file, and the kernel cannot pin most file-backed shared mappings.
+            throw new IllegalArgumentException("ring memory must be anonymous memory (ByteBuffer.allocateDirect, "
+                    + "Arena.ofAuto()/global()), not a shared file mapping (FileChannel.map of " + file + "): the ring would "
+                    + "overwrite the file's bytes, and the kernel cannot pin file-backed shared mappings");
+        }
         return new RingMemory(Kind.CALLER, buffer);
     }
 

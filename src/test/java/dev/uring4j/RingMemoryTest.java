@@ -98,6 +98,33 @@ class RingMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> RingMemory.caller(aligned.asReadOnlyBuffer()));
     }
 
+    /**
+     * A shared file mapping given as ring memory is refused before a byte is written: the setup
+     * zeroes the memory, which would wipe the file. A private mapping (copy on write) is accepted.
+     *
+     * <p>Regression for: the file's 64 KiB became zeros, then the kernel refused to pin the
+     * mapping and the ring fell back to kernel-mapped rings.
+     */
+    @Test
+    void aSharedFileMappingIsRefusedAsRingMemoryAndTheFileKeepsItsBytes() throws Exception {
+        TestSupport.requireAvailable();
+        Path file = dir.resolve("keep");
+        byte[] data = new byte[1 << 16];
+        java.util.Arrays.fill(data, (byte) 'A');
+        Files.write(file, data);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer shared = ch.map(FileChannel.MapMode.READ_WRITE, 0, data.length);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RingMemory.caller(shared));
+            assertTrue(e.getMessage().contains("shared file mapping") && e.getMessage().contains(file.getFileName().toString()),
+                    e.getMessage());
+            ByteBuffer slice = shared.slice(4096, 8192);
+            assertThrows(IllegalArgumentException.class, () -> RingMemory.caller(slice));
+            assertTrue(RingMemory.caller(ch.map(FileChannel.MapMode.PRIVATE, 0, data.length)).toString().startsWith("caller("));
+        }
+        assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(file)), "the file kept its bytes");
+        assertTrue(RingMemory.caller(ByteBuffer.allocateDirect(1 << 16)).toString().startsWith("caller("));
+    }
+
     /** A shared file mapping cannot be pinned long-term: the kernel refuses NO_MMAP, uring4j falls back. */
     @Test
     void refusedNoMmapFallsBackToKernelMappedRingsAndSaysWhy() throws Exception {
@@ -110,7 +137,10 @@ class RingMemoryTest {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, 64L * page);
-            RingOptions o = RingOptions.builder().entries(64).memory(RingMemory.caller(mapped)).build();
+            // RingMemory.caller refuses a shared file mapping (see below); the package-private
+            // constructor gets past it, to give the kernel memory it refuses
+            RingMemory fileMemory = new RingMemory(RingMemory.Kind.CALLER, mapped);
+            RingOptions o = RingOptions.builder().entries(64).memory(fileMemory).build();
             try (Ring ring = Ring.open(o)) {
                 SetupReport r = ring.setupReport();
                 assertFalse(r.noMmap(), r.toString());
@@ -118,7 +148,7 @@ class RingMemoryTest {
                 assertTrue(r.memory().contains("fell back to kernel-mapped rings"), r.memory());
                 exercise(ring, 200);
             }
-            RingOptions strict = RingOptions.builder().entries(64).memory(RingMemory.caller(mapped)).strict(true).build();
+            RingOptions strict = RingOptions.builder().entries(64).memory(fileMemory).strict(true).build();
             UringException e = assertThrows(UringException.class, () -> Ring.open(strict));
             assertTrue(e.getMessage().contains("strict mode: NO_MMAP"), e.getMessage());
         }

@@ -74,6 +74,32 @@ public final class HostFacts {
         return false;
     }
 
+    /**
+     * The file mapped shared at {@code address} in this process (its path from /proc/self/maps,
+     * or "inode N"): null for anonymous or private memory, an address outside every mapping, or
+     * when /proc cannot be read.
+     */
+    public static String sharedFileMappingAt(long address) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.UTF_8)) {
+                String[] f = line.trim().split("\\s+", 6);
+                int dash = f[0].indexOf('-');
+                if (f.length < 5 || dash < 0) {
+                    continue;
+                }
+                long start = Long.parseUnsignedLong(f[0].substring(0, dash), 16);
+                long end = Long.parseUnsignedLong(f[0].substring(dash + 1), 16);
+                if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0) {
+                    boolean sharedFile = f[1].length() == 4 && f[1].charAt(3) == 's' && !"0".equals(f[4]);
+                    return !sharedFile ? null : f.length > 5 ? f[5] : "inode " + f[4];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** A small text file (e.g. /proc/version), or null if it cannot be read. */
     public static String readText(String path) {
         try {
