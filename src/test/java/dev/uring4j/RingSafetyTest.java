@@ -73,6 +73,32 @@ class RingSafetyTest {
         Sockets.close(p[0]);
     }
 
+    /**
+     * A ring whose owner was main, closed by another thread after main() returned: main's OS
+     * thread lives on (DestroyJavaVM) until the JVM exits. With nothing in flight the close
+     * returns at once. (An operation in flight waits for the drain timeout, then is leaked:
+     * a DEFER_TASKRUN ring posts completions only when its owner enters it, which it never will.)
+     *
+     * <p>Regression for: the close waited for main's OS thread to go, i.e. the whole drain
+     * timeout (for ever with no deadline), and then leaked what was in flight.
+     */
+    @Test
+    void closingARingAfterItsOwnerMainReturnedDoesNotWaitForTheDrainTimeout() throws Exception {
+        TestSupport.requireAvailable();
+        for (String mode : new String[] {"idle"}) {
+            TestSupport.ChildResult r = TestSupport.runJava(
+                    List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path")),
+                    TestSupport.childClasspath(), OwnerMainReturnsMain.class.getName(), mode);
+            assertEquals(0, r.exitCode, r.output);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("closed in (\\d+) ms; delivered (.*); leaked (\\d+)")
+                    .matcher(r.output);
+            assertTrue(m.find(), r.output);
+            assertTrue(Long.parseLong(m.group(1)) < 5_000, mode + ": " + r.output);
+            assertEquals(mode.equals("timeout") ? "7=" + -Errno.ETIME + " " : "", m.group(2), r.output);
+            assertEquals("0", m.group(3), r.output);
+        }
+    }
+
     @Test
     void closingARingWhoseOwnerEndedFromManyThreadsHasOneWinner() throws Exception {
         for (int round = 0; round < 20; round++) {

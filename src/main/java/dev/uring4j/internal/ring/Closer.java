@@ -164,7 +164,18 @@ public final class Closer {
      */
     public void drainAfterOwnerEnded(CompletionHandler h, long deadline, int ownerTid, boolean sqPoll) {
         Path task = Path.of("/proc/self/task", String.valueOf(ownerTid));
+        // What completes meanwhile is delivered, and the wait ends once nothing is in flight: an
+        // owner whose Java thread ended may live on as an OS thread (main() returned: the thread
+        // waits in DestroyJavaVM until the JVM exits), and a close with nothing in flight must not
+        // wait for it (it waited out the whole drain timeout, for ever with no deadline).
         while (Files.exists(task) && deadline - System.nanoTime() > 0) {
+            while (crossing.reapOnly() > 0) {
+                dispatchAll(h);
+            }
+            dispatchAll(h);
+            if (inFlight.active() == 0) {
+                break;
+            }
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
