@@ -92,7 +92,7 @@ final class NetOps {
         if (fixed == 0) {
             Checks.fd(op, fd);
         }
-        long id = r.stager.stage(Opcode.Code.RECV, fixed | Stager.BUFFER_SELECT, fd, 0, 0, 0, 0, buffers,
+        long id = r.stager.stage(Opcode.Code.RECV, fixed | Stager.BUFFER_SELECT, fd, 0, 0, 0, 0, buffers.group(),
                 multishot ? RECV_MULTISHOT : 0, buffers.groupId() & 0xffffL);
         return multishot ? completesMoreThanOnce(r.inFlight, id) : id;
     }

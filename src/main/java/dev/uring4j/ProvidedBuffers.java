@@ -1,6 +1,7 @@
 package dev.uring4j;
 
 import dev.uring4j.internal.Memory;
+import dev.uring4j.internal.ring.BufferGroup;
 import dev.uring4j.internal.Native;
 import dev.uring4j.internal.NativeAccess;
 import java.lang.invoke.VarHandle;
@@ -26,7 +27,7 @@ public final class ProvidedBuffers implements AutoCloseable {
     private final ByteBuffer slab;
     private final long slabAddress;
     private final long ringAddress;
-    private final boolean[] withKernel;
+    private final BufferGroup holders;
     private short tail;
     private boolean closed;
 
@@ -56,7 +57,7 @@ public final class ProvidedBuffers implements AutoCloseable {
                     + " buffers" + (br == -Errno.EINVAL ? " (provided-buffer rings need Linux 5.19)" : ""));
         }
         this.ringAddress = br;
-        this.withKernel = new boolean[count];
+        this.holders = new BufferGroup(count, this);
         for (int bid = 0; bid < count; bid++) {
             add(bid);
         }
@@ -80,7 +81,14 @@ public final class ProvidedBuffers implements AutoCloseable {
         return Cqe.hasBuffer(cqeFlags);
     }
 
-    /** The buffer id a completion carries. */
+    /**
+     * The buffer id a completion of this group carries. The buffer is the application's from
+     * the delivery of that completion (the ring hands it out before the handler runs) until
+     * {@link #recycle}; this only reads the id, and checks it names a buffer handed out.
+     *
+     * @throws IllegalStateException if that buffer is with the kernel: the flags are another
+     *                               group's completion's, or the buffer was recycled since
+     */
     public int bufferId(int cqeFlags) {
         if (!hasBuffer(cqeFlags)) {
             throw new IllegalArgumentException("the completion carries no provided buffer (flags 0x"
@@ -90,8 +98,16 @@ public final class ProvidedBuffers implements AutoCloseable {
         if (bid >= count) {
             throw new IllegalStateException("buffer id " + bid + " outside group " + groupId + " of " + count);
         }
-        withKernel[bid] = false;
+        if (holders.withKernel(bid)) {
+            throw new IllegalStateException("buffer " + bid + " of group " + groupId + " is with the kernel: these "
+                    + "flags are of another group's completion, or the buffer was recycled since");
+        }
         return bid;
+    }
+
+    /** What the operations receiving into this group reference: who holds each buffer. */
+    BufferGroup group() {
+        return holders;
     }
 
     /** The first {@code length} bytes of buffer {@code bid} (a view; valid until recycled). */
@@ -110,7 +126,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("provided buffers of group " + groupId + " are closed");
         }
-        if (withKernel[bid]) {
+        if (holders.withKernel(bid)) {
             throw new IllegalStateException("buffer " + bid + " of group " + groupId + " is already with the kernel");
         }
         add(bid);
@@ -128,7 +144,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         MEM.putLong(e, slabAddress + (long) bid * size);
         MEM.putInt(e + 8, size);
         MEM.putShort(e + 12, (short) bid);
-        withKernel[bid] = true;
+        holders.givenToKernel(bid);
         tail++;
     }
 
@@ -156,7 +172,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         if (!ring.isClosed()) {
             ring.checkUsable();
         }
-        if (ring.inFlight.referencesAny(this)) {
+        if (ring.inFlight.referencesAny(holders)) {
             throw new IllegalStateException("operations of the ring still receive into group " + groupId
                     + ": cancel them and reap their final completions first");
         }

@@ -105,6 +105,41 @@ class ProvidedBuffersTest {
         }
     }
 
+    /**
+     * Two groups of the same count: the flags of one group's completion name a buffer of the
+     * other too. Asking the other group for it is refused, and so is recycling there, so its
+     * buffer ring never gets one buffer twice (the kernel would hand it to two receives).
+     *
+     * <p>Regression for: bufferId marked the other group's buffer returned; its recycle was
+     * accepted, and a later receive overwrote data the application had not recycled.
+     */
+    @Test
+    void anotherGroupsCompletionCannotReturnABufferTheKernelHolds() throws Exception {
+        assumeSupport();
+        try (Ring ring = TestSupport.open()) {
+            int[] p = pair(ring);
+            ProvidedBuffers a = ring.provideBuffers(1, 2, 16);
+            ProvidedBuffers b = ring.provideBuffers(2, 2, 16);
+            Collector c = new Collector();
+            ring.send(p[1], ByteBuffer.allocateDirect(7).put("hello-B".getBytes()).flip(), 0).tag(20);
+            c.await(ring, 1);
+            ring.recvSelect(p[0], b).tag(21);
+            c.await(ring, 2);
+            assertEquals(7, c.res(21));
+            int flags = c.all.get(1).flags;
+            int bid = b.bufferId(flags);
+            assertEquals("hello-B", java.nio.charset.StandardCharsets.US_ASCII.decode(b.buffer(bid, 7)).toString());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.bufferId(flags));
+            assertTrue(e.getMessage().contains("is with the kernel"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> a.recycle(bid), "never handed out: not recyclable");
+            b.recycle(bid);
+            assertThrows(IllegalStateException.class, () -> b.bufferId(flags), "recycled: with the kernel again");
+            assertThrows(IllegalStateException.class, () -> b.recycle(bid), "recycled twice");
+            TestSupport.closeFd(ring, p[0]);
+            TestSupport.closeFd(ring, p[1]);
+        }
+    }
+
     @Test
     void hostileUseIsRefused() throws Exception {
         assumeSupport();

@@ -135,6 +135,12 @@ public final class Completions {
         return n;
     }
 
+    private static void handOut(Object group, int flags) {
+        if (group instanceof BufferGroup) { // the operations that receive into a provided-buffer group
+            ((BufferGroup) group).handedOut(Cqe.bufferId(flags));
+        }
+    }
+
     private boolean deliver(CompletionHandler handler, long userData, int res, int flags) {
         if (InFlight.isReserved(userData)) { // the ring's own records, and liburing's
             return false;
@@ -150,6 +156,9 @@ public final class Completions {
             attachment = inFlight.attachment(slot);
             if (res > 0 && inFlight.advancesPosition(slot) && (flags & Cqe.F_NOTIF) == 0) {
                 Positions.advance(inFlight.reference(slot), inFlight.start(slot), res);
+            }
+            if ((flags & Cqe.F_BUFFER) != 0) {
+                handOut(inFlight.reference(slot), flags);
             }
         }
         if ((flags & Cqe.F_MORE) == 0) {
