@@ -36,8 +36,8 @@ final class FileOps {
             Checks.fd(op, fd);
         }
         Checks.offset(op, offset);
-        int position = b.position();
-        long id = r.stager.stage(opcode, fixed, fd, offset, address, b.remaining(), 0, b);
+        int position = Checks.position(b, address);
+        long id = r.stager.stage(opcode, fixed, fd, offset, address, Checks.length(b, address), 0, b);
         r.inFlight.markTransfer((int) id, position);
         return id;
     }
@@ -57,7 +57,7 @@ final class FileOps {
         long[] addresses = new long[refs.length];
         for (int i = 0; i < refs.length; i++) {
             addresses[i] = Checks.bufferAddress(op + " buffer " + i, refs[i], opcode == Opcode.Code.READV);
-            total += refs[i].remaining();
+            total += Checks.length(refs[i], addresses[i]);
         }
         Checks.total(op, total);
         int slot = r.stager.acquire();
@@ -65,7 +65,7 @@ final class FileOps {
         r.inFlight.markTransfer(slot, 0);
         ByteBuffer iov = r.inFlight.scratch(slot, refs.length * 16);
         for (int i = 0; i < refs.length; i++) {
-            iov.putLong(i * 16, addresses[i]).putLong(i * 16 + 8, refs[i].remaining());
+            iov.putLong(i * 16, addresses[i]).putLong(i * 16 + 8, Checks.length(refs[i], addresses[i]));
         }
         return r.stager.stageSlot(slot, opcode, fixed, fd, offset, Memory.address(iov), refs.length, 0, 0L);
     }
@@ -74,13 +74,14 @@ final class FileOps {
     static long fixed(Ring r, int opcode, String op, int fd, int fixed, ByteBuffer b, long offset)
             throws UringException {
         long address = Checks.bufferAddress(op, b, opcode == Opcode.Code.READ_FIXED);
-        int index = r.fixedBuffers.indexOf(op, address, b.remaining());
+        int length = Checks.length(b, address);
+        int index = r.fixedBuffers.indexOf(op, address, length);
         if (fixed == 0) {
             Checks.fd(op, fd);
         }
         Checks.offset(op, offset);
-        int position = b.position();
-        long id = r.stager.stage(opcode, fixed, fd, offset, address, b.remaining(), 0, b, 0L, index & 0xffffL);
+        int position = Checks.position(b, address);
+        long id = r.stager.stage(opcode, fixed, fd, offset, address, length, 0, b, 0L, index & 0xffffL);
         r.inFlight.markTransfer((int) id, position);
         return id;
     }

@@ -65,19 +65,20 @@ final class NetOps {
         if (opcode == Opcode.Code.SEND_ZC) {
             r.drainRule.zeroCopy(op);
         }
-        int position = b.position();
-        long id = r.stager.stage(opcode, fixed, fd, 0, address, b.remaining(), msgFlags, b);
+        int position = Checks.position(b, address);
+        long id = r.stager.stage(opcode, fixed, fd, 0, address, Checks.length(b, address), msgFlags, b);
         r.inFlight.markTransfer((int) id, position);
         return opcode == Opcode.Code.SEND_ZC ? completesMoreThanOnce(r.inFlight, id) : id;
     }
 
     static long sendZcFixed(Ring r, int fd, ByteBuffer b, int msgFlags) throws UringException {
         long address = Checks.bufferAddress("sendZcFixed", b, false);
-        int index = r.fixedBuffers.indexOf("sendZcFixed", address, b.remaining());
+        int length = Checks.length(b, address);
+        int index = r.fixedBuffers.indexOf("sendZcFixed", address, length);
         Checks.fd("sendZcFixed", fd);
         r.drainRule.zeroCopy("sendZcFixed");
-        int position = b.position();
-        long id = r.stager.stage(Opcode.Code.SEND_ZC, 0, fd, 0, address, b.remaining(), msgFlags, b,
+        int position = Checks.position(b, address);
+        long id = r.stager.stage(Opcode.Code.SEND_ZC, 0, fd, 0, address, length, msgFlags, b,
                 Stager.SEND_ZC_FIXED_BUF, index & 0xffffL);
         r.inFlight.markTransfer((int) id, position);
         return completesMoreThanOnce(r.inFlight, id);
@@ -108,8 +109,10 @@ final class NetOps {
         long total = 0;
         for (int i = 0; i < msg.bufferCount(); i++) {
             ByteBuffer b = msg.buffer(i);
-            msg.iovec(i, Checks.bufferAddress(op + " buffer " + i, b, receive), b.remaining());
-            total += b.remaining();
+            long address = Checks.bufferAddress(op + " buffer " + i, b, receive);
+            int length = Checks.length(b, address);
+            msg.iovec(i, address, length);
+            total += length;
         }
         Checks.total(op, total);
         long header = msg.header(receive);

@@ -44,6 +44,29 @@ public final class Checks {
         return Memory.address(b) + b.position();
     }
 
+    /**
+     * The bytes from {@code address} (a {@link #bufferAddress} of {@code b}) to {@code b}'s
+     * limit, read once: another thread moving the buffer's position back between the two reads
+     * would otherwise give the kernel a length that runs past the buffer's end (the JDK's IOUtil
+     * reads position and limit once for the same reason).
+     *
+     * @throws IllegalStateException if the limit was moved below the position meanwhile
+     */
+    public static int length(ByteBuffer b, long address) {
+        int position = position(b, address);
+        int limit = b.limit();
+        if (limit < position) {
+            throw new IllegalStateException("the buffer's limit (" + limit + ") moved below the position (" + position
+                    + ") while the operation was prepared: a ByteBuffer is not safe for use by several threads");
+        }
+        return limit - position;
+    }
+
+    /** The position {@code address} (a {@link #bufferAddress} of {@code b}) stands for. */
+    public static int position(ByteBuffer b, long address) {
+        return (int) (address - Memory.address(b));
+    }
+
     public static void fd(String op, int fd) {
         if (fd < 0) {
             throw new IllegalArgumentException(op + ": file descriptor must be >= 0, got " + fd);
