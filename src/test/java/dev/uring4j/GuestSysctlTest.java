@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * sysctl is only safe in a disposable machine: these run in the test-kernels guests
  * ({@code -During4j.test.guest=true}), never on the host.
  */
+// Each test starts two or three child JVMs: ~15 s each under the test-kernels guests' emulated
+// CPUs, past the guests' 45 s default per-test timeout on a slower machine.
+@Timeout(180)
 @Tag("kernel")
 class GuestSysctlTest {
     private static final Path SYSCTL = Path.of("/proc/sys/kernel/io_uring_disabled");

@@ -253,10 +253,12 @@ class ReadmeSnippetsTest {
         TestSupport.requireAvailable();
         Path work = Files.createDirectories(dir.resolve(s.className()).resolve("work"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        TestSupport.ChildResult r = TestSupport.run(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(TestSupport.childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"),
                 "-cp", classes + File.pathSeparator + examplesClasspath() + File.pathSeparator + TestSupport.classesDir(),
-                "RunSnippet"), work);
+                "RunSnippet"));
+        TestSupport.ChildResult r = TestSupport.run(cmd, work);
         assertEquals(0, r.exitCode, "the README's java block at line " + s.fenceLine + " failed (exit " + r.exitCode
                 + ") in " + work + ":\n" + r.output + "\n" + numbered(s));
     }

@@ -36,11 +36,12 @@ class ReliabilityTest {
         TestSupport.requireAvailable();
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "needs prlimit (util-linux)");
         Path testClasses = Path.of(ReliabilityTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ChildResult r = TestSupport.run(List.of("/usr/bin/prlimit", "--nofile=200:200",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
-                "-cp", TestSupport.childClasspath(),
-                NofileMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/prlimit", "--nofile=200:200",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(TestSupport.childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"),
+                "-cp", TestSupport.childClasspath(), NofileMain.class.getName()));
+        ChildResult r = TestSupport.run(cmd);
         assertEquals(0, r.exitCode, r.output);
         assertTrue(r.output.contains("EMFILE message=openat /dev/null failed: EMFILE (Too many open files)"), r.output);
         assertTrue(r.output.contains("after closing: open works"), r.output);

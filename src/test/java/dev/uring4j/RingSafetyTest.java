@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -289,9 +290,11 @@ class RingSafetyTest {
                 "virtual threads need JDK 21+ (Temurin 25 at " + java25 + ")");
         String java = Runtime.version().feature() >= 21
                 ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java25.toString();
-        TestSupport.ChildResult r = TestSupport.run(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-During4j.library.path=" + System.getProperty("uring4j.library.path"), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(TestSupport.childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"), "-cp",
                 TestSupport.childClasspath(), VirtualOwnerMain.class.getName()));
+        TestSupport.ChildResult r = TestSupport.run(cmd);
         assertTrue(r.output.contains("refused: java.lang.IllegalStateException: a Ring cannot be opened on a virtual "
                 + "thread"), r.output);
         assertTrue(r.output.contains("platform thread ring: ok"), r.output);

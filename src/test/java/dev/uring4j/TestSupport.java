@@ -219,11 +219,24 @@ public final class TestSupport {
         return java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
     }
 
+    /**
+     * Flags for child JVMs of this test JVM's own JDK. Inside a test-kernels guest (emulated CPUs,
+     * about 20x slower) a child starts with C1 only and the serial collector, as the guest's own
+     * JVM does: a child JVM start takes ~20 s there otherwise, and a test starting two of them
+     * came within a second of the guest's 45 s per-test timeout.
+     */
+    public static List<String> childJvmFlags() {
+        return Boolean.getBoolean("uring4j.test.guest")
+                ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData")
+                : List.of();
+    }
+
     /** Runs {@code java [jvmArgs] -cp classpath mainClass args}, failing after 60 s. */
     public static ChildResult runJava(List<String> jvmArgs, String classpath, String mainClass, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(childJvmFlags());
         cmd.addAll(jvmArgs);
         if (classpath != null) {
             cmd.add("-cp");

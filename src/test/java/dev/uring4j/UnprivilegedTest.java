@@ -40,10 +40,11 @@ class UnprivilegedTest {
 
     private static ChildResult asUser(long memlock, String main, String... args) throws Exception {
         int uid = NEXT_UID.getAndIncrement();
- List<String> cmd = new ArrayList<>(List.of("/usr/bin/prlimit", "--memlock=" + memlock + ":" + memlock, "/usr/bin/setpriv",
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/prlimit", "--memlock=" + memlock + ":" + memlock, "/usr/bin/setpriv",
                 "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
-                "-During4j.library.path=" + System.getProperty("uring4j.library.path"), "-cp", classpath(), main));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData"));
+        cmd.addAll(TestSupport.childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"), "-cp", classpath(), main));
         cmd.addAll(List.of(args));
         return TestSupport.run(cmd);
     }
@@ -124,8 +125,9 @@ class UnprivilegedTest {
         String helper = TestSupport.seccompHelper();
         assertTrue(helper != null && Files.isExecutable(Path.of(helper)), "seccomp helper not built: " + helper);
         List<String> cmd = new ArrayList<>(List.of(helper, errno, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-UsePerfData", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
-                "-cp", classpath(), main));
+                "-XX:-UsePerfData"));
+        cmd.addAll(TestSupport.childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"), "-cp", classpath(), main));
         cmd.addAll(List.of(args));
         return TestSupport.run(cmd);
     }

@@ -4,36 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import dev.uring4j.TestSupport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same program, with io_uring and with the NIO fallback forced, writes the same bytes. */
+// Each test starts two or three child JVMs: ~15 s each under the test-kernels guests' emulated
+// CPUs, past the guests' 45 s default per-test timeout on a slower machine.
+@Timeout(180)
 @Tag("kernel")
 class FallbackTest {
     @TempDir
     Path dir;
 
     private static String exec(Path file, String... jvmArgs) throws Exception {
-        Path testClasses = Path.of(FallbackTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-During4j.library.path=" + System.getProperty("uring4j.library.path")));
-        cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", testClasses + File.pathSeparator + (System.getProperty("uring4j.test.classesDir") != null
-                ? System.getProperty("uring4j.test.classesDir") : testClasses.resolveSibling("classes").toString()),
-                AsyncFileCopyMain.class.getName(), file.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        List<String> args = new ArrayList<>(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path")));
+        args.addAll(List.of(jvmArgs));
+        TestSupport.ChildResult r = TestSupport.runJava(args, TestSupport.testClassesDir() + File.pathSeparator + TestSupport.classesDir(),
+                AsyncFileCopyMain.class.getName(), file.toString());
+        assertEquals(0, r.exitCode, r.output);
+        return r.output;
     }
 
     private static String field(String out, String name) {
