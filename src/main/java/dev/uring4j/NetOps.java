@@ -100,11 +100,20 @@ final class NetOps {
 
     static long message(Ring r, int opcode, String op, int fd, SocketMessage msg, int msgFlags) throws UringException {
         Objects.requireNonNull(msg, "msg");
-        msg.checkIdle(op);
         Checks.fd(op, fd);
-        if (opcode == Opcode.Code.SENDMSG_ZC) {
-            r.drainRule.zeroCopy(op);
+        msg.lock(op); // from the idle check to attach: one submission at a time, on any ring
+        try {
+            if (opcode == Opcode.Code.SENDMSG_ZC) {
+                r.drainRule.zeroCopy(op);
+            }
+            return stageMessage(r, opcode, op, fd, msg, msgFlags);
+        } finally {
+            msg.unlock();
         }
+    }
+
+    private static long stageMessage(Ring r, int opcode, String op, int fd, SocketMessage msg, int msgFlags)
+            throws UringException {
         boolean receive = opcode == Opcode.Code.RECVMSG;
         long total = 0;
         for (int i = 0; i < msg.bufferCount(); i++) {

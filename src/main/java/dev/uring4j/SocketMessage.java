@@ -2,6 +2,8 @@ package dev.uring4j;
 
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.SockAddr;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,8 +17,11 @@ import java.util.Objects;
  * {@link #controlLength()}) before setting it up again.
  *
  * <p>While an operation uses it ({@link #isInUse()}), the kernel may read or write its
- * memory, so every setter throws {@link IllegalStateException}. Used by the thread of
- * the ring it is submitted to.
+ * memory, so every setter throws {@link IllegalStateException}, and so does submitting it
+ * again, on this ring or another. Meant for the thread of the ring it is submitted to;
+ * used from two threads at once (two rings given one message), one submission or setter
+ * wins and the other throws {@link IllegalStateException}: checking that the message is
+ * idle and taking it are one step.
  */
 public final class SocketMessage {
     // struct msghdr on LP64 (x86_64, aarch64)
@@ -39,6 +44,22 @@ public final class SocketMessage {
     private Ring ring;
     private long userData;
     private boolean received;
+    /**
+     * 1 while one thread prepares an operation with this message or changes it. Without it,
+     * two threads could both find the message idle: both submit it, the second attach hides
+     * the first operation, and a setter could then replace the buffers the first
+     * operation's iovecs point at, which its slot keeps alive only through this message.
+     */
+    private volatile int busy;
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findVarHandle(SocketMessage.class, "busy", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * @param maxBuffers      buffers one message may scatter into or gather from (1 to 1024)
@@ -64,7 +85,6 @@ public final class SocketMessage {
      * bytes went where.
      */
     public SocketMessage buffers(ByteBuffer... buffers) {
-        checkIdle("buffers");
         Objects.requireNonNull(buffers, "buffers");
         if (buffers.length > maxBuffers) {
             throw new IllegalArgumentException(buffers.length + " buffers, but this message was made for at most "
@@ -74,17 +94,20 @@ public final class SocketMessage {
         for (int i = 0; i < copy.length; i++) {
             Objects.requireNonNull(copy[i], "buffer " + i);
         }
+        lock("buffers");
         this.buffers = copy;
+        unlock();
         return this;
     }
 
     /** The destination of {@link Ring#sendmsg} (a datagram socket's peer), or null for a connected socket. */
     public SocketMessage destination(InetSocketAddress to) {
-        checkIdle("destination");
         if (to != null && to.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address " + to + ": resolve it first");
         }
+        lock("destination");
         this.destination = to;
+        unlock();
         return this;
     }
 
@@ -99,12 +122,13 @@ public final class SocketMessage {
 
     /** How many bytes of {@link #control()} {@link Ring#sendmsg} sends. */
     public SocketMessage controlLength(int length) {
-        checkIdle("controlLength");
         if (length < 0 || length > controlCapacity) {
             throw new IndexOutOfBoundsException("control length " + length + " outside the control area of "
                     + controlCapacity + " bytes");
         }
+        lock("controlLength");
         this.controlLength = length;
+        unlock();
         return this;
     }
 
@@ -131,9 +155,17 @@ public final class SocketMessage {
         return received ? memory.getInt(MSG_FLAGS) : 0;
     }
 
-    /** Whether an operation submitted with this message has not completed yet. */
+    /**
+     * Whether an operation submitted with this message has not completed yet (or another
+     * thread is submitting or changing it right now).
+     */
     public boolean isInUse() {
-        return ring != null && ring.inFlight.slotOf(userData) >= 0;
+        return busy != 0 || usedByOperation();
+    }
+
+    private boolean usedByOperation() {
+        Ring r = ring;
+        return r != null && r.inFlight.slotOf(userData) >= 0;
     }
 
     int bufferCount() {
@@ -144,11 +176,24 @@ public final class SocketMessage {
         return buffers[i];
     }
 
-    void checkIdle(String op) {
-        if (isInUse()) {
+    /**
+     * Takes the message for {@code op} (a setter, or preparing an operation until
+     * {@link #unlock()}): refused while another thread holds it or an operation uses it.
+     */
+    void lock(String op) {
+        if (!BUSY.compareAndSet(this, 0, 1)) {
+            throw new IllegalStateException(op + ": another thread is submitting or changing this SocketMessage right"
+                    + " now; a SocketMessage belongs to one thread at a time (use one per ring)");
+        }
+        if (usedByOperation()) {
+            busy = 0;
             throw new IllegalStateException(op + ": this SocketMessage is in use by an operation that has not completed;"
                     + " wait for its completion (or use another SocketMessage)");
         }
+    }
+
+    void unlock() {
+        busy = 0;
     }
 
     /** Writes iovec {@code i}. */

@@ -179,6 +179,69 @@ class SocketMessageTest {
         }
     }
 
+    /**
+     * One message given to two rings on two threads at once is submitted by one of them: the
+     * other gets IllegalStateException. Before, both could find it idle and both submit it;
+     * the second attach hid the first receive, so the message looked idle while the first
+     * was still in flight, and a setter could replace the buffers its iovec pointed at (kept
+     * alive only through the message: the GC could free memory the kernel would write).
+     */
+    @Test
+    void oneMessageRacedOntoTwoRingsIsTakenByOneOfThem() throws Exception {
+        TestSupport.requireAvailable();
+        int rounds = 400;
+        SocketMessage shared = new SocketMessage(1, 0).buffers(ByteBuffer.allocateDirect(64));
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.CyclicBarrier staged = new java.util.concurrent.CyclicBarrier(2);
+        int[][] won = new int[2][rounds];
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            int me = t;
+            threads[t] = new Thread(() -> {
+                try (Ring ring = TestSupport.open()) {
+                    int socket = udp();
+                    int sender = udp();
+                    InetSocketAddress to = Sockets.localAddress(socket);
+                    for (int round = 0; round < rounds; round++) {
+                        start.await(10, TimeUnit.SECONDS);
+                        try {
+                            ring.recvmsg(socket, shared, 0).tag(1);
+                            won[me][round] = 1;
+                        } catch (IllegalStateException refused) {
+                            won[me][round] = 0;
+                        }
+                        staged.await(10, TimeUnit.SECONDS);
+                        if (won[me][round] == 1) { // complete the receive before the next round
+                            Collector c = new Collector();
+                            ring.sendmsg(sender, new SocketMessage(1, 0).buffers(direct("x")).destination(to), 0).tag(2);
+                            c.await(ring, 2);
+                            assertEquals(1, c.res(1), "the receive got the datagram");
+                        }
+                    }
+                    Sockets.close(socket);
+                    Sockets.close(sender);
+                } catch (Throwable e) {
+                    errors.add(e);
+                    start.reset();
+                    staged.reset();
+                }
+            }, "message-racer-" + t);
+            threads[t].start();
+        }
+        for (Thread th : threads) {
+            th.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        assertTrue(errors.isEmpty(), () -> "racer failed: " + errors);
+        int both = 0;
+        for (int round = 0; round < rounds; round++) {
+            assertTrue(won[0][round] + won[1][round] >= 1, "round " + round + ": neither thread could submit");
+            both += won[0][round] & won[1][round];
+        }
+        assertEquals(0, both, "rounds in which both rings submitted the one message");
+        assertFalse(shared.isInUse());
+    }
+
     @Test
     void javaRefusesWhatTheKernelCouldNotUse() throws Exception {
         TestSupport.requireAvailable();

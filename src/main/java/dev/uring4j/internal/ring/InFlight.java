@@ -169,10 +169,13 @@ public final class InFlight {
         int slot = (int) userData;
         // A released slot's generation has moved on, so a stale or duplicate completion
         // (or one naming a free slot, or another ring's) never matches.
-        if (slot < 0 || slot >= used) {
+        // One read of the array: a SocketMessage asks from another thread, and a table that
+        // grows in between must not make this throw.
+        int[] st = states;
+        if (slot < 0 || slot >= used || slot >= st.length) {
             return -1;
         }
-        int state = states[slot];
+        int state = st[slot];
         if ((state & IN_USE) == 0
                 || (userData & ~0xffffffffL) != (ringBits | (long) (state >>> GENERATION_SHIFT) << 32)) {
             return -1;
