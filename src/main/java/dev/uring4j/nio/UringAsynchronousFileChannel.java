@@ -255,6 +255,7 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     @Override
     public Future<Integer> read(ByteBuffer dst, long position) {
         checkRead(dst, position);
+        checkExecutor(dst.hasRemaining());
         return readNow(dst, position);
     }
 
@@ -262,12 +263,14 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     public <A> void read(ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
         checkRead(dst, position);
+        checkExecutor(dst.hasRemaining());
         deliver(readNow(dst, position), attachment, handler);
     }
 
     @Override
     public Future<Integer> write(ByteBuffer src, long position) {
         checkWrite(src, position);
+        checkExecutor(src.hasRemaining());
         return writeNow(src, position);
     }
 
@@ -275,7 +278,21 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     public <A> void write(ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
         checkWrite(src, position);
+        checkExecutor(src.hasRemaining());
         deliver(writeNow(src, position), attachment, handler);
+    }
+
+    /**
+     * The JDK runs each read, write and lock of a channel opened with an executor as a task
+     * of that executor, so a shut-down executor refuses the operation from the call with
+     * RejectedExecutionException (after the argument checks; a closed channel, or a read or
+     * write of nothing, starts no task). uring4j's operations run on the ring, but refuse the
+     * same way, and a handler that a shut-down executor refuses later is run directly.
+     */
+    private void checkExecutor(boolean movesBytes) {
+        if (executor != null && movesBytes && executor.isShutdown() && isOpen()) {
+            throw new RejectedExecutionException("the channel's executor " + executor + " is shut down");
+        }
     }
 
     // ---------------------------------------------------------------- locks
@@ -296,6 +313,7 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
      */
     private CompletableFuture<FileLock> lockAsync(long position, long size, boolean shared) {
         checkLock(shared);
+        checkExecutor(true);
         CompletableFuture<FileLock> f = new LockFuture();
         FileLock now;
         try {
