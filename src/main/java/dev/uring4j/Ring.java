@@ -2,6 +2,7 @@ package dev.uring4j;
 
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import dev.uring4j.internal.RingLoan;
 import dev.uring4j.internal.VirtualThreads;
 import dev.uring4j.internal.ring.Closer;
 import dev.uring4j.internal.ring.Completions;
@@ -54,6 +55,7 @@ public final class Ring implements AutoCloseable {
         // loading then fails too, so load the error path's classes up front.
         Errno.name(Errno.EMFILE);
         new UringException("init", Errno.EMFILE, null).getMessage();
+        RingLoan.install(r -> ((Ring) r).managed = true, r -> ((Ring) r).managerTurn = true);
     }
 
     /** Open rings are strongly reachable: an abandoned ring must not free memory under the kernel. */
@@ -64,6 +66,8 @@ public final class Ring implements AutoCloseable {
     private final long handle;
     /** Read on every call by the owner; written once, by close's winner. */
     private boolean closed;
+    private boolean managed; // by an EventLoop (internal.RingLoan): see checkTurn
+    private boolean managerTurn;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The setup's report, and the NO_MMAP memory it made (released by it once the kernel is done). */
     final RingSetup setup;
@@ -549,6 +553,7 @@ public final class Ring implements AutoCloseable {
     /** Submits staged operations without waiting; completions already available are reaped. */
     public int submit() throws UringException {
         checkUsable();
+        checkTurn("submit");
         return crossing.submitAll(0, 0);
     }
 
@@ -563,6 +568,7 @@ public final class Ring implements AutoCloseable {
      */
     public int submitAndWait(int minCompletions, long timeout, TimeUnit unit) throws UringException {
         checkUsable();
+        checkTurn("submitAndWait");
         Objects.requireNonNull(unit, "unit");
         return crossing.submitAndWait(minCompletions, timeout < 0 ? -1 : unit.toNanos(timeout));
     }
@@ -589,6 +595,7 @@ public final class Ring implements AutoCloseable {
     public int reap(CompletionHandler handler) throws UringException {
         Objects.requireNonNull(handler, "handler");
         checkUsable();
+        checkTurn("reap");
         if (completions.ready() == 0 && inFlight.active() > submissions.staged()) {
             crossing.cross(0, 0, 0);
         }
@@ -635,6 +642,21 @@ public final class Ring implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * An EventLoop's ring (internal.RingLoan) takes submit, wait, reap and close only from the
+     * loop, which gives itself the turn before each call; a call consumes it, so user code
+     * inside the loop's dispatch is refused too.
+     */
+    private void checkTurn(String what) {
+        if (managed) {
+            if (!managerTurn) {
+                throw new IllegalStateException(what + ": this Ring belongs to an EventLoop, which submits, reaps and "
+                        + "closes it; a RingOp prepares one operation and returns its Sqe");
+            }
+            managerTurn = false;
+        }
+    }
+
     /** Closed and thread checks, shared with the registration tables. */
     void checkUsable() {
         if (closed) {
@@ -675,6 +697,9 @@ public final class Ring implements AutoCloseable {
         if (Thread.currentThread() != owner && ownerAlive) {
             throw new IllegalStateException("close() must run on the ring's owner thread '" + owner.getName()
                     + "' (called from '" + Thread.currentThread().getName() + "')");
+        }
+        if (ownerAlive) {
+            checkTurn("close");
         }
         if (!closing.compareAndSet(false, true)) {
             return; // another thread (the owner having ended) is closing it

@@ -11,6 +11,7 @@ import dev.uring4j.UringException;
 import dev.uring4j.internal.Deadlines;
 import dev.uring4j.internal.Memory;
 import dev.uring4j.internal.Native;
+import dev.uring4j.internal.RingLoan;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
@@ -58,14 +59,19 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Prepares exactly one operation on the loop's ring and returns its {@link Sqe}
      * ({@code ring -> ring.read(fd, buf, 0)}); SQE-wide choices may be chained on it, the tag
-     * and attachment are the loop's.
+     * and attachment are the loop's. The loop submits, reaps and closes its ring: those
+     * calls, from a RingOp or a RingCall or through a ring kept from one, throw
+     * {@link IllegalStateException}.
      */
     @FunctionalInterface
     public interface RingOp {
         Sqe prepare(Ring ring) throws UringException;
     }
 
-    /** Work with the loop's ring on the loop thread that is not one operation: registrations, limits. */
+    /**
+     * Work with the loop's ring on the loop thread that is not one operation: registrations,
+     * limits (not submit, reap or close: see {@link RingOp}).
+     */
     @FunctionalInterface
     public interface RingCall<T> {
         T call(Ring ring) throws Exception;
@@ -390,6 +396,8 @@ public final class EventLoop implements AutoCloseable {
                 throw new UringException("eventfd", -fd, "the event loop's wake-up descriptor");
             }
             eventFd = fd;
+            // RingOps get this ring: from now on only the loop submits, reaps and closes it.
+            RingLoan.manage(ring);
         } catch (Throwable t) {
             started.completeExceptionally(t);
             state.set(TERMINATED);
@@ -429,6 +437,7 @@ public final class EventLoop implements AutoCloseable {
                 idleSince = 0;
                 callbacksSince = System.nanoTime();
                 try {
+                    RingLoan.turn(ring);
                     ring.submitAndReap(0, 0, TimeUnit.NANOSECONDS, handler);
                 } finally {
                     callbacksSince = 0;
@@ -468,6 +477,7 @@ public final class EventLoop implements AutoCloseable {
                 continue;
             }
             try {
+                RingLoan.turn(ring);
                 ring.submitAndWait(wait, timeout, TimeUnit.NANOSECONDS);
             } catch (UringException e) {
                 if (e.errno() != Errno.EINTR) {
@@ -486,6 +496,7 @@ public final class EventLoop implements AutoCloseable {
             // (it did: one eventfd write and one extra completion per echo round trip).
             callbacksSince = System.nanoTime();
             try {
+                RingLoan.turn(ring);
                 ring.reap(handler);
             } finally {
                 callbacksSince = 0;
@@ -529,6 +540,7 @@ public final class EventLoop implements AutoCloseable {
                 int n;
                 try {
                     phase.lazySet(PHASE_COMPLETIONS);
+                    RingLoan.turn(ring);
                     n = ring.reap(handler);
                 } finally {
                     callbacksSince = 0;
@@ -728,6 +740,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             if (ring != null && !ring.isClosed()) {
                 // Cancels what is left and delivers each completion once (with -ECANCELED).
+                RingLoan.turn(ring);
                 ring.close(Duration.ofSeconds(5), handler);
             }
         } catch (Throwable t) {

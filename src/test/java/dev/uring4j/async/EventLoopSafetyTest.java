@@ -98,6 +98,61 @@ class EventLoopSafetyTest {
         }
     }
 
+    /**
+     * A RingOp gets the loop's ring to prepare one operation; submitting, reaping or closing it
+     * (inside the RingOp, or through a ring kept from one, in a callback on the loop thread) is
+     * refused. Before, a reap inside a RingOp handed another caller's completion to the user's
+     * handler (that caller's future never completed), and a close ended the loop's ring under
+     * it: every later submit failed with "this Ring is closed".
+     */
+    @Test
+    void aRingOpCannotSubmitReapOrCloseTheLoopsRing() throws Exception {
+        try (EventLoop loop = EventLoop.open()) {
+            CompletableFuture<Integer> victim = loop.submit(ring -> ring.timeout(300, TimeUnit.MILLISECONDS), "victim");
+            AtomicReference<dev.uring4j.Ring> kept = new AtomicReference<>();
+            List<EventLoop.RingOp> abuses = List.of(
+                    ring -> {
+                        kept.set(ring);
+                        ring.submitAndReap(1, 1, TimeUnit.SECONDS, (tag, res, flags) -> { });
+                        return ring.nop();
+                    },
+                    ring -> {
+                        ring.reap((tag, res, flags) -> { });
+                        return ring.nop();
+                    },
+                    ring -> {
+                        Sqe sqe = ring.nop();
+                        ring.submit();
+                        return sqe;
+                    },
+                    ring -> {
+                        ring.close();
+                        return ring.nop();
+                    });
+            for (EventLoop.RingOp abuse : abuses) {
+                Throwable refused = failure(loop.submit(abuse));
+                assertTrue(refused instanceof IllegalStateException, String.valueOf(refused));
+                assertTrue(refused.getMessage().contains("belongs to an EventLoop"), refused.getMessage());
+            }
+            // A ring kept from a RingOp, used by a callback the loop thread runs.
+            CompletableFuture<String> fromCallback = loop.submit(ring -> ring.timeout(100, TimeUnit.MILLISECONDS), "t")
+                    .handle((v, e) -> {
+                        try {
+                            kept.get().reap((tag, res, flags) -> { });
+                            return "reaped on " + Thread.currentThread().getName();
+                        } catch (IllegalStateException ise) {
+                            return ise.getMessage();
+                        } catch (dev.uring4j.UringException ue) {
+                            return "reap failed: " + ue;
+                        }
+                    });
+            String seen = fromCallback.get(5, TimeUnit.SECONDS);
+            assertTrue(seen.contains("belongs to an EventLoop") || seen.contains("belongs to thread"), seen);
+            victim.handle((v, e) -> null).get(5, TimeUnit.SECONDS); // the victim completes (the timeout's own outcome)
+            assertEquals(0, loop.submit(ring -> ring.nop()).get(5, TimeUnit.SECONDS), "the loop lives on");
+        }
+    }
+
     // ---------------------------------------------------------------- 7. errors thrown by user code
 
     static final class CustomError extends Error {
