@@ -122,10 +122,15 @@ final class NioTestSupport {
 
     /** Waits for {@code t} for at most 10 s; fails (and interrupts it) if it is still running. */
     static void join(Thread t) throws InterruptedException {
-        t.join(10_000);
+        join(t, 10);
+    }
+
+    /** Waits for {@code t} for at most {@code seconds}; fails (and interrupts it) if it is still running. */
+    static void join(Thread t, int seconds) throws InterruptedException {
+        t.join(seconds * 1000L);
         if (t.isAlive()) {
             t.interrupt();
-            fail("thread still blocked after 10 s: " + Arrays.toString(t.getStackTrace()));
+            fail("thread still blocked after " + seconds + " s: " + Arrays.toString(t.getStackTrace()));
         }
     }
 
