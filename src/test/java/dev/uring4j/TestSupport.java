@@ -179,7 +179,9 @@ public final class TestSupport {
         requireAvailable();
         Path source = java25Source(program);
         List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
+                "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"),
                 "-cp", classpath, source.toString(), dir.toString()));
         Path log = dir.resolve(program + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

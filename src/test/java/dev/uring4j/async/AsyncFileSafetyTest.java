@@ -508,18 +508,21 @@ class AsyncFileSafetyTest {
     // ---------------------------------------------------------------- 6. buffers
 
     @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(150) // a JDK 25 child: 24-37 s in the test-kernels guests, past 45 s beside a busy host
     void buffersOfArenasThatCanBeClosedAreRefusedUpFrontOnBothBackends() throws Exception {
         Path jdk25 = TestSupport.JAVA25;
         assumeTrue(Files.isExecutable(jdk25), "needs a JDK 22+ (java.lang.foreign) at " + jdk25);
         Path testClasses = Path.of(AsyncFileSafetyTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String classes = System.getProperty("uring4j.test.classesDir") != null ? System.getProperty("uring4j.test.classesDir")
                 : testClasses.resolveSibling("classes").toString();
-        Process p = new ProcessBuilder(jdk25.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-During4j.library.path=" + System.getProperty("uring4j.library.path"),
+        List<String> cmd = new ArrayList<>(List.of(jdk25.toString(), "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(TestSupport.childJvmFlags());
+        cmd.addAll(List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path"),
                 "-cp", testClasses + java.io.File.pathSeparator + classes,
-                BufferLifetimeMain.class.getName(), dir.resolve("data").toString()).redirectErrorStream(true).start();
+                BufferLifetimeMain.class.getName(), dir.resolve("data").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         for (String b : new String[] {"IOURING", "NIO"}) {
             for (String op : new String[] {"read", "write", "readv"}) {
