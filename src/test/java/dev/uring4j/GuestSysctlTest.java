@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -During4j.test.guest=true}), never on the host.
  */
 // Each test starts two or three child JVMs: ~15 s each under the test-kernels guests' emulated
-// CPUs, past the guests' 45 s default per-test timeout on a slower machine.
+// CPUs, past the guests' default per-test timeout (45 s then, 80 s now) on a slower machine.
 @Timeout(180)
 @Tag("kernel")
 class GuestSysctlTest {

@@ -225,7 +225,7 @@ public final class TestSupport {
      * Flags for child JVMs of this test JVM's own JDK. Inside a test-kernels guest (emulated CPUs,
      * about 20x slower) a child starts with C1 only and the serial collector, as the guest's own
      * JVM does: a child JVM start takes ~20 s there otherwise, and a test starting two of them
-     * came within a second of the guest's 45 s per-test timeout.
+     * came within a second of the guests' per-test timeout (45 s then).
      */
     public static List<String> childJvmFlags() {
         return Boolean.getBoolean("uring4j.test.guest")
