@@ -270,7 +270,7 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     @Override
     public Future<Integer> write(ByteBuffer src, long position) {
         checkWrite(src, position);
-        checkExecutor(src.hasRemaining());
+        checkExecutor(src != null && src.hasRemaining()); // a closed channel may get null (checkWrite)
         return writeNow(src, position);
     }
 
@@ -278,7 +278,7 @@ final class UringAsynchronousFileChannel extends AsynchronousFileChannel {
     public <A> void write(ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
         checkWrite(src, position);
-        checkExecutor(src.hasRemaining());
+        checkExecutor(src != null && src.hasRemaining()); // a closed channel may get null (checkWrite)
         deliver(writeNow(src, position), attachment, handler);
     }
 
