@@ -49,7 +49,7 @@ public final class ProvidedBuffers implements AutoCloseable {
         this.groupId = groupId;
         this.count = count;
         this.size = size;
-        this.slab = Memory.allocate(count * size);
+        this.slab = slab(groupId, count, size);
         this.slabAddress = Memory.address(slab);
         long br = NATIVE.pbufRegister(ring.handle(), groupId, count);
         if (br < 0) {
@@ -103,6 +103,23 @@ public final class ProvidedBuffers implements AutoCloseable {
                     + "flags are of another group's completion, or the buffer was recycled since");
         }
         return bid;
+    }
+
+    /**
+     * The group's memory: a direct buffer of {@code count x size} bytes. Beyond the JVM's direct
+     * memory limit (-XX:MaxDirectMemorySize) that is a refusal of this size, thrown as the
+     * ENOMEM it is, before anything was registered, rather than an OutOfMemoryError.
+     */
+    private static ByteBuffer slab(int groupId, int count, int size) throws UringException {
+        try {
+            return Memory.allocate(count * size);
+        } catch (OutOfMemoryError e) {
+            String op = "provideBuffers";
+            throw new UringException(op, Errno.ENOMEM, UringException.describe(op, Errno.ENOMEM, "group " + groupId
+                    + ": " + count + " buffers x " + size + " bytes = " + (long) count * size + " bytes of direct memory "
+                    + "could not be reserved (" + e.getMessage() + "); use fewer or smaller buffers, or raise "
+                    + "-XX:MaxDirectMemorySize"), e);
+        }
     }
 
     /** What the operations receiving into this group reference: who holds each buffer. */

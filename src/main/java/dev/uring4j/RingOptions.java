@@ -161,6 +161,9 @@ public final class RingOptions {
         /** Replaces the whole flag set. */
         public Builder flags(Set<SetupFlag> newFlags) {
             Objects.requireNonNull(newFlags, "newFlags");
+            for (SetupFlag f : newFlags) { // before clearing: a refused call leaves the builder as it was
+                Objects.requireNonNull(f, "newFlags contains null");
+            }
             flags.clear();
             flags.addAll(newFlags);
             return this;

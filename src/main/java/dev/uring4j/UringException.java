@@ -3,6 +3,7 @@ package dev.uring4j;
 import dev.uring4j.Errno;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 
 /**
  * An io_uring operation or call failed with an errno. Carries the errno, its symbolic
@@ -72,7 +73,7 @@ public class UringException extends IOException {
     }
 
     static String describe(String operation, int errno, String detail) {
-        StringBuilder sb = new StringBuilder(operation).append(" failed");
+        StringBuilder sb = new StringBuilder(Objects.requireNonNull(operation, "operation")).append(" failed");
         if (errno != 0) {
             sb.append(": ").append(Errno.name(errno)).append(" (").append(Errno.description(errno)).append(')');
         }

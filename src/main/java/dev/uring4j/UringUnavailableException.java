@@ -1,6 +1,7 @@
 package dev.uring4j;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * io_uring cannot be used here. {@link #reason()} says which of a fixed set of causes
@@ -22,7 +23,7 @@ public class UringUnavailableException extends UringException {
 
     /** A fresh exception (with the caller's stack) for a cause computed earlier. */
     public UringUnavailableException(UringUnavailableException original) {
-        super("io_uring", original.errno(), original.getMessage(), original);
+        super("io_uring", Objects.requireNonNull(original, "original").errno(), original.getMessage(), original);
         this.reason = original.reason;
         this.attempts = original.attempts;
     }
@@ -32,7 +33,8 @@ public class UringUnavailableException extends UringException {
      * io_uring, so no fallback is used.
      */
     public UringUnavailableException(String context, UringUnavailableException original) {
-        super("io_uring", original.errno(), context + ": " + original.getMessage(), original);
+        super("io_uring", Objects.requireNonNull(original, "original").errno(), context + ": " + original.getMessage(),
+                original);
         this.reason = original.reason;
         this.attempts = original.attempts;
     }
@@ -46,7 +48,14 @@ public class UringUnavailableException extends UringException {
         return attempts;
     }
 
+    /** Also the constructor's check of {@code attempts}: it runs before the super call can throw anything else. */
     private static String formatAttempts(List<String> attempts) {
+        Objects.requireNonNull(attempts, "attempts");
+        for (int i = 0; i < attempts.size(); i++) {
+            if (attempts.get(i) == null) {
+                throw new NullPointerException("attempts[" + i + "] is null");
+            }
+        }
         if (attempts.isEmpty()) {
             return "";
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +32,44 @@ class RegistrationHostileUseTest {
     private static void assumeProvidedBufferRings() {
         assumeTrue(UringSupport.get().isOpcodeSupported(45) && UringSupport.get().isSingleIssuerSupported(),
                 "provided-buffer rings (PBUF_RING, kernel 5.19+) are not supported here");
+    }
+
+    /**
+     * Found by PublicApiSweepTest: a group of count x size bytes (within the documented 2 GiB)
+     * beyond -XX:MaxDirectMemorySize threw OutOfMemoryError from ByteBuffer.allocateDirect. It
+     * is refused as ENOMEM naming the sizes, nothing is registered (the group id stays free) and
+     * the ring goes on. In a child JVM with a 32 MiB direct-memory limit, so that no test
+     * reserves the memory for real.
+     */
+    @Test
+    void aBufferGroupBeyondTheDirectMemoryLimitIsRefusedAsEnomem() throws Exception {
+        assumeProvidedBufferRings();
+        TestSupport.ChildResult r = TestSupport.runJava(List.of("-XX:MaxDirectMemorySize=32m",
+                "-During4j.library.path=" + System.getProperty("uring4j.library.path")), TestSupport.childClasspath(),
+                OversizedGroupMain.class.getName());
+        assertEquals(0, r.exitCode, r.output);
+        assertTrue(r.output.contains("REFUSED ENOMEM provideBuffers failed: ENOMEM"), r.output);
+        assertTrue(r.output.contains("16 buffers x 4194304 bytes = 67108864 bytes"), r.output);
+        assertTrue(r.output.contains("AFTER group 9 of 4, nop 0"), r.output);
+    }
+
+    /** The child of {@link #aBufferGroupBeyondTheDirectMemoryLimitIsRefusedAsEnomem}. */
+    static final class OversizedGroupMain {
+        public static void main(String[] args) throws Exception {
+            try (Ring ring = Ring.open(RingOptions.builder().entries(8).build())) {
+                try {
+                    ring.provideBuffers(9, 16, 4 << 20);
+                    System.out.println("ACCEPTED a 64 MiB group under a 32 MiB limit");
+                } catch (UringException e) {
+                    System.out.println("REFUSED " + e.errnoName() + " " + e.getMessage());
+                }
+                ProvidedBuffers pb = ring.provideBuffers(9, 4, 256);
+                TestSupport.Collector c = new TestSupport.Collector();
+                ring.nop().tag(1);
+                c.await(ring, 1);
+                System.out.println("AFTER group " + pb.groupId() + " of " + pb.count() + ", nop " + c.res(1));
+            }
+        }
     }
 
     /** The owner dies; another thread closes the ring, then the provided-buffer group. */

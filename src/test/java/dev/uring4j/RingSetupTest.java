@@ -61,6 +61,21 @@ class RingSetupTest {
         }
     }
 
+    /**
+     * Found by PublicApiSweepTest: flags(a set holding null) threw the JDK's EnumSet NPE
+     * ("because \"e\" is null") after it had already cleared the builder's flags.
+     */
+    @Test
+    void flagsWithANullElementIsRefusedAndLeavesTheBuilderAsItWas() {
+        RingOptions.Builder b = RingOptions.builder().flags(EnumSet.of(SetupFlag.COOP_TASKRUN));
+        java.util.Set<SetupFlag> withNull = new java.util.HashSet<>();
+        withNull.add(SetupFlag.CLAMP);
+        withNull.add(null);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> b.flags(withNull));
+        assertEquals("newFlags contains null", e.getMessage());
+        assertEquals(EnumSet.of(SetupFlag.COOP_TASKRUN), b.build().flags());
+    }
+
     @Test
     void strictModeNamesTheRefusedFlagInsteadOfSteppingDown() {
         RingOptions o = RingOptions.builder().entries(8).flags(EnumSet.of(SetupFlag.COOP_TASKRUN))

@@ -81,6 +81,7 @@ public record KernelVersion(int major, int minor, int patch, String source) impl
 
     @Override
     public int compareTo(KernelVersion o) {
+        Objects.requireNonNull(o, "other");
         int c = Integer.compare(major, o.major);
         if (c == 0) {
             c = Integer.compare(minor, o.minor);

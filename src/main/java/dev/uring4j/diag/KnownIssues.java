@@ -2,6 +2,7 @@ package dev.uring4j.diag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The table of known kernel and liburing problems (sources in ../shared/notes/kernel-facts.md),
@@ -17,6 +18,7 @@ public final class KnownIssues {
     private KnownIssues() {}
 
     public static List<KnownIssue> evaluate(KernelVersion k, int liburingMajor, int liburingMinor) {
+        Objects.requireNonNull(k, "kernel");
         List<KnownIssue> list = new ArrayList<>();
         list.add(iowqDeadlock(k));
         list.add(noMmapRegions(k));
@@ -26,6 +28,7 @@ public final class KnownIssues {
     }
 
     public static KnownIssue iowqDeadlock(KernelVersion k) {
+        Objects.requireNonNull(k, "kernel");
         String fixed;
         boolean affected;
         if (k.isBefore(5, 15, 0)) {
@@ -56,6 +59,7 @@ public final class KnownIssues {
     }
 
     public static KnownIssue noMmapRegions(KernelVersion k) {
+        Objects.requireNonNull(k, "kernel");
         boolean affected;
         String verdict;
         if (k.isBefore(6, 5, 0)) {
@@ -86,10 +90,12 @@ public final class KnownIssues {
      * (measured in the kernel matrix; the exact release that stopped is between the two).
      */
     public static boolean chargesRingsToMemlock(KernelVersion k) {
+        Objects.requireNonNull(k, "kernel");
         return k.isBefore(5, 10, 0) || (k.isAtLeast(6, 14, 0) && k.isBefore(7, 0, 0));
     }
 
     public static KnownIssue memlockCharged(KernelVersion k) {
+        Objects.requireNonNull(k, "kernel");
         boolean charged = chargesRingsToMemlock(k);
         return new KnownIssue(MEMLOCK_CHARGED,
                 "ring memory counts against RLIMIT_MEMLOCK for users without CAP_IPC_LOCK (per user, released asynchronously)",

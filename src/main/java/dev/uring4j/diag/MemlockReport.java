@@ -116,6 +116,7 @@ public final class MemlockReport {
 
     /** Bytes the kernel pins (and charges on every kernel) to register these buffers: the pages they span. */
     public long registeredBufferBytes(ByteBuffer... buffers) {
+        Objects.requireNonNull(buffers, "buffers");
         long total = 0;
         for (ByteBuffer b : buffers) {
             Objects.requireNonNull(b, "buffer");

@@ -11,6 +11,13 @@ class KernelVersionTest {
             + "(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC "
             + "Debian 6.1.115-1 (2024-11-01)";
 
+    /** Found by PublicApiSweepTest: the JDK's NPE named the field "major" of a local "o". */
+    @Test
+    void compareToNullNamesTheArgument() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> KernelVersion.of(6, 1, 0).compareTo(null));
+        assertEquals("other", e.getMessage());
+    }
+
     @Test
     void debianReleaseUsesThePackagesUpstreamVersionNotTheAbiName() {
         KernelVersion v = KernelVersion.parse("6.1.0-27-amd64", DEBIAN_6_1, null);

@@ -2,6 +2,7 @@ package dev.uring4j.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.Uring;
@@ -17,6 +18,17 @@ class KnownIssuesTest {
 
     private static boolean iowq(String version) {
         return KnownIssues.iowqDeadlock(v(version)).affected();
+    }
+
+    /** Found by PublicApiSweepTest: a null kernel gave the JDK's NPE naming a local variable "k". */
+    @Test
+    void aNullKernelIsNamed() {
+        List<org.junit.jupiter.api.function.Executable> calls = List.of(() -> KnownIssues.evaluate(null, 2, 9),
+                () -> KnownIssues.iowqDeadlock(null), () -> KnownIssues.noMmapRegions(null),
+                () -> KnownIssues.chargesRingsToMemlock(null), () -> KnownIssues.memlockCharged(null));
+        for (org.junit.jupiter.api.function.Executable call : calls) {
+            assertEquals("kernel", assertThrows(NullPointerException.class, call).getMessage());
+        }
     }
 
     @Test

@@ -60,6 +60,14 @@ class MemlockReportTest {
         assertEquals(2L * r.pageSize(), r.ringBytes(RingOptions.builder().entries(2).build()));
     }
 
+    /** Found by PublicApiSweepTest: a null array gave the JDK's NPE naming "<local4>". */
+    @Test
+    void aNullBufferArrayIsNamed() {
+        NullPointerException e = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> MemlockReport.current().registeredBufferBytes((ByteBuffer[]) null));
+        assertEquals("buffers", e.getMessage());
+    }
+
     @Test
     void registeredBuffersPinEveryPageTheyTouch() {
         MemlockReport r = MemlockReport.current();
