@@ -1,0 +1,532 @@
+package dev.uring4j.nio;
+
+import static dev.uring4j.nio.NioTestSupport.bytes;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uring4j.nio.NioTestSupport.Recorder;
+import dev.uring4j.nio.NioTestSupport.TrackedPool;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.Channel;
+import java.nio.channels.Channels;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every public method of FileChannel and AsynchronousFileChannel, found by reflection, called on
+ * the JDK's channel and on uring4j's with the same arguments drawn from pools of hostile values
+ * (positions 0, -1, 2^31, 2^63-1, size, size+1; null, heap, direct, read-only, empty buffers;
+ * arrays with null or read-only elements and offsets/lengths out of range; closed and read-only
+ * transfer targets), in every channel state (read-write, read-only, write-only, append, each also
+ * closed). The outcomes (value or exception class and message, through the Future or handler for
+ * the asynchronous channel; then the position, size, buffer states and file bytes) must be equal.
+ * Combinations are sampled with a fixed seed; each call has a deadline of 10 s, reported with the
+ * method and arguments. Differences documented in docs/nio-conformance.md are not in the pools.
+ */
+@Tag("kernel")
+class PublicApiDifferentialSweepTest {
+    private static final long SEED = 0x5EEDL;
+    /** Combinations per (method, state) at most; the full product where smaller. */
+    private static final int PER_METHOD = 40;
+    private static final int SIZE = 16;
+
+    @TempDir
+    Path dir;
+
+    private int runs;
+    private final ExecutorService caller = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sweep-caller");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @AfterEach
+    void stop() {
+        caller.shutdownNow();
+    }
+
+    enum State {
+        READ_WRITE(READ, WRITE), READ_ONLY(READ), WRITE_ONLY(WRITE), APPEND_ONLY(WRITE, APPEND);
+
+        final Set<OpenOption> options;
+
+        State(OpenOption... o) {
+            options = Set.of(o);
+        }
+    }
+
+    /** One argument value: built afresh for each side (so buffers and channels are never shared). */
+    interface Maker {
+        Object make(Ctx c) throws Exception;
+    }
+
+    record Arg(String name, Maker maker) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** What a call may use besides the channel; everything registered is described afterwards. */
+    static final class Ctx {
+        final Impl impl;
+        final Path dir;
+        FileChannel ch;
+        AsynchronousFileChannel ach;
+        TrackedPool pool;
+        final List<ByteBuffer> buffers = new ArrayList<>();
+        final List<Channel> others = new ArrayList<>();
+        final List<Recorder<Object, Object>> handlers = new ArrayList<>();
+        final ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        final List<Path> otherFiles = new ArrayList<>();
+
+        Ctx(Impl impl, Path dir) {
+            this.impl = impl;
+            this.dir = dir;
+        }
+
+        ByteBuffer buf(ByteBuffer b) {
+            buffers.add(b);
+            return b;
+        }
+
+        /** A channel on a second file (8 bytes), of this side's implementation. */
+        FileChannel other(String name, OpenOption... options) throws Exception {
+            Path p = dir.resolve(impl + "-other-" + name + "-" + otherFiles.size() + "-" + System.nanoTime());
+            Files.write(p, bytes(8, 6));
+            otherFiles.add(p);
+            FileChannel f = impl.open(p, options);
+            others.add(f);
+            return f;
+        }
+    }
+
+    private static List<Arg> longs() {
+        List<Arg> a = new ArrayList<>();
+        for (long v : new long[] {0, -1, SIZE, SIZE + 1, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, 3}) {
+            a.add(new Arg(Long.toString(v), c -> v));
+        }
+        return a;
+    }
+
+    private static List<Arg> ints() {
+        List<Arg> a = new ArrayList<>();
+        for (int v : new int[] {0, -1, 1, 2, 3, 4, Integer.MAX_VALUE}) {
+            a.add(new Arg(Integer.toString(v), c -> v));
+        }
+        return a;
+    }
+
+    private static List<Arg> buffers() {
+        return List.of(
+                new Arg("null", c -> null),
+                new Arg("heap(8)", c -> c.buf(ByteBuffer.wrap(bytes(8, 9)))),
+                new Arg("direct(8)", c -> c.buf(ByteBuffer.allocateDirect(8).put(bytes(8, 3)).flip())),
+                new Arg("heap slice(5)", c -> c.buf(ByteBuffer.wrap(bytes(12, 2)).position(7).slice())),
+                new Arg("read-only(8)", c -> c.buf(ByteBuffer.wrap(bytes(8, 4)).asReadOnlyBuffer())),
+                new Arg("read-only direct(8)", c -> c.buf(ByteBuffer.allocateDirect(8).put(bytes(8, 5)).flip().asReadOnlyBuffer())),
+                new Arg("nothing remaining", c -> c.buf(ByteBuffer.allocate(4).position(4))),
+                new Arg("read-only, nothing remaining", c -> c.buf(ByteBuffer.allocate(0).asReadOnlyBuffer())));
+    }
+
+    private static List<Arg> bufferArrays() {
+        return List.of(
+                new Arg("null[]", c -> null),
+                new Arg("{}", c -> new ByteBuffer[0]),
+                new Arg("{heap3, direct4, heap5}", c -> new ByteBuffer[] {c.buf(ByteBuffer.wrap(bytes(3, 1))),
+                        c.buf(ByteBuffer.allocateDirect(4).put(bytes(4, 2)).flip()), c.buf(ByteBuffer.wrap(bytes(5, 3)))}),
+                new Arg("{heap3, null, heap5}", c -> new ByteBuffer[] {c.buf(ByteBuffer.wrap(bytes(3, 1))), null,
+                        c.buf(ByteBuffer.wrap(bytes(5, 3)))}),
+                new Arg("{heap3, read-only4, heap5}", c -> new ByteBuffer[] {c.buf(ByteBuffer.wrap(bytes(3, 1))),
+                        c.buf(ByteBuffer.wrap(bytes(4, 2)).asReadOnlyBuffer()), c.buf(ByteBuffer.wrap(bytes(5, 3)))}),
+                new Arg("{empty, empty}", c -> new ByteBuffer[] {c.buf(ByteBuffer.allocate(0)), c.buf(ByteBuffer.allocateDirect(0))}),
+                new Arg("{null}", c -> new ByteBuffer[] {null}));
+    }
+
+    private static List<Arg> writables() {
+        return List.of(
+                new Arg("null target", c -> null),
+                new Arg("stream", c -> Channels.newChannel(c.sink)),
+                new Arg("closed stream", c -> {
+                    WritableByteChannel w = Channels.newChannel(c.sink);
+                    w.close();
+                    return w;
+                }),
+                new Arg("read-only file", c -> c.other("ro", READ)),
+                new Arg("writable file", c -> c.other("rw", READ, WRITE)),
+                new Arg("append file", c -> c.other("ap", WRITE, APPEND)),
+                new Arg("closed file", c -> {
+                    FileChannel f = c.other("cl", READ, WRITE);
+                    f.close();
+                    return f;
+                }));
+    }
+
+    private static List<Arg> readables() {
+        return List.of(
+                new Arg("null source", c -> null),
+                new Arg("stream", c -> Channels.newChannel(new ByteArrayInputStream(bytes(12, 5)))),
+                new Arg("closed stream", c -> {
+                    ReadableByteChannel r = Channels.newChannel(new ByteArrayInputStream(bytes(12, 5)));
+                    r.close();
+                    return r;
+                }),
+                new Arg("write-only file", c -> c.other("wo", WRITE)),
+                new Arg("readable file", c -> c.other("r", READ)),
+                new Arg("closed file", c -> {
+                    FileChannel f = c.other("cl", READ);
+                    f.close();
+                    return f;
+                }));
+    }
+
+    private static List<Arg> pool(Class<?> type, Class<?> owner) {
+        if (type == long.class) {
+            return longs();
+        }
+        if (type == int.class) {
+            return ints();
+        }
+        if (type == boolean.class) {
+            return List.of(new Arg("true", c -> true), new Arg("false", c -> false));
+        }
+        if (type == ByteBuffer.class) {
+            return buffers();
+        }
+        if (type == ByteBuffer[].class) {
+            return bufferArrays();
+        }
+        if (type == WritableByteChannel.class) {
+            return writables();
+        }
+        if (type == ReadableByteChannel.class) {
+            return readables();
+        }
+        if (type == MapMode.class) {
+            return List.of(new Arg("null mode", c -> null), new Arg("READ_ONLY", c -> MapMode.READ_ONLY),
+                    new Arg("READ_WRITE", c -> MapMode.READ_WRITE), new Arg("PRIVATE", c -> MapMode.PRIVATE));
+        }
+        if (type == Object.class) {
+            return List.of(new Arg("\"a\"", c -> "a"));
+        }
+        if (type == CompletionHandler.class) {
+            return List.of(new Arg("null handler", c -> null), new Arg("handler", c -> {
+                Recorder<Object, Object> r = new Recorder<>();
+                c.handlers.add(r);
+                return r;
+            }));
+        }
+        throw new AssertionError("no pool for " + type + " of " + owner);
+    }
+
+    /** The public instance methods a caller can use, in a stable order. */
+    static List<Method> methods(Class<?> type) {
+        List<Method> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            // JDK 22+: map(MapMode, long, long, Arena); Arena-backed mappings are ArenaChannelTest's
+            if (Arrays.stream(m.getParameterTypes()).anyMatch(p -> p.getName().equals("java.lang.foreign.Arena"))) {
+                continue;
+            }
+            out.add(m);
+        }
+        out.sort(Comparator.comparing(Method::toGenericString));
+        return out;
+    }
+
+    /** Every combination of the pools, or a sample of {@link #PER_METHOD} of them (fixed seed). */
+    static List<List<Arg>> combinations(Method m, Random random) {
+        List<List<Arg>> pools = new ArrayList<>();
+        long total = 1;
+        for (Class<?> p : m.getParameterTypes()) {
+            List<Arg> pool = pool(p, m.getDeclaringClass());
+            pools.add(pool);
+            total *= pool.size();
+        }
+        List<List<Arg>> out = new ArrayList<>();
+        if (total <= PER_METHOD) {
+            for (long i = 0; i < total; i++) {
+                List<Arg> combo = new ArrayList<>();
+                long k = i;
+                for (List<Arg> pool : pools) {
+                    combo.add(pool.get((int) (k % pool.size())));
+                    k /= pool.size();
+                }
+                out.add(combo);
+            }
+            return out;
+        }
+        for (int i = 0; i < PER_METHOD; i++) {
+            List<Arg> combo = new ArrayList<>();
+            for (List<Arg> pool : pools) {
+                combo.add(pool.get(random.nextInt(pool.size())));
+            }
+            out.add(combo);
+        }
+        return out;
+    }
+
+    /** Runs {@code call} on the caller thread with a deadline of 10 s: a hang fails naming what hung. */
+    private Object withDeadline(String what, Call call, Ctx c) throws Throwable {
+        Future<Object> f = caller.submit(() -> call.run(c));
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new AssertionError("hang: " + what + " did not return in 10 s");
+        }
+    }
+
+    private static Object invoke(Method m, Object target, Object[] args) throws Exception {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception) {
+                throw (Exception) e.getCause();
+            }
+            throw new AssertionError("an Error escaped " + m.getName() + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private Object[] make(List<Arg> combo, Ctx c) throws Exception {
+        Object[] args = new Object[combo.size()];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = combo.get(i).maker.make(c);
+        }
+        return args;
+    }
+
+    // ------------------------------------------------------------------------------------ FileChannel
+
+    private String runFile(Impl impl, State state, boolean closed, Method m, List<Arg> combo) throws Throwable {
+        Path p = dir.resolve(impl + "-" + runs++);
+        Files.write(p, bytes(SIZE, 1));
+        Ctx c = new Ctx(impl, dir);
+        c.ch = impl.open(p, state.options);
+        if (state != State.APPEND_ONLY) {
+            c.ch.position(4);
+        }
+        if (closed) {
+            c.ch.close();
+        }
+        List<String> t = new ArrayList<>();
+        String what = impl + " " + (closed ? "closed " : "") + state + " " + m.getName() + combo;
+        try {
+            Object[] args = make(combo, c);
+            Object r = withDeadline(what, x -> invoke(m, x.ch, args), c);
+            t.add("result " + describe(r, c));
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Throwable e) {
+            t.add("threw " + ChannelDifferentialTest.thrown(e));
+        }
+        t.add("open " + c.ch.isOpen());
+        if (c.ch.isOpen()) {
+            t.add("position " + c.ch.position() + " size " + c.ch.size());
+        }
+        for (ByteBuffer b : c.buffers) {
+            t.add("buffer " + buffer(b));
+        }
+        t.add("sink " + Arrays.toString(c.sink.toByteArray()));
+        c.ch.close();
+        for (Channel o : c.others) {
+            o.close();
+        }
+        t.add("file " + file(p));
+        for (Path o : c.otherFiles) {
+            t.add("other file " + file(o));
+        }
+        return String.join("\n", t);
+    }
+
+    @Test
+    void fileChannel() throws Throwable {
+        sweep(FileChannel.class, State.values(), this::runFile);
+    }
+
+    interface Call {
+        Object run(Ctx c) throws Exception;
+    }
+
+    interface Runner {
+        String run(Impl impl, State state, boolean closed, Method m, List<Arg> combo) throws Throwable;
+    }
+
+    private void sweep(Class<?> type, State[] states, Runner runner) throws Throwable {
+        Random random = new Random(SEED);
+        List<String> differences = new ArrayList<>();
+        int calls = 0;
+        List<Method> methods = methods(type);
+        long start = System.nanoTime();
+        for (Method m : methods) {
+            for (boolean closed : new boolean[] {false, true}) {
+                for (State s : states) {
+                    for (List<Arg> combo : combinations(m, random)) {
+                        String name = (closed ? "closed " : "") + s + " " + m.getName() + combo;
+                        String jdk = runner.run(Impl.JDK, s, closed, m, combo);
+                        String ours = runner.run(Impl.URING4J, s, closed, m, combo);
+                        calls += 2;
+                        if (!jdk.equals(ours)) {
+                            differences.add(name + "\n  JDK:     " + jdk.replace("\n", "\n           ")
+                                    + "\n  uring4j: " + ours.replace("\n", "\n           "));
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("%s sweep: %d methods, %d calls, %d ms, %d differences%n", type.getSimpleName(), methods.size(),
+                calls, (System.nanoTime() - start) / 1_000_000, differences.size());
+        assertTrue(differences.isEmpty(), differences.size() + " differences from the JDK:\n"
+                + String.join("\n", differences.subList(0, Math.min(differences.size(), 40))));
+    }
+
+    // ------------------------------------------------------------------------------------ AsynchronousFileChannel
+
+    private String runAsync(Impl impl, State state, boolean closed, Method m, List<Arg> combo) throws Throwable {
+        Path p = dir.resolve("async-" + impl + "-" + runs++);
+        Files.write(p, bytes(SIZE, 1));
+        Ctx c = new Ctx(impl, dir);
+        List<String> t = new ArrayList<>();
+        String what = impl + " " + (closed ? "closed " : "") + state + " " + m.getName() + combo;
+        boolean returned = false; // a call that threw never calls its handler: no wait for it
+        try (TrackedPool pool = new TrackedPool(1)) {
+            c.pool = pool;
+            c.ach = impl.openAsync(p, state.options, pool.executor);
+            if (closed) {
+                c.ach.close();
+            }
+            try {
+                Object[] args = make(combo, c);
+                Object r = withDeadline(what, x -> invoke(m, x.ach, args), c);
+                if (r instanceof Future) {
+                    try {
+                        r = "future completed " + describe(((Future<?>) r).get(10, TimeUnit.SECONDS), c);
+                    } catch (ExecutionException e) {
+                        r = "future failed " + ChannelDifferentialTest.thrown(e.getCause());
+                    } catch (TimeoutException e) {
+                        throw new AssertionError("hang: the future of " + what + " not done after 10 s");
+                    }
+                }
+                t.add("result " + (r instanceof String ? r : describe(r, c)));
+                returned = true;
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Throwable e) {
+                t.add("threw " + ChannelDifferentialTest.thrown(e));
+            }
+            for (Recorder<Object, Object> h : returned ? c.handlers : List.<Recorder<Object, Object>>of()) {
+                try {
+                    h.result.get(10, TimeUnit.SECONDS);
+                    t.add("handler completed " + describe(h.result.join(), c));
+                } catch (ExecutionException e) {
+                    t.add("handler failed " + ChannelDifferentialTest.thrown(e.getCause()));
+                } catch (TimeoutException e) {
+                    throw new AssertionError("hang: the handler of " + what + " not called within 10 s");
+                }
+            }
+            t.add("open " + c.ach.isOpen());
+            if (c.ach.isOpen()) {
+                t.add("size " + c.ach.size());
+            }
+            for (ByteBuffer b : c.buffers) {
+                t.add("buffer " + buffer(b));
+            }
+            c.ach.close();
+            Thread.sleep(0, 100_000);
+            for (Recorder<Object, Object> h : c.handlers) {
+                t.add("handler calls " + h.calls.get());
+            }
+        }
+        t.add("file " + file(p));
+        return String.join("\n", t);
+    }
+
+    @Test
+    void asynchronousFileChannel() throws Throwable {
+        sweep(AsynchronousFileChannel.class, new State[] {State.READ_WRITE, State.READ_ONLY, State.WRITE_ONLY}, this::runAsync);
+    }
+
+    // ------------------------------------------------------------------------------------ descriptions
+
+    /** A file's size and its first 64 bytes (positions past 2^31 make files too large to read whole). */
+    private static String file(Path p) throws java.io.IOException {
+        try (FileChannel f = FileChannel.open(p)) {
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(64, f.size()));
+            f.read(head, 0);
+            return "size " + f.size() + " " + Arrays.toString(Arrays.copyOf(head.array(), head.position()));
+        }
+    }
+
+    /** As ChannelDifferentialTest's description, of at most the first 64 bytes of a large buffer (a mapping of 2^31 - 1). */
+    private static String buffer(ByteBuffer b) {
+        if (b.capacity() <= 64) {
+            return ChannelDifferentialTest.describe(b);
+        }
+        byte[] head = new byte[64];
+        b.duplicate().clear().get(head);
+        return "position " + b.position() + " limit " + b.limit() + " capacity " + b.capacity() + " read-only "
+                + b.isReadOnly() + " " + Arrays.toString(head) + "...";
+    }
+
+    private static String describe(Object v, Ctx c) throws Exception {
+        if (v == null) {
+            return "null";
+        }
+        if (v == c.ch || v == c.ach) {
+            return "this channel";
+        }
+        if (v instanceof MappedByteBuffer) {
+            return "mapping " + buffer((ByteBuffer) v);
+        }
+        if (v instanceof FileLock) {
+            FileLock l = (FileLock) v;
+            String d = "lock position " + l.position() + " size " + l.size() + " shared " + l.isShared() + " valid "
+                    + l.isValid();
+            if (l.acquiredBy().isOpen()) {
+                l.release();
+            }
+            return d;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Boolean || v instanceof String) {
+            return v.getClass().getSimpleName() + " " + v;
+        }
+        return v.getClass().getName();
+    }
+}
