@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
@@ -103,13 +104,18 @@ public final class UringChannels {
     /** As {@link FileChannel#open(Path, Set, FileAttribute[])}. */
     public static FileChannel newFileChannel(Path given, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
-        Path path = platformPath(given);
+        Path path = platformPath(Objects.requireNonNull(given, "path")); // the JDK's first check
         Choice.checkForced();
         if (!usesIoUring()) {
             return jdk(path).newFileChannel(path, options, attrs);
         }
         OpenRequest r = OpenRequest.forFileChannel(options, attrs);
-        AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        AsyncFile f;
+        try {
+            f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        } catch (IOException e) {
+            throw r.openFailure(e);
+        }
         try {
             deleteIfAsked(path, r);
             return FileChannelVariant.create(f, new JdkTwin(f, path, r.read, r.write, r.append), r,
@@ -123,13 +129,18 @@ public final class UringChannels {
     /** As {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])}. */
     public static AsynchronousFileChannel newAsynchronousFileChannel(Path given, Set<? extends OpenOption> options,
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
-        Path path = platformPath(given);
+        Path path = platformPath(Objects.requireNonNull(given, "path")); // the JDK's first check
         Choice.checkForced();
         if (!usesIoUring()) {
             return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
         }
         OpenRequest r = OpenRequest.forAsynchronousFileChannel(options, attrs);
-        AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        AsyncFile f;
+        try {
+            f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        } catch (IOException e) {
+            throw r.openFailure(e);
+        }
         try {
             deleteIfAsked(path, r);
             return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor,

@@ -808,4 +808,70 @@ class FileChannelHostileUseTest {
         }
         assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
     }
+
+    /**
+     * Opening checks as the JDK's: the path, then the attributes (a null array, a null value or
+     * permission, an attribute other than permissions), then the options; O_NOFOLLOW only without
+     * CREATE_NEW among the options (WRITE or not), and ELOOP then as a plain IOException naming
+     * NOFOLLOW_LINKS (regression: options were checked first, a null attribute array was taken for
+     * none, a read-only [CREATE_NEW, NOFOLLOW_LINKS] open of a link failed, ELOOP came as the
+     * FileSystemException of the path).
+     */
+    @Test
+    void openChecksInTheJdksOrder() throws Exception {
+        Files.write(dir.resolve("f"), bytes(16, 1));
+        Files.createSymbolicLink(dir.resolve("link"), dir.resolve("f"));
+        java.nio.file.attribute.FileAttribute<?> acl = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "acl:acl";
+            }
+
+            public Object value() {
+                return List.of();
+            }
+        };
+        java.nio.file.attribute.FileAttribute<?> nullPermissions = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "posix:permissions";
+            }
+
+            public Object value() {
+                return null;
+            }
+        };
+        OpenOption custom = new OpenOption() {};
+        Path f = dir.resolve("f");
+        Path link = dir.resolve("link");
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            List<String> o = new ArrayList<>();
+            o.add(opened(() -> impl.open(f, Set.of(READ), (java.nio.file.attribute.FileAttribute<?>[]) null)));
+            o.add(opened(() -> impl.open(f, null, acl)));
+            o.add(opened(() -> impl.open(f, Set.of(READ, java.nio.file.StandardOpenOption.APPEND), acl)));
+            o.add(opened(() -> impl.open(f, Set.of(custom), nullPermissions)));
+            o.add(opened(() -> impl.open(null, Set.of(custom))));
+            o.add(opened(() -> impl.open(link, Set.of(READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))));
+            o.add(opened(() -> impl.open(link, Set.of(WRITE, java.nio.file.StandardOpenOption.DELETE_ON_CLOSE))));
+            o.add(opened(() -> impl.open(link, Set.of(READ, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS))));
+            seen.add(String.join("\n", o));
+        }
+        assertEquals(String.join("\n", "java.lang.NullPointerException", "java.lang.UnsupportedOperationException: "
+                + "'acl:acl' not supported as initial attribute", "java.lang.UnsupportedOperationException: 'acl:acl' "
+                + "not supported as initial attribute", "java.lang.NullPointerException", "java.lang.NullPointerException",
+                "java.io.IOException: Too many levels of symbolic links (NOFOLLOW_LINKS specified)",
+                "java.io.IOException: Too many levels of symbolic links (NOFOLLOW_LINKS specified)", "opened, size 16"),
+                seen.get(0), "the JDK");
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+        assertTrue(Files.exists(f), "the DELETE_ON_CLOSE open of the link deleted nothing");
+    }
+
+    /** An open's outcome: the size, or the exception's class and message (not an NPE's: the JVM words those). */
+    private static String opened(Op open) {
+        try (FileChannel ch = (FileChannel) open.run()) {
+            return "opened, size " + ch.size();
+        } catch (Throwable t) {
+            return ChannelDifferentialTest.thrown(t);
+        }
+    }
 }

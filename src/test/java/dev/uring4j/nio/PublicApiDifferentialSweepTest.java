@@ -483,6 +483,199 @@ class PublicApiDifferentialSweepTest {
         sweep(AsynchronousFileChannel.class, new State[] {State.READ_WRITE, State.READ_ONLY, State.WRITE_ONLY}, this::runAsync);
     }
 
+    // ------------------------------------------------------------------------------------ opening
+
+    /** A path of the fixture {@code base}: created afresh for each call on each side. */
+    interface PathMaker {
+        Path make(Path base) throws Exception;
+    }
+
+    record Named<T>(String name, T value) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final class CustomOption implements OpenOption {
+        @Override
+        public String toString() {
+            return "CUSTOM";
+        }
+    }
+
+    private static final OpenOption CUSTOM = new CustomOption();
+
+    private static List<Named<PathMaker>> openPaths() {
+        return List.of(
+                new Named<>("file", b -> b.resolve("f")),
+                new Named<>("missing", b -> b.resolve("missing")),
+                new Named<>("directory", b -> b.resolve("d")),
+                new Named<>("link to file", b -> b.resolve("link")),
+                new Named<>("dangling link", b -> b.resolve("dangling")),
+                new Named<>("in a missing directory", b -> b.resolve("nodir").resolve("x")),
+                new Named<>("under a file", b -> b.resolve("f").resolve("x")),
+                new Named<>("null path", b -> null));
+    }
+
+    private static List<Named<Set<OpenOption>>> openOptions(Random random) {
+        OpenOption[] pool = {READ, WRITE, APPEND, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+            java.nio.file.StandardOpenOption.DELETE_ON_CLOSE, java.nio.file.StandardOpenOption.SPARSE,
+            java.nio.file.StandardOpenOption.SYNC, java.nio.file.StandardOpenOption.DSYNC,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS, CUSTOM, null};
+        List<Named<Set<OpenOption>>> out = new ArrayList<>();
+        out.add(new Named<>("null options", null));
+        out.add(new Named<>("{}", Set.of()));
+        for (int i = 0; i < 60; i++) {
+            Set<OpenOption> set = new java.util.LinkedHashSet<>();
+            int n = 1 + random.nextInt(4);
+            for (int k = 0; k < n; k++) {
+                OpenOption o = pool[random.nextInt(pool.length)];
+                if (o == null && random.nextInt(4) != 0) {
+                    o = READ; // a null element in one set of ~4 that would have one
+                }
+                set.add(o);
+            }
+            out.add(new Named<>(set.toString(), set));
+        }
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<Named<java.nio.file.attribute.FileAttribute<?>[]>> openAttributes() {
+        java.nio.file.attribute.FileAttribute<?> rw = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        java.nio.file.attribute.FileAttribute<?> other = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "acl:acl";
+            }
+
+            public Object value() {
+                return List.of();
+            }
+        };
+        java.nio.file.attribute.FileAttribute<?> nullValue = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "posix:permissions";
+            }
+
+            public Object value() {
+                return null;
+            }
+        };
+        java.nio.file.attribute.FileAttribute<?> nullElement = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "posix:permissions";
+            }
+
+            public Object value() {
+                return new java.util.HashSet<>(Arrays.asList(java.nio.file.attribute.PosixFilePermission.OWNER_READ, null));
+            }
+        };
+        return List.of(new Named<>("no attrs", new java.nio.file.attribute.FileAttribute<?>[0]),
+                new Named<>("null attrs", null),
+                new Named<>("{null}", new java.nio.file.attribute.FileAttribute<?>[] {null}),
+                new Named<>("{rw-------}", new java.nio.file.attribute.FileAttribute<?>[] {rw}),
+                new Named<>("{acl:acl}", new java.nio.file.attribute.FileAttribute<?>[] {other}),
+                new Named<>("{permissions null}", new java.nio.file.attribute.FileAttribute<?>[] {nullValue}),
+                new Named<>("{permissions with null}", new java.nio.file.attribute.FileAttribute<?>[] {nullElement}));
+    }
+
+    /** The files every open runs against: f (16 bytes), d/ (with a child), link -> f, dangling -> missing. */
+    private static Path fixture(Path base) throws Exception {
+        Files.createDirectories(base);
+        Files.write(base.resolve("f"), bytes(SIZE, 1));
+        Files.createDirectory(base.resolve("d"));
+        Files.write(base.resolve("d").resolve("child"), bytes(2, 2));
+        Files.createSymbolicLink(base.resolve("link"), base.resolve("f"));
+        Files.createSymbolicLink(base.resolve("dangling"), base.resolve("missing"));
+        return base;
+    }
+
+    /** What is in the fixture after a call: names, kinds, sizes, permissions. */
+    private static String listing(Path base) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                String kind = Files.isSymbolicLink(p) ? "link" : Files.isDirectory(p) ? "dir" : "file " + Files.size(p);
+                String perms = Files.isSymbolicLink(p) ? ""
+                        : " " + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                out.add(base.relativize(p) + " " + kind + perms);
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    private static String scrubbed(Throwable e, Path base) {
+        return ChannelDifferentialTest.thrown(e).replace(base.toString(), "<base>");
+    }
+
+    private String open(Impl impl, boolean async, Named<PathMaker> path, Named<Set<OpenOption>> options,
+            Named<java.nio.file.attribute.FileAttribute<?>[]> attrs) throws Throwable {
+        Path base = fixture(dir.resolve("open-" + impl + "-" + runs++));
+        List<String> t = new ArrayList<>();
+        String what = impl + (async ? " async " : " ") + "open(" + path + ", " + options + ", " + attrs + ")";
+        Ctx c = new Ctx(impl, dir);
+        try {
+            Path p = path.value().make(base);
+            Object r = withDeadline(what, x -> async ? impl.openAsync(p, options.value(), null, attrs.value())
+                    : impl.open(p, options.value(), attrs.value()), c);
+            if (r instanceof FileChannel) {
+                FileChannel f = (FileChannel) r;
+                t.add("opened position " + f.position() + " size " + f.size());
+                f.close();
+            } else {
+                AsynchronousFileChannel f = (AsynchronousFileChannel) r;
+                t.add("opened size " + f.size());
+                f.close();
+            }
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Throwable e) {
+            t.add("threw " + scrubbed(e, base));
+        }
+        t.add(listing(base));
+        return String.join("\n", t);
+    }
+
+    @Test
+    void opening() throws Throwable {
+        Random random = new Random(SEED);
+        List<String> differences = new ArrayList<>();
+        int calls = 0;
+        long start = System.nanoTime();
+        List<Named<Set<OpenOption>>> optionSets = openOptions(random);
+        List<Named<java.nio.file.attribute.FileAttribute<?>[]>> attrSets = openAttributes();
+        for (boolean async : new boolean[] {false, true}) {
+            for (Named<PathMaker> path : openPaths()) {
+                for (Named<Set<OpenOption>> options : optionSets) {
+                    // every attribute kind with a few option sets, the plain ones with all
+                    List<Named<java.nio.file.attribute.FileAttribute<?>[]>> attrs = random.nextInt(4) == 0 ? attrSets
+                            : List.of(attrSets.get(0));
+                    for (Named<java.nio.file.attribute.FileAttribute<?>[]> a : attrs) {
+                        String jdk = open(Impl.JDK, async, path, options, a);
+                        String ours = open(Impl.URING4J, async, path, options, a);
+                        calls += 2;
+                        if (!jdk.equals(ours)) {
+                            differences.add((async ? "async " : "") + "open(" + path + ", " + options + ", " + a + ")"
+                                    + "\n  JDK:     " + jdk.replace("\n", "\n           ")
+                                    + "\n  uring4j: " + ours.replace("\n", "\n           "));
+                        }
+                    }
+                }
+            }
+        }
+        String dump = System.getenv("URING4J_SWEEP_DUMP");
+        if (dump != null) {
+            Files.writeString(Path.of(dump), String.join("\n", differences));
+        }
+        System.out.printf("open sweep: %d calls, %d ms, %d differences%n", calls, (System.nanoTime() - start) / 1_000_000,
+                differences.size());
+        assertTrue(differences.isEmpty(), differences.size() + " differences from the JDK:\n"
+                + String.join("\n", differences.subList(0, Math.min(differences.size(), 40))));
+    }
+
     // ------------------------------------------------------------------------------------ descriptions
 
     /** A file's size and its first 64 bytes (positions past 2^31 make files too large to read whole). */
