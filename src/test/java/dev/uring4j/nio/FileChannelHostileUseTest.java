@@ -874,4 +874,36 @@ class FileChannelHostileUseTest {
             return ChannelDifferentialTest.thrown(t);
         }
     }
+
+    /**
+     * A path of another provider (a zip file's entry) opens through that provider, as
+     * FileChannel.open does (regression: uring4j opened the host file named by the entry's
+     * string, here a file of this test's directory; the asynchronous open too, where zipfs has
+     * none and the JDK gives UnsupportedOperationException).
+     */
+    @Test
+    void aPathOfAnotherProviderOpensThroughItsProvider() throws Exception {
+        Path host = dir.resolve("host");
+        Files.writeString(host, "the host's file");
+        Path zip = dir.resolve("z.zip");
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Path entry = fs.getPath(host.toString());
+            Files.createDirectories(entry.getParent());
+            Files.writeString(entry, "the zip's entry");
+        }
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+            Path entry = fs.getPath(host.toString());
+            for (Impl impl : Impl.values()) {
+                try (FileChannel ch = impl.open(entry, Set.of(READ))) {
+                    ByteBuffer b = ByteBuffer.allocate(64);
+                    ch.read(b);
+                    assertEquals("the zip's entry", new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8),
+                            impl.toString());
+                }
+                assertEquals("java.lang.UnsupportedOperationException: null", opened(() -> impl.openAsync(entry, null, READ)),
+                        impl.toString());
+            }
+        }
+        assertEquals("the host's file", Files.readString(host));
+    }
 }
