@@ -222,8 +222,8 @@ public final class UringFileSystemProvider extends FileSystemProvider {
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
+        Path inner = unwrap(dir); // the JDK's order: the directory (NPE, ProviderMismatchException), then the filter
         Objects.requireNonNull(filter);
-        Path inner = unwrap(dir);
         DirectoryStream<Path> stream = wrapped.newDirectoryStream(inner, entry -> filter.accept(fileSystem.wrap(entry)));
         return UringDirectoryStream.of(fileSystem, stream);
     }
@@ -300,7 +300,13 @@ public final class UringFileSystemProvider extends FileSystemProvider {
     @Override
     public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
             throws IOException {
-        return wrapped.readAttributes(unwrap(path), type, options);
+        Path inner = unwrapOrNull(path);
+        if (inner == null) {
+            // null or another provider's path: the wrapped provider fails it with the JDK's exception, in
+            // the JDK's order (the type first: NPE for null, UnsupportedOperationException for an unknown one)
+            return wrapped.readAttributes(path, type, options);
+        }
+        return wrapped.readAttributes(inner, type, options);
     }
 
     @Override

@@ -868,8 +868,9 @@ class FileChannelHostileUseTest {
 
     /** An open's outcome: the size, or the exception's class and message (not an NPE's: the JVM words those). */
     private static String opened(Op open) {
-        try (FileChannel ch = (FileChannel) open.run()) {
-            return "opened, size " + ch.size();
+        try (java.nio.channels.Channel ch = (java.nio.channels.Channel) open.run()) {
+            return "opened, size " + (ch instanceof FileChannel ? ((FileChannel) ch).size()
+                    : ((java.nio.channels.AsynchronousFileChannel) ch).size());
         } catch (Throwable t) {
             return ChannelDifferentialTest.thrown(t);
         }
@@ -905,5 +906,25 @@ class FileChannelHostileUseTest {
             }
         }
         assertEquals("the host's file", Files.readString(host));
+    }
+
+    /**
+     * The empty path is the working directory to the JDK's open(2), as to every system call of its
+     * provider (regression: uring4j opened "" and failed with NoSuchFileException). Read-only and
+     * failing opens only: the working directory is not this test's.
+     */
+    @Test
+    void theEmptyPathOpensTheWorkingDirectory() throws Exception {
+        Path empty = Path.of("");
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            seen.add(String.join("\n", opened(() -> impl.open(empty, Set.of(READ))), opened(() -> impl.open(empty, Set.of(WRITE))),
+                    opened(() -> impl.open(empty, Set.of(READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))),
+                    opened(() -> impl.openAsync(empty, null, READ))));
+        }
+        long size = Files.size(Path.of("."));
+        assertEquals(String.join("\n", "opened, size " + size, "java.nio.file.FileSystemException: : Is a directory",
+                "opened, size " + size, "opened, size " + size), seen.get(0), "the JDK");
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
     }
 }

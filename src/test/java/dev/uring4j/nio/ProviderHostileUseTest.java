@@ -170,4 +170,40 @@ class ProviderHostileUseTest {
             assertNotNull(f);
         });
     }
+
+    /**
+     * The JDK provider's checking order where a call has two bad arguments (PublicApiDifferentialSweepTest;
+     * regression: uring4j checked the path first in readAttributes(Path, Class) and the filter first in
+     * newDirectoryStream).
+     */
+    @Test
+    void checkingOrderOfTwoBadArguments() throws Exception {
+        Transcript.assertSameOnBoth(tmp, (base, t) -> {
+            java.nio.file.spi.FileSystemProvider p = base.getFileSystem().provider();
+            Path zip = base.resolve("z.zip");
+            try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+                Path foreign = fs.getPath("/x");
+                t.attempt("readAttributes(null, unknown type)", () -> type(() -> p.readAttributes(null, unknownType())));
+                t.attempt("readAttributes(foreign, null type)", () -> type(() -> p.readAttributes(foreign,
+                        (Class<java.nio.file.attribute.BasicFileAttributes>) null)));
+                t.attempt("readAttributes(foreign, unknown type)", () -> type(() -> p.readAttributes(foreign, unknownType())));
+                t.attempt("newDirectoryStream(foreign, null filter)", () -> type(() -> p.newDirectoryStream(foreign, null)));
+                t.attempt("newDirectoryStream(null, null filter)", () -> type(() -> p.newDirectoryStream(null, null)));
+            }
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Class<java.nio.file.attribute.BasicFileAttributes> unknownType() {
+        return (Class) java.nio.file.attribute.AclFileAttributeView.class;
+    }
+
+    /** The class of what {@code a} throws (messages differ: the JDK's have none, uring4j's name the provider). */
+    private static Object type(Transcript.Action a) {
+        try {
+            return a.run();
+        } catch (Exception e) {
+            return "threw " + e.getClass().getName();
+        }
+    }
 }

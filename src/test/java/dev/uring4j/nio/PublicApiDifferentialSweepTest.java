@@ -600,6 +600,14 @@ class PublicApiDifferentialSweepTest {
         return base;
     }
 
+    private static void deleteTree(Path p) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(q);
+            }
+        }
+    }
+
     /** What is in the fixture after a call: names, kinds, sizes, permissions. */
     private static String listing(Path base) throws Exception {
         List<String> out = new ArrayList<>();
@@ -687,6 +695,270 @@ class PublicApiDifferentialSweepTest {
         }
         System.out.printf("open sweep: %d calls, %d ms, %d differences%n", calls, (System.nanoTime() - start) / 1_000_000,
                 differences.size());
+        assertTrue(differences.isEmpty(), differences.size() + " differences from the JDK:\n"
+                + String.join("\n", differences.subList(0, Math.min(differences.size(), 40))));
+    }
+
+    // ------------------------------------------------------------------------------------ provider and paths
+
+    /** An argument of a provider or Path method, made in the side's fixture {@code base}. */
+    interface InBase {
+        Object make(Path base) throws Exception;
+    }
+
+    record BaseArg(String name, InBase maker) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static BaseArg path(String name) {
+        return new BaseArg(name, b -> name.isEmpty() ? b : b.resolve(name));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<BaseArg> providerPool(Class<?> type, java.nio.file.FileSystem zip) {
+        if (type == Path.class) {
+            return List.of(new BaseArg("null", b -> null), path("f"), path("missing"), path("d"), path("link"),
+                    path("dangling"), path("d/child"), path(""), new BaseArg("zip path", b -> zip.getPath("/f")));
+        }
+        if (type == RelativePath.class) { // for Path methods only: a provider method would act on the working directory
+            return List.of(new BaseArg("relative", b -> b.getFileSystem().getPath("rel")),
+                    new BaseArg("empty path", b -> b.getFileSystem().getPath("")));
+        }
+        if (type == String.class) {
+            List<BaseArg> out = new ArrayList<>();
+            out.add(new BaseArg("null", b -> null));
+            for (String v : new String[] {"", "size", "posix:permissions", "basic:*", "unix:*", "bogus:x", "basic:size,bogus",
+                "f", "../x", "/abs", "lastModifiedTime"}) {
+                out.add(new BaseArg("\"" + v + "\"", b -> v));
+            }
+            return out;
+        }
+        if (type == int.class) {
+            List<BaseArg> out = new ArrayList<>();
+            for (int v : new int[] {-1, 0, 1, 2, 100}) {
+                out.add(new BaseArg(Integer.toString(v), b -> v));
+            }
+            return out;
+        }
+        if (type == boolean.class) {
+            return List.of(new BaseArg("true", b -> true), new BaseArg("false", b -> false));
+        }
+        if (type == java.nio.file.CopyOption[].class) {
+            return List.of(new BaseArg("{}", b -> new java.nio.file.CopyOption[0]), new BaseArg("null[]", b -> null),
+                    new BaseArg("{null}", b -> new java.nio.file.CopyOption[] {null}),
+                    new BaseArg("{REPLACE_EXISTING}", b -> new java.nio.file.CopyOption[] {java.nio.file.StandardCopyOption.REPLACE_EXISTING}),
+                    new BaseArg("{ATOMIC_MOVE}", b -> new java.nio.file.CopyOption[] {java.nio.file.StandardCopyOption.ATOMIC_MOVE}),
+                    new BaseArg("{COPY_ATTRIBUTES, NOFOLLOW_LINKS}", b -> new java.nio.file.CopyOption[] {
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS}));
+        }
+        if (type == java.nio.file.LinkOption[].class) {
+            return List.of(new BaseArg("{}", b -> new java.nio.file.LinkOption[0]), new BaseArg("null[]", b -> null),
+                    new BaseArg("{null}", b -> new java.nio.file.LinkOption[] {null}),
+                    new BaseArg("{NOFOLLOW_LINKS}", b -> new java.nio.file.LinkOption[] {java.nio.file.LinkOption.NOFOLLOW_LINKS}));
+        }
+        if (type == java.nio.file.AccessMode[].class) {
+            return List.of(new BaseArg("{}", b -> new java.nio.file.AccessMode[0]), new BaseArg("null[]", b -> null),
+                    new BaseArg("{null}", b -> new java.nio.file.AccessMode[] {null}),
+                    new BaseArg("{READ}", b -> new java.nio.file.AccessMode[] {java.nio.file.AccessMode.READ}),
+                    new BaseArg("{WRITE, EXECUTE}", b -> new java.nio.file.AccessMode[] {java.nio.file.AccessMode.WRITE,
+                        java.nio.file.AccessMode.EXECUTE}));
+        }
+        if (type == Class.class) {
+            return List.of(new BaseArg("null", b -> null),
+                    new BaseArg("BasicFileAttributes", b -> java.nio.file.attribute.BasicFileAttributes.class),
+                    new BaseArg("PosixFileAttributes", b -> java.nio.file.attribute.PosixFileAttributes.class),
+                    new BaseArg("DosFileAttributes", b -> java.nio.file.attribute.DosFileAttributes.class),
+                    new BaseArg("BasicFileAttributeView", b -> java.nio.file.attribute.BasicFileAttributeView.class),
+                    new BaseArg("AclFileAttributeView", b -> java.nio.file.attribute.AclFileAttributeView.class),
+                    new BaseArg("UserDefinedFileAttributeView", b -> java.nio.file.attribute.UserDefinedFileAttributeView.class));
+        }
+        if (type == Object.class) {
+            return List.of(new BaseArg("null", b -> null), new BaseArg("5L", b -> 5L), new BaseArg("\"x\"", b -> "x"),
+                    new BaseArg("epoch", b -> java.nio.file.attribute.FileTime.fromMillis(0)),
+                    new BaseArg("{OWNER_READ}", b -> Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ)));
+        }
+        if (type == java.nio.file.attribute.FileAttribute[].class) {
+            return List.of(new BaseArg("{}", b -> new java.nio.file.attribute.FileAttribute<?>[0]), new BaseArg("null[]", b -> null),
+                    new BaseArg("{null}", b -> new java.nio.file.attribute.FileAttribute<?>[] {null}),
+                    new BaseArg("{rw-------}", b -> new java.nio.file.attribute.FileAttribute<?>[] {
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}));
+        }
+        if (type == Set.class) {
+            return List.of(new BaseArg("null", b -> null), new BaseArg("{READ}", b -> Set.of(READ)),
+                    new BaseArg("{WRITE, CREATE}", b -> Set.of(WRITE, java.nio.file.StandardOpenOption.CREATE)));
+        }
+        if (type == java.nio.file.DirectoryStream.Filter.class) {
+            return List.of(new BaseArg("null", b -> null),
+                    new BaseArg("all", b -> (java.nio.file.DirectoryStream.Filter<Path>) e -> true),
+                    new BaseArg("throwing", b -> (java.nio.file.DirectoryStream.Filter<Path>) e -> {
+                        throw new java.io.IOException("thrown by the filter");
+                    }));
+        }
+        if (type == ExecutorService.class) {
+            return List.of(new BaseArg("null", b -> null));
+        }
+        if (type == java.net.URI.class) {
+            return List.of(new BaseArg("null", b -> null), new BaseArg("file:///", b -> java.net.URI.create("file:///")),
+                    new BaseArg("base uri", Path::toUri), new BaseArg("http://x/", b -> java.net.URI.create("http://x/")),
+                    new BaseArg("file:rel", b -> java.net.URI.create("file:rel")),
+                    new BaseArg("file:///?q", b -> java.net.URI.create("file:///tmp?q")));
+        }
+        if (type == Object[].class || type.isArray()) {
+            return List.of(new BaseArg("null[]", b -> null));
+        }
+        throw new AssertionError("no pool for " + type);
+    }
+
+    /** The pool of Path arguments of Path methods: also relative and empty paths. */
+    private interface RelativePath {}
+
+    /** The provider's public methods that have the JDK default provider as their twin. */
+    private static boolean swept(Method m) {
+        return !m.getName().equals("newFileSystem") && !m.getName().equals("getScheme")
+                && !m.getName().equals("installedProviders");
+    }
+
+    private String describeOut(Object v, Transcript t) throws Exception {
+        if (v instanceof Path) {
+            return "path " + t.path((Path) v);
+        }
+        if (v instanceof java.nio.channels.Channel) {
+            ((java.nio.channels.Channel) v).close();
+            return "a channel";
+        }
+        if (v instanceof java.nio.file.DirectoryStream) {
+            try (java.nio.file.DirectoryStream<?> d = (java.nio.file.DirectoryStream<?>) v) {
+                List<String> names = new ArrayList<>();
+                for (Object p : d) {
+                    names.add(t.path((Path) p));
+                }
+                java.util.Collections.sort(names);
+                return "entries " + names;
+            }
+        }
+        if (v instanceof java.util.Map) {
+            return "keys " + new java.util.TreeSet<>(((java.util.Map<?, ?>) v).keySet());
+        }
+        if (v instanceof java.nio.file.attribute.BasicFileAttributes) {
+            java.nio.file.attribute.BasicFileAttributes a = (java.nio.file.attribute.BasicFileAttributes) v;
+            return "attributes size " + a.size() + " dir " + a.isDirectory() + " link " + a.isSymbolicLink();
+        }
+        if (v instanceof java.nio.file.attribute.FileAttributeView) {
+            return "view " + ((java.nio.file.attribute.FileAttributeView) v).name();
+        }
+        if (v instanceof java.nio.file.FileStore || v instanceof java.nio.file.FileSystem) {
+            return "a " + (v instanceof java.nio.file.FileStore ? "file store" : "file system");
+        }
+        if (v instanceof java.util.Iterator) {
+            return "an iterator";
+        }
+        return v == null ? "null" : v.getClass().getSimpleName() + " " + t.scrub(v);
+    }
+
+    /** Runs the sweep of {@code methods} on {@code receiver(base)} for both sides; returns the differences. */
+    private List<String> sweepIn(String label, List<Method> methods, java.nio.file.FileSystem zip, InBase receiver,
+            int[] calls) throws Throwable {
+        Random random = new Random(SEED);
+        List<String> differences = new ArrayList<>();
+        UringFileSystemProvider uring = new UringFileSystemProvider();
+        for (Method m : methods) {
+            List<List<BaseArg>> pools = new ArrayList<>();
+            long total = 1;
+            for (Class<?> p : m.getParameterTypes()) {
+                List<BaseArg> pool = new ArrayList<>(providerPool(p, zip));
+                if (p == Path.class && m.getDeclaringClass() == Path.class) {
+                    pool.addAll(providerPool(RelativePath.class, zip));
+                }
+                pools.add(pool);
+                total *= pools.get(pools.size() - 1).size();
+            }
+            int n = (int) Math.min(total, PER_METHOD);
+            for (int i = 0; i < n; i++) {
+                List<BaseArg> combo = new ArrayList<>();
+                long k = i;
+                for (List<BaseArg> pool : pools) {
+                    combo.add(total <= PER_METHOD ? pool.get((int) (k % pool.size())) : pool.get(random.nextInt(pool.size())));
+                    k /= pool.size();
+                }
+                String name = label + " " + m.getName() + combo;
+                String[] out = new String[2];
+                // both sides in the same directory, one after the other: paths above the base are equal too
+                Path at = dir.resolve("p").resolve("b" + runs++);
+                for (int side = 0; side < 2; side++) {
+                    if (side == 1) {
+                        deleteTree(at);
+                    }
+                    Path jdkBase = fixture(at);
+                    Path base = side == 0 ? jdkBase : uring.getPath(jdkBase.toUri());
+                    Transcript t = new Transcript(base);
+                    Object target = receiver.make(base);
+                    Ctx c = new Ctx(Impl.JDK, dir);
+                    try {
+                        Object[] args = new Object[combo.size()];
+                        for (int a = 0; a < args.length; a++) {
+                            args[a] = combo.get(a).maker.make(base);
+                        }
+                        Object r = withDeadline(name, x -> invoke(m, target, args), c);
+                        t.add("result", describeOut(r, t));
+                    } catch (AssertionError e) {
+                        throw e;
+                    } catch (Throwable e) {
+                        // the class only for these: the JDK's have no message (ProviderMismatch) or the JVM's (casts),
+                        // uring4j's name the provider of the foreign path
+                        boolean classOnly = e instanceof NullPointerException || e instanceof java.nio.file.ProviderMismatchException
+                                || e instanceof ClassCastException;
+                        t.lines.add("threw " + (classOnly ? e.getClass().getName()
+                                : t.describe((Exception) e).replaceAll("zipfstmp-?\\d+", "zipfstmp<n>")));
+                    }
+                    t.add("after", listing(jdkBase));
+                    out[side] = String.join("\n", t.lines);
+                    calls[0]++;
+                }
+                if (!out[0].equals(out[1])) {
+                    differences.add(name + "\n  JDK:     " + out[0].replace("\n", "\n           ") + "\n  uring4j: "
+                            + out[1].replace("\n", "\n           "));
+                }
+            }
+        }
+        return differences;
+    }
+
+    @Test
+    void providerAndPaths() throws Throwable {
+        long start = System.nanoTime();
+        int[] calls = {0};
+        List<String> differences = new ArrayList<>();
+        List<Method> providerMethods = new ArrayList<>();
+        for (Method m : methods(java.nio.file.spi.FileSystemProvider.class)) {
+            if (swept(m)) {
+                providerMethods.add(m);
+            }
+        }
+        List<Method> pathMethods = new ArrayList<>();
+        for (Method m : methods(Path.class)) {
+            if (!m.getName().equals("register") && !m.getName().equals("forEach") && !m.getName().equals("spliterator")
+                    && !m.getName().equals("hashCode") && !m.getName().equals("toFile")) {
+                pathMethods.add(m);
+            }
+        }
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(dir.resolve("paths.zip"),
+                java.util.Map.of("create", "true"))) {
+            differences.addAll(sweepIn("provider", providerMethods, zip, b -> b.getFileSystem().provider(), calls));
+            for (String receiver : new String[] {"f", "d/child", ""}) {
+                differences.addAll(sweepIn("path " + receiver, pathMethods, zip, b -> receiver.isEmpty() ? b
+                        : b.resolve(receiver), calls));
+            }
+        }
+        String dump = System.getenv("URING4J_SWEEP_DUMP");
+        if (dump != null) {
+            Files.writeString(Path.of(dump), String.join("\n", differences));
+        }
+        System.out.printf("provider and Path sweep: %d provider methods, %d Path methods, %d calls, %d ms, %d differences%n",
+                providerMethods.size(), pathMethods.size(), calls[0], (System.nanoTime() - start) / 1_000_000, differences.size());
         assertTrue(differences.isEmpty(), differences.size() + " differences from the JDK:\n"
                 + String.join("\n", differences.subList(0, Math.min(differences.size(), 40))));
     }
