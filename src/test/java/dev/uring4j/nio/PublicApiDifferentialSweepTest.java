@@ -721,7 +721,10 @@ class PublicApiDifferentialSweepTest {
     private static List<BaseArg> providerPool(Class<?> type, java.nio.file.FileSystem zip) {
         if (type == Path.class) {
             return List.of(new BaseArg("null", b -> null), path("f"), path("missing"), path("d"), path("link"),
-                    path("dangling"), path("d/child"), path(""), new BaseArg("zip path", b -> zip.getPath("/f")));
+                    path("dangling"), path("d/child"), path(""), new BaseArg("zip path", b -> zip.getPath("/f")),
+                    // the same file through the other side's provider: uring4j's given to the JDK's, the JDK's to uring4j's
+                    new BaseArg("the other provider's f", b -> b instanceof UringPath ? ((UringPath) b).wrapped().resolve("f")
+                            : new UringFileSystemProvider().getPath(b.resolve("f").toUri())));
         }
         if (type == RelativePath.class) { // for Path methods only: a provider method would act on the working directory
             return List.of(new BaseArg("relative", b -> b.getFileSystem().getPath("rel")),
