@@ -927,4 +927,72 @@ class FileChannelHostileUseTest {
                 "opened, size " + size, "opened, size " + size), seen.get(0), "the JDK");
         assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
     }
+
+    /**
+     * With the interrupt status already set, the JDK's argument checks that come before its begin()
+     * still win (IllegalArgumentException, NonWritableChannelException, a closed or null source;
+     * the channel stays open), while a null or read-only buffer, which its IOUtil finds inside
+     * begin/end, gives ClosedByInterruptException and closes the channel. transferTo to a read-only
+     * JDK FileChannel with a negative count is NonWritableChannelException, the target's check
+     * first. (Regression: uring4j closed the channel first in transferTo/From, lock; checked the
+     * buffer first in read/write; threw IllegalArgumentException for the negative count.)
+     */
+    @Test
+    void interruptedCallsAndBadArgumentsAsTheJdk() throws Exception {
+        Path other = dir.resolve("other");
+        Files.write(other, bytes(8, 2));
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            List<String> o = new ArrayList<>();
+            String[] names = {"read(read-only)", "read(null)", "write(null)", "read[](read-only)", "write[](null)",
+                "transferFrom(stream, -1, 8)", "transferFrom(null, 0, 8)", "transferTo(-1, 8, stream)", "lock(-1, 8, false)",
+                "lock(0, -1, false)", "transferTo(0, -1, JDK read-only)", "transferTo(0, 8, JDK read-only)"};
+            for (int k = 0; k < names.length; k++) {
+                Path p = dir.resolve(impl + "-" + k);
+                Files.write(p, bytes(16, 1));
+                int which = k;
+                try (FileChannel ch = impl.open(p, READ, WRITE); FileChannel ro = FileChannel.open(other, READ)) {
+                    boolean interrupt = which < 10;
+                    String r = ChannelDifferentialTest.thrown(caught(() -> {
+                        if (interrupt) {
+                            Thread.currentThread().interrupt();
+                        }
+                        try {
+                            switch (which) {
+                                case 0: return ch.read(ByteBuffer.allocate(4).asReadOnlyBuffer());
+                                case 1: return ch.read((ByteBuffer) null);
+                                case 2: return ch.write((ByteBuffer) null);
+                                case 3: return ch.read(new ByteBuffer[] {ByteBuffer.allocate(2), ByteBuffer.allocate(2).asReadOnlyBuffer()});
+                                case 4: return ch.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[2]), null});
+                                case 5: return ch.transferFrom(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(new byte[4])), -1, 8);
+                                case 6: return ch.transferFrom(null, 0, 8);
+                                case 7: return ch.transferTo(-1, 8, java.nio.channels.Channels.newChannel(new java.io.ByteArrayOutputStream()));
+                                case 8: return ch.lock(-1, 8, false);
+                                case 9: return ch.lock(0, -1, false);
+                                case 10: return ch.transferTo(0, -1, ro);
+                                default: return ch.transferTo(0, 8, ro);
+                            }
+                        } finally {
+                            Thread.interrupted();
+                        }
+                    }));
+                    o.add(names[k] + " -> " + r + ", open " + ch.isOpen());
+                }
+            }
+            seen.add(String.join("\n", o));
+        }
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+        assertTrue(seen.get(0).contains("read(read-only) -> java.nio.channels.ClosedByInterruptException: null, open false"), seen.get(0));
+        assertTrue(seen.get(0).contains("lock(-1, 8, false) -> java.lang.IllegalArgumentException"), seen.get(0));
+        assertTrue(seen.get(0).contains("transferTo(0, -1, JDK read-only) -> java.nio.channels.NonWritableChannelException"), seen.get(0));
+    }
+
+    private static Throwable caught(Op op) {
+        try {
+            op.run();
+            return new AssertionError("returned");
+        } catch (Throwable t) {
+            return t;
+        }
+    }
 }

@@ -125,7 +125,16 @@ class PublicApiDifferentialSweepTest {
 
         /** A channel on a second file (8 bytes), of this side's implementation. */
         FileChannel other(String name, OpenOption... options) throws Exception {
-            Path p = dir.resolve(impl + "-other-" + name + "-" + otherFiles.size() + "-" + System.nanoTime());
+            return other(impl, name, options);
+        }
+
+        /** A channel of the JDK on a second file, on both sides (a FileChannelImpl target or source). */
+        FileChannel otherJdk(String name, OpenOption... options) throws Exception {
+            return other(Impl.JDK, name, options);
+        }
+
+        private FileChannel other(Impl impl, String name, OpenOption... options) throws Exception {
+            Path p = dir.resolve(this.impl + "-other-" + name + "-" + otherFiles.size() + "-" + System.nanoTime());
             Files.write(p, bytes(8, 6));
             otherFiles.add(p);
             FileChannel f = impl.open(p, options);
@@ -192,7 +201,8 @@ class PublicApiDifferentialSweepTest {
                     FileChannel f = c.other("cl", READ, WRITE);
                     f.close();
                     return f;
-                }));
+                }),
+                new Arg("the JDK's read-only file", c -> c.otherJdk("jro", READ)));
     }
 
     private static List<Arg> readables() {
@@ -210,7 +220,8 @@ class PublicApiDifferentialSweepTest {
                     FileChannel f = c.other("cl", READ);
                     f.close();
                     return f;
-                }));
+                }),
+                new Arg("the JDK's write-only file", c -> c.otherJdk("jwo", WRITE)));
     }
 
     private static List<Arg> pool(Class<?> type, Class<?> owner) {
@@ -335,6 +346,9 @@ class PublicApiDifferentialSweepTest {
 
     // ------------------------------------------------------------------------------------ FileChannel
 
+    /** Whether the FileChannel sweep calls with the caller's interrupt status set (its second pass). */
+    private boolean interrupted;
+
     private String runFile(Impl impl, State state, boolean closed, Method m, List<Arg> combo) throws Throwable {
         Path p = dir.resolve(impl + "-" + runs++);
         Files.write(p, bytes(SIZE, 1));
@@ -350,7 +364,16 @@ class PublicApiDifferentialSweepTest {
         String what = impl + " " + (closed ? "closed " : "") + state + " " + m.getName() + combo;
         try {
             Object[] args = make(combo, c);
-            Object r = withDeadline(what, x -> invoke(m, x.ch, args), c);
+            Object r = withDeadline(what, x -> {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                try {
+                    return invoke(m, x.ch, args);
+                } finally {
+                    Thread.interrupted();
+                }
+            }, c);
             t.add("result " + describe(r, c));
         } catch (AssertionError e) {
             throw e;
@@ -378,6 +401,13 @@ class PublicApiDifferentialSweepTest {
 
     @Test
     void fileChannel() throws Throwable {
+        sweep(FileChannel.class, State.values(), this::runFile);
+    }
+
+    /** As {@link #fileChannel()} with the caller's interrupt status set before each call. */
+    @Test
+    void fileChannelInterrupted() throws Throwable {
+        interrupted = true;
         sweep(FileChannel.class, State.values(), this::runFile);
     }
 
@@ -410,6 +440,11 @@ class PublicApiDifferentialSweepTest {
                     }
                 }
             }
+        }
+        String dump = System.getenv("URING4J_SWEEP_DUMP");
+        if (dump != null) {
+            Files.writeString(Path.of(dump + "." + type.getSimpleName() + (interrupted ? ".interrupted" : "")),
+                    String.join("\n", differences));
         }
         System.out.printf("%s sweep: %d methods, %d calls, %d ms, %d differences%n", type.getSimpleName(), methods.size(),
                 calls, (System.nanoTime() - start) / 1_000_000, differences.size());
