@@ -312,6 +312,16 @@ class PublicApiDifferentialSweepTest {
         return out;
     }
 
+    /**
+     * The documented differences (docs/nio-conformance.md, "Known differences") the pools would meet:
+     * on JDK 21+ an interrupted transferFrom of nothing (count 0) from a uring4j FileChannel, which the
+     * JDK's code takes for an arbitrary channel, where it closes on the interrupt for its own.
+     */
+    private boolean knownDifference(Method m, List<Arg> combo) {
+        return interrupted && Runtime.version().feature() >= 21 && m.getName().equals("transferFrom")
+                && combo.get(0).name().equals("readable file") && combo.get(2).name().equals("0");
+    }
+
     /** Runs {@code call} on the caller thread with a deadline of 10 s: a hang fails naming what hung. */
     private Object withDeadline(String what, Call call, Ctx c) throws Throwable {
         Future<Object> f = caller.submit(() -> call.run(c));
@@ -430,6 +440,9 @@ class PublicApiDifferentialSweepTest {
                 for (State s : states) {
                     for (List<Arg> combo : combinations(m, random)) {
                         String name = (closed ? "closed " : "") + s + " " + m.getName() + combo;
+                        if (knownDifference(m, combo)) {
+                            continue;
+                        }
                         String jdk = runner.run(Impl.JDK, s, closed, m, combo);
                         String ours = runner.run(Impl.URING4J, s, closed, m, combo);
                         calls += 2;
@@ -979,7 +992,9 @@ class PublicApiDifferentialSweepTest {
         List<Method> pathMethods = new ArrayList<>();
         for (Method m : methods(Path.class)) {
             if (!m.getName().equals("register") && !m.getName().equals("forEach") && !m.getName().equals("spliterator")
-                    && !m.getName().equals("hashCode") && !m.getName().equals("toFile")) {
+                    && !m.getName().equals("hashCode") && !m.getName().equals("toFile")
+                    // JDK 22+ resolve(Path, Path...): not overridden by UringPath (docs/nio-conformance.md)
+                    && !Arrays.asList(m.getParameterTypes()).contains(Path[].class)) {
                 pathMethods.add(m);
             }
         }
