@@ -2,6 +2,7 @@ package dev.uring4j.async;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /** Direct buffers aligned in memory, as O_DIRECT ({@link UringOpenOption#DIRECT}) requires. */
 public final class AlignedBuffers {
@@ -29,6 +30,7 @@ public final class AlignedBuffers {
 
     /** Whether the buffer's current position is at an address aligned to {@code alignment}. */
     public static boolean isAligned(ByteBuffer buffer, int alignment) {
+        Objects.requireNonNull(buffer, "buffer");
         return buffer.isDirect() && buffer.alignmentOffset(buffer.position(), alignment) == 0;
     }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -141,8 +140,12 @@ public abstract class AsyncFile implements AutoCloseable {
 
     /** Opens with the default backend and configuration; options as for {@link java.nio.channels.FileChannel#open}. */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
         Set<OpenOption> set = new HashSet<>();
-        Collections.addAll(set, options);
+        for (OpenOption o : options) {
+            set.add(Objects.requireNonNull(o, "an option is null"));
+        }
         return open(path, set, AsyncFileConfig.defaults());
     }
 

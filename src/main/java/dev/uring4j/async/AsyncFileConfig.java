@@ -80,6 +80,9 @@ public final class AsyncFileConfig {
             if (loops.isEmpty()) {
                 throw new IllegalArgumentException("at least one event loop");
             }
+            for (int i = 0; i < loops.size(); i++) {
+                Objects.requireNonNull(loops.get(i), "loops[" + i + "] is null"); // (List.copyOf's NPE has no message)
+            }
             this.loops = List.copyOf(loops);
             return this;
         }

@@ -118,7 +118,10 @@ final class UringAsyncFile extends AsyncFile {
         } catch (RuntimeException e) {
             cs = StandardCharsets.UTF_8;
         }
-        return path.toString().getBytes(cs);
+        // As the JDK (UnixPath.getByteArrayForSysCalls): the empty path is the working directory
+        // to system calls; open("") would fail with ENOENT. Messages still name the path as given.
+        String s = path.toString();
+        return (s.isEmpty() ? "." : s).getBytes(cs);
     }
 
     /** The alignment FileChannel uses for O_DIRECT: the file system's fundamental block size (statvfs f_frsize). */

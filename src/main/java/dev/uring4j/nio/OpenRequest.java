@@ -1,8 +1,12 @@
 package dev.uring4j.nio;
 
+import dev.uring4j.Errno;
 import dev.uring4j.Linux;
 import dev.uring4j.async.UringOpenOption;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -27,8 +31,13 @@ final class OpenRequest {
     final boolean dsync;
     final int flags;
     final int mode;
+    /** Whether the open is O_NOFOLLOW: ELOOP is then reported as the JDK words it ({@link #openFailure}). */
+    final boolean noFollow;
 
     private OpenRequest(Set<? extends OpenOption> options, FileAttribute<?>[] attrs, boolean asynchronous) {
+        // The JDK's order: the attributes (a null array or element, an unsupported attribute) before the options.
+        this.mode = mode(attrs);
+        Objects.requireNonNull(options, "options");
         boolean rd = false, wr = false, ap = false, trunc = false, create = false, createNew = false, del = false;
         boolean noFollow = false, dio = false, sy = false, dsy = false;
         for (OpenOption o : options) {
@@ -92,8 +101,10 @@ final class OpenRequest {
                 f |= Linux.O_CREAT;
             }
         }
-        // As the JDK: a file to delete on close is never reached through a symbolic link.
-        if (!(wr && createNew) && (noFollow || del)) {
+        // As the JDK: a file to delete on close is never reached through a symbolic link; with
+        // CREATE_NEW among the options (even without WRITE, which alone makes it create) links are followed.
+        this.noFollow = !createNew && (noFollow || del);
+        if (this.noFollow) {
             f |= Linux.O_NOFOLLOW;
         }
         if (dsy) {
@@ -113,15 +124,14 @@ final class OpenRequest {
         this.sync = sy;
         this.dsync = dsy;
         this.flags = f;
-        this.mode = mode(attrs);
     }
 
     static OpenRequest forFileChannel(Set<? extends OpenOption> options, FileAttribute<?>... attrs) {
-        return new OpenRequest(Objects.requireNonNull(options, "options"), attrs, false);
+        return new OpenRequest(options, attrs, false);
     }
 
     static OpenRequest forAsynchronousFileChannel(Set<? extends OpenOption> options, FileAttribute<?>... attrs) {
-        return new OpenRequest(Objects.requireNonNull(options, "options"), attrs, true);
+        return new OpenRequest(options, attrs, true);
     }
 
     /** What the engine's file may do (it opens with {@link #flags}; DELETE_ON_CLOSE is the channel's own). */
@@ -151,20 +161,33 @@ final class OpenRequest {
                 && o.toString().equals("DIRECT");
     }
 
+    /**
+     * A failed open as the JDK's reports it: where the request made the open O_NOFOLLOW and the
+     * file is a symbolic link (ELOOP), a plain IOException naming NOFOLLOW_LINKS, not the
+     * FileSystemException of the path that an AsyncFile gives.
+     */
+    IOException openFailure(IOException e) {
+        if (noFollow && e instanceof FileSystemException && !(e instanceof NoSuchFileException)
+                && ELOOP_REASON.equals(((FileSystemException) e).getReason())) {
+            return new IOException(Errno.description(ELOOP) + " (NOFOLLOW_LINKS specified)");
+        }
+        return e;
+    }
+
+    private static final int ELOOP = 40;
+    private static final String ELOOP_REASON = Errno.description(ELOOP) + " or unable to access attributes of symbolic link";
+
     /** The JDK's rule: 0666 unless a posix:permissions (or unix:permissions) attribute says otherwise. */
     private static int mode(FileAttribute<?>[] attrs) {
         int mode = 0666;
-        if (attrs == null) {
-            return mode;
-        }
-        for (FileAttribute<?> a : attrs) {
+        for (FileAttribute<?> a : Objects.requireNonNull(attrs, "attrs")) {
             String name = a.name();
             if (!name.equals("posix:permissions") && !name.equals("unix:permissions")) {
                 throw new UnsupportedOperationException("'" + name + "' not supported as initial attribute");
             }
             mode = 0;
-            for (Object p : (Set<?>) a.value()) {
-                mode |= bit((PosixFilePermission) p);
+            for (Object p : Objects.requireNonNull((Set<?>) a.value(), "the value of " + name)) {
+                mode |= bit((PosixFilePermission) Objects.requireNonNull(p, "a permission of " + name));
             }
         }
         return mode;

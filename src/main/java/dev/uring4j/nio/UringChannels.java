@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
@@ -100,16 +101,31 @@ public final class UringChannels {
         return p;
     }
 
+    /**
+     * Whether {@code path} names a file of this machine's file system (a provider of the
+     * {@code file} scheme): only those open on io_uring. A path of another provider (a zip
+     * file's entry, an in-memory file system) goes to its own provider, as FileChannel.open
+     * sends it: its string is no host path (a zip entry "/etc/hostname" is not /etc/hostname).
+     */
+    private static boolean local(Path path) {
+        return "file".equalsIgnoreCase(path.getFileSystem().provider().getScheme());
+    }
+
     /** As {@link FileChannel#open(Path, Set, FileAttribute[])}. */
     public static FileChannel newFileChannel(Path given, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
-        Path path = platformPath(given);
+        Path path = platformPath(Objects.requireNonNull(given, "path")); // the JDK's first check
         Choice.checkForced();
-        if (!usesIoUring()) {
+        if (!usesIoUring() || !local(path)) {
             return jdk(path).newFileChannel(path, options, attrs);
         }
         OpenRequest r = OpenRequest.forFileChannel(options, attrs);
-        AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        AsyncFile f;
+        try {
+            f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        } catch (IOException e) {
+            throw r.openFailure(e);
+        }
         try {
             deleteIfAsked(path, r);
             return FileChannelVariant.create(f, new JdkTwin(f, path, r.read, r.write, r.append), r,
@@ -123,13 +139,18 @@ public final class UringChannels {
     /** As {@link AsynchronousFileChannel#open(Path, Set, ExecutorService, FileAttribute[])}. */
     public static AsynchronousFileChannel newAsynchronousFileChannel(Path given, Set<? extends OpenOption> options,
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
-        Path path = platformPath(given);
+        Path path = platformPath(Objects.requireNonNull(given, "path")); // the JDK's first check
         Choice.checkForced();
-        if (!usesIoUring()) {
+        if (!usesIoUring() || !local(path)) {
             return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
         }
         OpenRequest r = OpenRequest.forAsynchronousFileChannel(options, attrs);
-        AsyncFile f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        AsyncFile f;
+        try {
+            f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        } catch (IOException e) {
+            throw r.openFailure(e);
+        }
         try {
             deleteIfAsked(path, r);
             return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor,

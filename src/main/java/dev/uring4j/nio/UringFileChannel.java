@@ -237,7 +237,7 @@ class UringFileChannel extends FileChannel {
         if (!readable) {
             throw new NonReadableChannelException();
         }
-        checkWritable(Objects.requireNonNull(dst));
+        checkWritable(dst);
         synchronized (positionLock) { // (READ + APPEND is refused at open: a readable channel is not in append mode)
             if (!seekable || kernelPosition) {
                 return transfer(dst, -1, false);
@@ -311,9 +311,27 @@ class UringFileChannel extends FileChannel {
         }
     }
 
-    private static void checkWritable(ByteBuffer dst) {
+    /** A destination the JDK refuses: null or read-only, inside begin/end as its IOUtil does ({@link #refuseInside}). */
+    private void checkWritable(ByteBuffer dst) throws IOException {
+        if (dst == null) {
+            refuseInside(new NullPointerException("dst"));
+        }
         if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("Read-only buffer");
+            refuseInside(new IllegalArgumentException("Read-only buffer"));
+        }
+    }
+
+    /**
+     * Throws {@code e} between begin and end, where the JDK's IOUtil finds a null or read-only
+     * buffer: with the interrupt status already set, begin closes the channel and end's
+     * ClosedByInterruptException replaces {@code e}, as the JDK's channel does.
+     */
+    private void refuseInside(RuntimeException e) throws IOException {
+        try {
+            begin();
+            throw e;
+        } finally {
+            end(false);
         }
     }
 
@@ -325,7 +343,9 @@ class UringFileChannel extends FileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
-        Objects.requireNonNull(src);
+        if (src == null) {
+            refuseInside(new NullPointerException("src"));
+        }
         synchronized (positionLock) {
             if (!seekable || kernelPosition) {
                 return transfer(src, -1, true);
@@ -361,7 +381,9 @@ class UringFileChannel extends FileChannel {
             throw new NonWritableChannelException();
         }
         for (int i = offset; i < offset + length; i++) {
-            Objects.requireNonNull(srcs[i]);
+            if (srcs[i] == null) {
+                refuseInside(new NullPointerException("srcs[" + i + "]"));
+            }
         }
         synchronized (positionLock) {
             if (!seekable || kernelPosition) {
@@ -507,9 +529,8 @@ class UringFileChannel extends FileChannel {
         if (target instanceof UringFileChannel && !((UringFileChannel) target).writable) {
             throw new NonWritableChannelException();
         }
-        if (position < 0 || count < 0) {
-            throw new IllegalArgumentException();
-        }
+        // position < 0 || count < 0: IllegalArgumentException from the twin, after its check of a JDK
+        // FileChannel target's writability (NonWritableChannelException first, as the JDK)
         return viaTwin(false, () -> twin.get().transferTo(position, count, target));
     }
 
@@ -588,11 +609,9 @@ class UringFileChannel extends FileChannel {
      * FileLockInterruptionException from a lock, reach the caller; the interrupt status stays set).
      */
     final <T> T viaTwin(boolean lock, TwinCall<T> call) throws IOException {
-        if (Thread.currentThread().isInterrupted()) {
-            close(); // what begin() does when the interrupt came first
-            throw lock ? new java.nio.channels.FileLockInterruptionException()
-                    : new java.nio.channels.ClosedByInterruptException();
-        }
+        // An interrupt status already set is the twin's to act on, as the JDK's channel does: after its
+        // argument checks (IllegalArgumentException, NonWritableChannelException, a closed source win),
+        // in its begin(), which closes the twin; this channel then closes below.
         try {
             return call.call();
         } catch (java.nio.channels.ClosedByInterruptException | java.nio.channels.FileLockInterruptionException e) {

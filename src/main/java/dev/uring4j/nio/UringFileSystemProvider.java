@@ -222,8 +222,8 @@ public final class UringFileSystemProvider extends FileSystemProvider {
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
+        Path inner = unwrap(dir); // the JDK's order: the directory (NPE, ProviderMismatchException), then the filter
         Objects.requireNonNull(filter);
-        Path inner = unwrap(dir);
         DirectoryStream<Path> stream = wrapped.newDirectoryStream(inner, entry -> filter.accept(fileSystem.wrap(entry)));
         return UringDirectoryStream.of(fileSystem, stream);
     }
@@ -300,17 +300,57 @@ public final class UringFileSystemProvider extends FileSystemProvider {
     @Override
     public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
             throws IOException {
-        return wrapped.readAttributes(unwrap(path), type, options);
+        Path inner = unwrapOrNull(path);
+        if (inner == null) { // the JDK checks the type first (NPE for null, UnsupportedOperationException for an unknown one)
+            return refused(path, p -> wrapped.readAttributes(p, type, options));
+        }
+        return wrapped.readAttributes(inner, type, options);
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
             throws IOException {
-        return wrapped.readAttributes(unwrap(path), attributes, options);
+        Path inner = unwrapOrNull(path);
+        if (inner == null) { // the JDK parses the attributes first (NPE for null, IAE for "", UOE for an unknown view)
+            return refused(path, p -> wrapped.readAttributes(p, attributes, options));
+        }
+        return wrapped.readAttributes(inner, attributes, options);
     }
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
-        wrapped.setAttribute(unwrap(path), attribute, value, options);
+        Path inner = unwrapOrNull(path);
+        if (inner == null) { // the JDK parses the attribute first, as readAttributes does
+            refused(path, p -> {
+                wrapped.setAttribute(p, attribute, value, options);
+                return null;
+            });
+        }
+        wrapped.setAttribute(inner, attribute, value, options);
+    }
+
+    @FunctionalInterface
+    private interface WithPath<T> {
+        T call(Path path) throws IOException;
+    }
+
+    /**
+     * A call given a null path or a path of another provider (the wrapped provider's too), where
+     * the JDK checks other arguments before the path: {@code call} runs on the wrapped provider
+     * with a path it refuses (null, or a path of this provider, which it never accepts, so it
+     * touches no file), so that its exceptions for the other arguments come first and in its order;
+     * then the path is refused as everywhere else (NPE, ProviderMismatchException naming the provider).
+     */
+    private <T> T refused(Path path, WithPath<T> call) throws IOException {
+        if (path == null) {
+            call.call(null);
+        } else {
+            try {
+                call.call(fileSystem.getPath("/nonexistent/uring4j-stand-in"));
+            } catch (ProviderMismatchException e) {
+                unwrap(path); // the path's turn
+            }
+        }
+        throw new IllegalStateException("the wrapped provider accepted a path that is not its own: " + path);
     }
 }

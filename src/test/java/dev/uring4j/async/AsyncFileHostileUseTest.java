@@ -804,4 +804,22 @@ class AsyncFileHostileUseTest {
             assertTrue(openFds() <= before, "descriptors before " + before + ", after " + openFds());
         });
     }
+
+    /**
+     * Nulls at the public boundary are NullPointerExceptions naming the argument (PublicApiSweepTest;
+     * regression: the JVM's "Cannot read the array length because \"<local3>\" is null" from
+     * Collections.addAll, List.copyOf's NPE without a message, "Cannot invoke ByteBuffer.isDirect()").
+     */
+    @Test
+    void nullArgumentsAreNamed() {
+        Path p = dir.resolve("nulls");
+        assertEquals("options", assertThrows(NullPointerException.class, () -> AsyncFile.open(p, (OpenOption[]) null)).getMessage());
+        assertEquals("an option is null", assertThrows(NullPointerException.class,
+                () -> AsyncFile.open(p, StandardOpenOption.READ, null)).getMessage());
+        assertEquals("path", assertThrows(NullPointerException.class, () -> AsyncFile.open(null, StandardOpenOption.READ)).getMessage());
+        assertEquals("loops[0] is null", assertThrows(NullPointerException.class,
+                () -> AsyncFileConfig.builder().eventLoops(java.util.Arrays.asList((EventLoop) null))).getMessage());
+        assertEquals("buffer", assertThrows(NullPointerException.class, () -> AlignedBuffers.isAligned(null, 512)).getMessage());
+        assertFalse(Files.exists(p), "nothing was created");
+    }
 }

@@ -485,4 +485,44 @@ class AsynchronousFileChannelHostileUseTest {
             assertEquals("failed " + ClosedChannelException.class.getName(), second.get(5, TimeUnit.SECONDS));
         });
     }
+
+    /**
+     * Opening checks as the JDK's (see FileChannelHostileUseTest#openChecksInTheJdksOrder): the
+     * attributes before the options (regression: APPEND was refused before a null attribute array,
+     * which was then taken for none), ELOOP of NOFOLLOW_LINKS as the JDK's IOException.
+     */
+    @Test
+    void openChecksInTheJdksOrder() throws Exception {
+        Path f = file(16);
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, f);
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            List<String> o = new ArrayList<>();
+            o.add(opened(() -> impl.openAsync(f, Set.of(StandardOpenOption.APPEND), null,
+                    (java.nio.file.attribute.FileAttribute<?>[]) null)));
+            o.add(opened(() -> impl.openAsync(f, Set.of(StandardOpenOption.READ), null,
+                    (java.nio.file.attribute.FileAttribute<?>[]) null)));
+            o.add(opened(() -> impl.openAsync(null, Set.of(StandardOpenOption.APPEND), null)));
+            o.add(opened(() -> impl.openAsync(link, Set.of(StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS), null)));
+            o.add(opened(() -> impl.openAsync(link, Set.of(StandardOpenOption.CREATE_NEW, java.nio.file.LinkOption.NOFOLLOW_LINKS), null)));
+            seen.add(String.join("\n", o));
+        }
+        assertEquals(String.join("\n", "java.lang.NullPointerException", "java.lang.NullPointerException",
+                "java.lang.NullPointerException", "java.io.IOException: Too many levels of symbolic links (NOFOLLOW_LINKS specified)",
+                "opened, size 16"), seen.get(0), "the JDK");
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+    }
+
+    interface Open {
+        AsynchronousFileChannel open() throws Exception;
+    }
+
+    private static String opened(Open open) {
+        try (AsynchronousFileChannel ch = open.open()) {
+            return "opened, size " + ch.size();
+        } catch (Throwable t) {
+            return ChannelDifferentialTest.thrown(t);
+        }
+    }
 }

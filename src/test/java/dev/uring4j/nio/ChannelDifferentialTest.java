@@ -469,7 +469,7 @@ class ChannelDifferentialTest {
         return e.getClass().getName() + (e instanceof NullPointerException ? "" : ": " + e.getMessage());
     }
 
-    private static String describe(ByteBuffer b) {
+    static String describe(ByteBuffer b) {
         ByteBuffer all = b.duplicate().clear();
         byte[] content = new byte[all.remaining()];
         all.get(content);

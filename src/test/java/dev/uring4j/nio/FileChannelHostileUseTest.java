@@ -808,4 +808,191 @@ class FileChannelHostileUseTest {
         }
         assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
     }
+
+    /**
+     * Opening checks as the JDK's: the path, then the attributes (a null array, a null value or
+     * permission, an attribute other than permissions), then the options; O_NOFOLLOW only without
+     * CREATE_NEW among the options (WRITE or not), and ELOOP then as a plain IOException naming
+     * NOFOLLOW_LINKS (regression: options were checked first, a null attribute array was taken for
+     * none, a read-only [CREATE_NEW, NOFOLLOW_LINKS] open of a link failed, ELOOP came as the
+     * FileSystemException of the path).
+     */
+    @Test
+    void openChecksInTheJdksOrder() throws Exception {
+        Files.write(dir.resolve("f"), bytes(16, 1));
+        Files.createSymbolicLink(dir.resolve("link"), dir.resolve("f"));
+        java.nio.file.attribute.FileAttribute<?> acl = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "acl:acl";
+            }
+
+            public Object value() {
+                return List.of();
+            }
+        };
+        java.nio.file.attribute.FileAttribute<?> nullPermissions = new java.nio.file.attribute.FileAttribute<Object>() {
+            public String name() {
+                return "posix:permissions";
+            }
+
+            public Object value() {
+                return null;
+            }
+        };
+        OpenOption custom = new OpenOption() {};
+        Path f = dir.resolve("f");
+        Path link = dir.resolve("link");
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            List<String> o = new ArrayList<>();
+            o.add(opened(() -> impl.open(f, Set.of(READ), (java.nio.file.attribute.FileAttribute<?>[]) null)));
+            o.add(opened(() -> impl.open(f, null, acl)));
+            o.add(opened(() -> impl.open(f, Set.of(READ, java.nio.file.StandardOpenOption.APPEND), acl)));
+            o.add(opened(() -> impl.open(f, Set.of(custom), nullPermissions)));
+            o.add(opened(() -> impl.open(null, Set.of(custom))));
+            o.add(opened(() -> impl.open(link, Set.of(READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))));
+            o.add(opened(() -> impl.open(link, Set.of(WRITE, java.nio.file.StandardOpenOption.DELETE_ON_CLOSE))));
+            o.add(opened(() -> impl.open(link, Set.of(READ, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS))));
+            seen.add(String.join("\n", o));
+        }
+        assertEquals(String.join("\n", "java.lang.NullPointerException", "java.lang.UnsupportedOperationException: "
+                + "'acl:acl' not supported as initial attribute", "java.lang.UnsupportedOperationException: 'acl:acl' "
+                + "not supported as initial attribute", "java.lang.NullPointerException", "java.lang.NullPointerException",
+                "java.io.IOException: Too many levels of symbolic links (NOFOLLOW_LINKS specified)",
+                "java.io.IOException: Too many levels of symbolic links (NOFOLLOW_LINKS specified)", "opened, size 16"),
+                seen.get(0), "the JDK");
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+        assertTrue(Files.exists(f), "the DELETE_ON_CLOSE open of the link deleted nothing");
+    }
+
+    /** An open's outcome: the size, or the exception's class and message (not an NPE's: the JVM words those). */
+    private static String opened(Op open) {
+        try (java.nio.channels.Channel ch = (java.nio.channels.Channel) open.run()) {
+            return "opened, size " + (ch instanceof FileChannel ? ((FileChannel) ch).size()
+                    : ((java.nio.channels.AsynchronousFileChannel) ch).size());
+        } catch (Throwable t) {
+            return ChannelDifferentialTest.thrown(t);
+        }
+    }
+
+    /**
+     * A path of another provider (a zip file's entry) opens through that provider, as
+     * FileChannel.open does (regression: uring4j opened the host file named by the entry's
+     * string, here a file of this test's directory; the asynchronous open too, where zipfs has
+     * none and the JDK gives UnsupportedOperationException).
+     */
+    @Test
+    void aPathOfAnotherProviderOpensThroughItsProvider() throws Exception {
+        Path host = dir.resolve("host");
+        Files.writeString(host, "the host's file");
+        Path zip = dir.resolve("z.zip");
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Path entry = fs.getPath(host.toString());
+            Files.createDirectories(entry.getParent());
+            Files.writeString(entry, "the zip's entry");
+        }
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+            Path entry = fs.getPath(host.toString());
+            for (Impl impl : Impl.values()) {
+                try (FileChannel ch = impl.open(entry, Set.of(READ))) {
+                    ByteBuffer b = ByteBuffer.allocate(64);
+                    ch.read(b);
+                    assertEquals("the zip's entry", new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8),
+                            impl.toString());
+                }
+                assertEquals("java.lang.UnsupportedOperationException: null", opened(() -> impl.openAsync(entry, null, READ)),
+                        impl.toString());
+            }
+        }
+        assertEquals("the host's file", Files.readString(host));
+    }
+
+    /**
+     * The empty path is the working directory to the JDK's open(2), as to every system call of its
+     * provider (regression: uring4j opened "" and failed with NoSuchFileException). Read-only and
+     * failing opens only: the working directory is not this test's.
+     */
+    @Test
+    void theEmptyPathOpensTheWorkingDirectory() throws Exception {
+        Path empty = Path.of("");
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            seen.add(String.join("\n", opened(() -> impl.open(empty, Set.of(READ))), opened(() -> impl.open(empty, Set.of(WRITE))),
+                    opened(() -> impl.open(empty, Set.of(READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))),
+                    opened(() -> impl.openAsync(empty, null, READ))));
+        }
+        long size = Files.size(Path.of("."));
+        assertEquals(String.join("\n", "opened, size " + size, "java.nio.file.FileSystemException: : Is a directory",
+                "opened, size " + size, "opened, size " + size), seen.get(0), "the JDK");
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+    }
+
+    /**
+     * With the interrupt status already set, the JDK's argument checks that come before its begin()
+     * still win (IllegalArgumentException, NonWritableChannelException, a closed or null source;
+     * the channel stays open), while a null or read-only buffer, which its IOUtil finds inside
+     * begin/end, gives ClosedByInterruptException and closes the channel. transferTo to a read-only
+     * JDK FileChannel with a negative count is NonWritableChannelException, the target's check
+     * first. (Regression: uring4j closed the channel first in transferTo/From, lock; checked the
+     * buffer first in read/write; threw IllegalArgumentException for the negative count.)
+     */
+    @Test
+    void interruptedCallsAndBadArgumentsAsTheJdk() throws Exception {
+        Path other = dir.resolve("other");
+        Files.write(other, bytes(8, 2));
+        List<String> seen = new ArrayList<>();
+        for (Impl impl : Impl.values()) {
+            List<String> o = new ArrayList<>();
+            String[] names = {"read(read-only)", "read(null)", "write(null)", "read[](read-only)", "write[](null)",
+                "transferFrom(stream, -1, 8)", "transferFrom(null, 0, 8)", "transferTo(-1, 8, stream)", "lock(-1, 8, false)",
+                "lock(0, -1, false)", "transferTo(0, -1, JDK read-only)", "transferTo(0, 8, JDK read-only)"};
+            for (int k = 0; k < names.length; k++) {
+                Path p = dir.resolve(impl + "-" + k);
+                Files.write(p, bytes(16, 1));
+                int which = k;
+                try (FileChannel ch = impl.open(p, READ, WRITE); FileChannel ro = FileChannel.open(other, READ)) {
+                    boolean interrupt = which < 10;
+                    String r = ChannelDifferentialTest.thrown(caught(() -> {
+                        if (interrupt) {
+                            Thread.currentThread().interrupt();
+                        }
+                        try {
+                            switch (which) {
+                                case 0: return ch.read(ByteBuffer.allocate(4).asReadOnlyBuffer());
+                                case 1: return ch.read((ByteBuffer) null);
+                                case 2: return ch.write((ByteBuffer) null);
+                                case 3: return ch.read(new ByteBuffer[] {ByteBuffer.allocate(2), ByteBuffer.allocate(2).asReadOnlyBuffer()});
+                                case 4: return ch.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[2]), null});
+                                case 5: return ch.transferFrom(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(new byte[4])), -1, 8);
+                                case 6: return ch.transferFrom(null, 0, 8);
+                                case 7: return ch.transferTo(-1, 8, java.nio.channels.Channels.newChannel(new java.io.ByteArrayOutputStream()));
+                                case 8: return ch.lock(-1, 8, false);
+                                case 9: return ch.lock(0, -1, false);
+                                case 10: return ch.transferTo(0, -1, ro);
+                                default: return ch.transferTo(0, 8, ro);
+                            }
+                        } finally {
+                            Thread.interrupted();
+                        }
+                    }));
+                    o.add(names[k] + " -> " + r + ", open " + ch.isOpen());
+                }
+            }
+            seen.add(String.join("\n", o));
+        }
+        assertEquals(seen.get(0), seen.get(1), "JDK vs uring4j");
+        assertTrue(seen.get(0).contains("read(read-only) -> java.nio.channels.ClosedByInterruptException: null, open false"), seen.get(0));
+        assertTrue(seen.get(0).contains("lock(-1, 8, false) -> java.lang.IllegalArgumentException"), seen.get(0));
+        assertTrue(seen.get(0).contains("transferTo(0, -1, JDK read-only) -> java.nio.channels.NonWritableChannelException"), seen.get(0));
+    }
+
+    private static Throwable caught(Op op) {
+        try {
+            op.run();
+            return new AssertionError("returned");
+        } catch (Throwable t) {
+            return t;
+        }
+    }
 }

@@ -170,4 +170,63 @@ class ProviderHostileUseTest {
             assertNotNull(f);
         });
     }
+
+    /**
+     * The JDK provider's checking order where a call has two bad arguments (PublicApiDifferentialSweepTest;
+     * regression: uring4j checked the path first in readAttributes(Path, Class), readAttributes(Path, String)
+     * and setAttribute, and the filter first in newDirectoryStream).
+     */
+    @Test
+    void checkingOrderOfTwoBadArguments() throws Exception {
+        Transcript.assertSameOnBoth(tmp, (base, t) -> {
+            java.nio.file.spi.FileSystemProvider p = base.getFileSystem().provider();
+            Path zip = base.resolve("z.zip");
+            try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+                Path foreign = fs.getPath("/x");
+                t.attempt("readAttributes(null, unknown type)", () -> type(() -> p.readAttributes(null, unknownType())));
+                t.attempt("readAttributes(foreign, null type)", () -> type(() -> p.readAttributes(foreign,
+                        (Class<java.nio.file.attribute.BasicFileAttributes>) null)));
+                t.attempt("readAttributes(foreign, unknown type)", () -> type(() -> p.readAttributes(foreign, unknownType())));
+                t.attempt("newDirectoryStream(foreign, null filter)", () -> type(() -> p.newDirectoryStream(foreign, null)));
+                t.attempt("newDirectoryStream(null, null filter)", () -> type(() -> p.newDirectoryStream(null, null)));
+                t.attempt("readAttributes(foreign, null string)", () -> type(() -> p.readAttributes(foreign, (String) null)));
+                t.attempt("readAttributes(foreign, \"bogus:x\")", () -> type(() -> p.readAttributes(foreign, "bogus:x")));
+                t.attempt("readAttributes(null, \"\")", () -> type(() -> p.readAttributes(null, "")));
+                t.attempt("setAttribute(foreign, \"\", 1)", () -> type(() -> {
+                    p.setAttribute(foreign, "", 1);
+                    return null;
+                }));
+                t.attempt("setAttribute(foreign, \"bogus:x\", 1)", () -> type(() -> {
+                    p.setAttribute(foreign, "bogus:x", 1);
+                    return null;
+                }));
+                // the same file through the other provider (uring4j's path to the JDK's, the JDK's to uring4j's)
+                Files.write(base.resolve("f"), new byte[3]);
+                Path other = base instanceof UringPath ? ((UringPath) base).wrapped().resolve("f")
+                        : new UringFileSystemProvider().getPath(base.resolve("f").toUri());
+                t.attempt("readAttributes(other's, basic)", () -> type(() -> p.readAttributes(other,
+                        java.nio.file.attribute.BasicFileAttributes.class)));
+                t.attempt("readAttributes(other's, \"size\")", () -> type(() -> p.readAttributes(other, "size")));
+                t.attempt("setAttribute(other's, \"lastModifiedTime\", epoch)", () -> type(() -> {
+                    p.setAttribute(other, "lastModifiedTime", java.nio.file.attribute.FileTime.fromMillis(0));
+                    return null;
+                }));
+                t.attempt("f's time untouched", () -> Files.getLastModifiedTime(base.resolve("f")).toMillis() > 0);
+            }
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Class<java.nio.file.attribute.BasicFileAttributes> unknownType() {
+        return (Class) java.nio.file.attribute.AclFileAttributeView.class;
+    }
+
+    /** The class of what {@code a} throws (messages differ: the JDK's have none, uring4j's name the provider). */
+    private static Object type(Transcript.Action a) {
+        try {
+            return a.run();
+        } catch (Exception e) {
+            return "threw " + e.getClass().getName();
+        }
+    }
 }
