@@ -228,9 +228,18 @@ public final class TestSupport {
      * came within a second of the guests' per-test timeout (45 s then).
      */
     public static List<String> childJvmFlags() {
-        return Boolean.getBoolean("uring4j.test.guest")
-                ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData")
+        return inGuest()
+                ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-During4j.test.guest=true")
                 : List.of();
+    }
+
+    /**
+     * Whether this JVM runs inside a test-kernels guest (set by test-kernels/run, passed on to
+     * child JVMs by {@link #childJvmFlags()}): the sweeps sample fewer combinations there and
+     * give a call longer before calling it a hang.
+     */
+    public static boolean inGuest() {
+        return Boolean.getBoolean("uring4j.test.guest");
     }
 
     /** Runs {@code java [jvmArgs] -cp classpath mainClass args}, failing after 60 s. */
