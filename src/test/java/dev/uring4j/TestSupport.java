@@ -234,6 +234,43 @@ public final class TestSupport {
     }
 
     /**
+     * The argument combinations a sweep calls a method with: every combination of {@code pools}
+     * if there are at most {@code max}, else {@code max} drawn with {@code random} (with
+     * {@code distinct}, repeats are skipped, drawing at most {@code 3 * max} times).
+     */
+    public static <A> List<List<A>> combinations(List<List<A>> pools, int max, java.util.Random random,
+            boolean distinct) {
+        long total = 1;
+        for (List<A> pool : pools) {
+            total *= pool.size();
+        }
+        List<List<A>> out = new ArrayList<>();
+        if (total <= max) {
+            for (long i = 0; i < total; i++) {
+                List<A> combo = new ArrayList<>();
+                long k = i;
+                for (List<A> pool : pools) {
+                    combo.add(pool.get((int) (k % pool.size())));
+                    k /= pool.size();
+                }
+                out.add(combo);
+            }
+            return out;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < (distinct ? max * 3 : max) && out.size() < max; i++) {
+            List<A> combo = new ArrayList<>();
+            for (List<A> pool : pools) {
+                combo.add(pool.get(random.nextInt(pool.size())));
+            }
+            if (!distinct || seen.add(combo.toString())) {
+                out.add(combo);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Whether this JVM runs inside a test-kernels guest (set by test-kernels/run, passed on to
      * child JVMs by {@link #childJvmFlags()}): the sweeps sample fewer combinations there and
      * give a call longer before calling it a hang.

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -343,36 +342,10 @@ public final class PublicApiSweepMain {
 
     static List<List<Arg>> combinations(Method m, Random random) throws Exception {
         List<List<Arg>> pools = new ArrayList<>();
-        long total = 1;
         for (Class<?> p : m.getParameterTypes()) {
-            List<Arg> pool = pool(p);
-            pools.add(pool);
-            total *= pool.size();
+            pools.add(pool(p));
         }
-        List<List<Arg>> out = new ArrayList<>();
-        if (total <= PER_METHOD) {
-            for (long i = 0; i < total; i++) {
-                List<Arg> combo = new ArrayList<>();
-                long k = i;
-                for (List<Arg> pool : pools) {
-                    combo.add(pool.get((int) (k % pool.size())));
-                    k /= pool.size();
-                }
-                out.add(combo);
-            }
-            return out;
-        }
-        Set<String> seen = new LinkedHashSet<>();
-        for (int i = 0; i < PER_METHOD * 3 && out.size() < PER_METHOD; i++) {
-            List<Arg> combo = new ArrayList<>();
-            for (List<Arg> pool : pools) {
-                combo.add(pool.get(random.nextInt(pool.size())));
-            }
-            if (seen.add(combo.toString())) {
-                out.add(combo);
-            }
-        }
-        return out;
+        return TestSupport.combinations(pools, PER_METHOD, random, true);
     }
 
     static Object[] make(List<Arg> combo) throws Exception {

@@ -284,33 +284,10 @@ class PublicApiDifferentialSweepTest {
     /** Every combination of the pools, or a sample of {@link #PER_METHOD} of them (fixed seed). */
     static List<List<Arg>> combinations(Method m, Random random) {
         List<List<Arg>> pools = new ArrayList<>();
-        long total = 1;
         for (Class<?> p : m.getParameterTypes()) {
-            List<Arg> pool = pool(p, m.getDeclaringClass());
-            pools.add(pool);
-            total *= pool.size();
+            pools.add(pool(p, m.getDeclaringClass()));
         }
-        List<List<Arg>> out = new ArrayList<>();
-        if (total <= PER_METHOD) {
-            for (long i = 0; i < total; i++) {
-                List<Arg> combo = new ArrayList<>();
-                long k = i;
-                for (List<Arg> pool : pools) {
-                    combo.add(pool.get((int) (k % pool.size())));
-                    k /= pool.size();
-                }
-                out.add(combo);
-            }
-            return out;
-        }
-        for (int i = 0; i < PER_METHOD; i++) {
-            List<Arg> combo = new ArrayList<>();
-            for (List<Arg> pool : pools) {
-                combo.add(pool.get(random.nextInt(pool.size())));
-            }
-            out.add(combo);
-        }
-        return out;
+        return TestSupport.combinations(pools, PER_METHOD, random, false);
     }
 
     /**
