@@ -294,14 +294,14 @@ class PublicApiSweepTest {
             closed.close();
             fileFd = TestSupport.openat(primary, filePath, Linux.O_RDWR, 0);
             sockFd = Sockets.open(Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0);
-            other.fixedFiles().registerSparse(4);
+            emptyTable(other.fixedFiles(), 4);
             otherBuffers = provideIfSupported(other, 5, 2, 64);
             restorePrimary();
             AtomicReference<Ring> made = new AtomicReference<>();
             CountDownLatch ready = new CountDownLatch(1);
             foreignOwner = new Thread(() -> {
                 try (Ring r = Ring.open(RingOptions.builder().entries(8).build())) {
-                    r.fixedFiles().registerSparse(2);
+                    emptyTable(r.fixedFiles(), 2);
                     foreignSqe = r.nop(); // staged on its own thread: the sweeper may not touch it
                     made.set(r);
                     ready.countDown();
@@ -341,7 +341,7 @@ class PublicApiSweepTest {
                 primaryBuffers = null;
             }
             if (!primary.fixedFiles().isRegistered()) {
-                primary.fixedFiles().registerSparse(8);
+                emptyTable(primary.fixedFiles(), 8);
             }
             if (primary.fixedBuffers().count() == 0) {
                 fixedBuffer = ByteBuffer.allocateDirect(8192);
@@ -349,6 +349,23 @@ class PublicApiSweepTest {
             }
             if (pbufSupported && (primaryBuffers == null || isClosed(primaryBuffers))) {
                 primaryBuffers = provideIfSupported(primary, 77, 4, 256);
+            }
+        }
+
+        /**
+         * A table of {@code n} empty slots: registerSparse (5.19+), or where the kernel refuses it
+         * (5.10: EINVAL) the same table registered as -1 entries, which kernels take since 5.5.
+         */
+        static void emptyTable(FixedFiles files, int n) throws UringException {
+            try {
+                files.registerSparse(n);
+            } catch (UringException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+                int[] empty = new int[n];
+                java.util.Arrays.fill(empty, -1);
+                files.register(empty);
             }
         }
 
@@ -902,7 +919,7 @@ class PublicApiSweepTest {
                 problems.add("the primary ring was closed by a call that is no close");
             }
             if (!other.isClosed() && other.fixedFiles().isRegistered() == false) {
-                other.fixedFiles().registerSparse(4);
+                emptyTable(other.fixedFiles(), 4);
             }
             restorePrimary();
             return problems.isEmpty() ? null : String.join("; ", problems);
