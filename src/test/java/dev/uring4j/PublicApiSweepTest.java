@@ -713,6 +713,12 @@ class PublicApiSweepTest {
                     anyNull |= made[i] == null || chosen[i].name().contains("null");
                 }
                 Object receiver = instance ? made[0] : null;
+                if (instance && receiver == null) {
+                    // a fixture this kernel cannot make (provided-buffer groups before 5.19): no call
+                    skipped++;
+                    unmadeNames.merge(chosen[0].name() + ": not available on this kernel", 1, Integer::sum);
+                    return;
+                }
                 Object[] args = instance ? Arrays.copyOfRange(made, 1, made.length) : made;
                 try {
                     if (e instanceof Method m) {
@@ -952,7 +958,9 @@ class PublicApiSweepTest {
                 try {
                     r.submitAndReap(1, 2, TimeUnit.MILLISECONDS, h);
                 } catch (UringException ex) {
-                    if (ex.errno() != Errno.ETIME && ex.errno() != Errno.EINTR) {
+                    // EINVAL: the native validator refused a record (e.g. an opcode this kernel lacks,
+                    // SOCKET or SEND_ZC on 5.10); the batch completes with made-up results, reaped next
+                    if (ex.errno() != Errno.ETIME && ex.errno() != Errno.EINTR && ex.errno() != Errno.EINVAL) {
                         return r + ": submitAndReap failed while draining: " + ex;
                     }
                 }
