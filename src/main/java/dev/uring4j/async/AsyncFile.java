@@ -153,12 +153,20 @@ public abstract class AsyncFile implements AutoCloseable {
      * Opens {@code path}. Supported options: READ, WRITE, CREATE, CREATE_NEW,
      * TRUNCATE_EXISTING, DELETE_ON_CLOSE, SYNC, DSYNC, NOFOLLOW_LINKS, SPARSE (ignored),
      * {@link UringOpenOption#DIRECT}. APPEND is refused, as for AsynchronousFileChannel:
-     * every operation names its position.
+     * every operation names its position. A path of another file-system provider (a zip
+     * file's entry) is refused with {@link UnsupportedOperationException}: its string names no
+     * host file.
      */
     public static AsyncFile open(Path path, Set<? extends OpenOption> options, AsyncFileConfig config) throws IOException {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(config, "config");
+        if (!"file".equalsIgnoreCase(path.getFileSystem().provider().getScheme())) {
+            // Its string is no host path (a zip entry "/etc/hostname" is not /etc/hostname): as the
+            // JDK's AsynchronousFileChannel.open of such a path, refused rather than opened by name.
+            throw new UnsupportedOperationException("AsyncFile opens files of the default file system; " + path
+                    + " belongs to the '" + path.getFileSystem().provider().getScheme() + "' provider");
+        }
         if (options.contains(StandardOpenOption.APPEND)) {
             throw new UnsupportedOperationException("APPEND is not supported: AsyncFile operations name their position");
         }

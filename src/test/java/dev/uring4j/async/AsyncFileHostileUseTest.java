@@ -61,6 +61,27 @@ class AsyncFileHostileUseTest {
         return AsyncFile.open(p, options, AsyncFileConfig.builder().backend(b).build());
     }
 
+    /**
+     * A path of another provider names no host file: a zip entry named as a host file with known
+     * bytes must not open that file (before, both backends' opens went by the path's string
+     * and the io_uring one read the host file).
+     */
+    @Test
+    void aPathOfAnotherProviderIsRefusedNotOpenedByName() throws Exception {
+        Path host = Files.write(dir.resolve("host-secret"), "host bytes".getBytes());
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(dir.resolve("entries.zip"),
+                java.util.Map.of("create", "true"))) {
+            Path entry = zip.getPath(host.toString());
+            Files.createDirectories(entry.getParent());
+            Files.write(entry, "zip bytes".getBytes());
+            for (AsyncFile.Backend b : AsyncFile.Backend.values()) {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                        () -> open(b, entry, Set.of(StandardOpenOption.READ)).close(), b.toString());
+                assertTrue(e.getMessage().contains("default file system"), e.getMessage());
+            }
+        }
+    }
+
     private static void uring() {
         assumeTrue(Uring.isAvailable(), "io_uring unavailable");
     }
