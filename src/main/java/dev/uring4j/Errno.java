@@ -12,7 +12,7 @@ import dev.uring4j.internal.ErrnoNames;
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9, EAGAIN = 11,
             ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EINVAL = 22, EMFILE = 24,
-            ENOSPC = 28, ESPIPE = 29, EPIPE = 32, ENOSYS = 38, ETIME = 62, EOPNOTSUPP = 95, ECONNRESET = 104, ENOBUFS = 105,
+            ENOSPC = 28, ESPIPE = 29, EPIPE = 32, ENOSYS = 38, ELOOP = 40, ETIME = 62, EOPNOTSUPP = 95, ECONNRESET = 104, ENOBUFS = 105,
             ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111, EALREADY = 114, ECANCELED = 125;
 
     private Errno() {}

@@ -3,6 +3,7 @@ package dev.uring4j.async;
 import dev.uring4j.Uring;
 import dev.uring4j.UringUnavailableException;
 import dev.uring4j.internal.BufferLifetime;
+import dev.uring4j.internal.HostPaths;
 import dev.uring4j.internal.ring.RingMemoryClaims;
 import java.io.EOFException;
 import java.io.IOException;
@@ -161,9 +162,8 @@ public abstract class AsyncFile implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(config, "config");
-        if (!"file".equalsIgnoreCase(path.getFileSystem().provider().getScheme())) {
-            // Its string is no host path (a zip entry "/etc/hostname" is not /etc/hostname): as the
-            // JDK's AsynchronousFileChannel.open of such a path, refused rather than opened by name.
+        if (!HostPaths.isHostFile(path)) {
+            // As the JDK's AsynchronousFileChannel.open of such a path: refused, never opened by its string.
             throw new UnsupportedOperationException("AsyncFile opens files of the default file system; " + path
                     + " belongs to the '" + path.getFileSystem().provider().getScheme() + "' provider");
         }

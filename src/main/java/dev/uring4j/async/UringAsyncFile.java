@@ -170,7 +170,7 @@ final class UringAsyncFile extends AsyncFile {
             case Errno.EACCES:
             case Errno.EPERM:
                 return new AccessDeniedException(file);
-            case 40: // ELOOP, as the JDK words it (NOFOLLOW_LINKS on a symbolic link)
+            case Errno.ELOOP: // as the JDK words it (NOFOLLOW_LINKS on a symbolic link)
                 return new FileSystemException(file, null, Errno.description(errno)
                         + " or unable to access attributes of symbolic link");
             default:

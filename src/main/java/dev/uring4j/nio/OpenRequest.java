@@ -167,15 +167,14 @@ final class OpenRequest {
      * FileSystemException of the path that an AsyncFile gives.
      */
     IOException openFailure(IOException e) {
-        if (noFollow && e instanceof FileSystemException && !(e instanceof NoSuchFileException)
-                && ELOOP_REASON.equals(((FileSystemException) e).getReason())) {
-            return new IOException(Errno.description(ELOOP) + " (NOFOLLOW_LINKS specified)");
+        // An AsyncFile's FileSystemException reason starts with the errno's description.
+        String reason = e instanceof FileSystemException ? ((FileSystemException) e).getReason() : null;
+        if (noFollow && !(e instanceof NoSuchFileException) && reason != null
+                && reason.startsWith(Errno.description(Errno.ELOOP))) {
+            return new IOException(Errno.description(Errno.ELOOP) + " (NOFOLLOW_LINKS specified)");
         }
         return e;
     }
-
-    private static final int ELOOP = 40;
-    private static final String ELOOP_REASON = Errno.description(ELOOP) + " or unable to access attributes of symbolic link";
 
     /** The JDK's rule: 0666 unless a posix:permissions (or unix:permissions) attribute says otherwise. */
     private static int mode(FileAttribute<?>[] attrs) {

@@ -4,6 +4,7 @@ import dev.uring4j.Uring;
 import dev.uring4j.UringUnavailableException;
 import dev.uring4j.async.AsyncFile;
 import dev.uring4j.async.ChannelEngine;
+import dev.uring4j.internal.HostPaths;
 import java.io.IOException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
@@ -101,22 +102,12 @@ public final class UringChannels {
         return p;
     }
 
-    /**
-     * Whether {@code path} names a file of this machine's file system (a provider of the
-     * {@code file} scheme): only those open on io_uring. A path of another provider (a zip
-     * file's entry, an in-memory file system) goes to its own provider, as FileChannel.open
-     * sends it: its string is no host path (a zip entry "/etc/hostname" is not /etc/hostname).
-     */
-    private static boolean local(Path path) {
-        return "file".equalsIgnoreCase(path.getFileSystem().provider().getScheme());
-    }
-
     /** As {@link FileChannel#open(Path, Set, FileAttribute[])}. */
     public static FileChannel newFileChannel(Path given, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         Path path = platformPath(Objects.requireNonNull(given, "path")); // the JDK's first check
         Choice.checkForced();
-        if (!usesIoUring() || !local(path)) {
+        if (!usesIoUring() || !HostPaths.isHostFile(path)) {
             return jdk(path).newFileChannel(path, options, attrs);
         }
         OpenRequest r = OpenRequest.forFileChannel(options, attrs);
@@ -141,7 +132,7 @@ public final class UringChannels {
             ExecutorService executor, FileAttribute<?>... attrs) throws IOException {
         Path path = platformPath(Objects.requireNonNull(given, "path")); // the JDK's first check
         Choice.checkForced();
-        if (!usesIoUring() || !local(path)) {
+        if (!usesIoUring() || !HostPaths.isHostFile(path)) {
             return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
         }
         OpenRequest r = OpenRequest.forAsynchronousFileChannel(options, attrs);
