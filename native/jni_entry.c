@@ -23,7 +23,7 @@ static jint abi_version(JNIEnv *env, jclass c) { (void)env; (void)c; return U4J_
 
 /* The layouts must at least be self-consistent: fields inside their struct, wide ones aligned. */
 _Static_assert(U4J_INFO_OPS + 256 <= U4J_INFO_MEM_USED && U4J_INFO_MEM_USED % 8 == 0, "ring info: ops[] and mem_used");
-_Static_assert(U4J_INFO_REG_RING + 4 <= U4J_INFO_SIZE && U4J_INFO_SIZE % 8 == 0, "ring info size");
+_Static_assert(U4J_INFO_DIRECT_FDS + 4 <= U4J_INFO_SIZE && U4J_INFO_SIZE % 8 == 0, "ring info size");
 _Static_assert(U4J_REAP_DETAIL + 4 <= U4J_REAP_HEADER, "batch header size");
 _Static_assert(U4J_STAT_SIZE % 8 == 0 && U4J_STAT_MODE + 4 <= U4J_STAT_BYTES, "fstat output");
 _Static_assert(sizeof(struct io_uring_sqe) == 64 && sizeof(struct io_uring_cqe) == 16, "kernel SQE/CQE sizes");

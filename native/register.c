@@ -15,10 +15,26 @@ int u4j_register_files(struct u4j_ring *r, const int *fds, unsigned n)
 	return ret;
 }
 
+/* The kernel's largest file table (IORING_MAX_FIXED_FILES since 5.13; 5.10 takes 32768). */
+#define U4J_MAX_FIXED_FILES (1u << 20)
+
+/*
+ * A table of n empty slots. IORING_RSRC_REGISTER_SPARSE is 5.19+; before it (EINVAL) the
+ * same table is registered as n entries of -1, which kernels take since 5.5.
+ */
 int u4j_register_files_sparse(struct u4j_ring *r, unsigned n)
 {
 	int ret = io_uring_register_files_sparse(&r->ring, n);
 
+	if (ret == -EINVAL && n <= U4J_MAX_FIXED_FILES) {
+		int *empty = malloc(sizeof(*empty) * n);
+
+		if (!empty)
+			return -ENOMEM;
+		memset(empty, 0xff, sizeof(*empty) * n);
+		ret = io_uring_register_files(&r->ring, empty, n);
+		free(empty);
+	}
 	if (ret == 0)
 		r->nr_files = n;
 	return ret;

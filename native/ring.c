@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "u4j.h"
@@ -24,6 +25,62 @@ static void probe_ops(struct u4j_ring *r)
 	io_uring_free_probe(p);
 }
 
+/*
+ * Whether the kernel honours file_index (direct descriptors, 5.15): before them it ignores
+ * the field, so a direct open or accept would make a regular fd and a direct close would
+ * close fd 0. Learned once per process: 1 honoured, -1 ignored, 0 not yet known.
+ */
+static int direct_fds;
+
+/*
+ * The test: CLOSE of an eventfd of our own with file_index set, on a private ring (never
+ * the caller's: an SQE left behind by a failed submit would close a reused fd later). A
+ * kernel with direct descriptors refuses fd and file_index together (-EINVAL); one without
+ * closes the eventfd (0). If no private ring can be set up (memlock), LINKAT, which came
+ * with direct descriptors in 5.15, stands in.
+ */
+static int probe_direct_fds(const struct u4j_ring *r)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int state = __atomic_load_n(&direct_fds, __ATOMIC_RELAXED), fd, ret;
+
+	if (state)
+		return state;
+	if (r->last_op < 0 || !r->ops[IORING_OP_CLOSE]) {
+		state = -1; /* no probe (before 5.6) or no CLOSE: long before direct descriptors */
+	} else if (io_uring_queue_init(2, &ring, 0) < 0) {
+		return r->ops[IORING_OP_LINKAT] ? 1 : -1; /* not cached: a later ring may probe */
+	} else {
+		int answer = 1; /* 1: none */
+
+		fd = eventfd(0, EFD_CLOEXEC);
+		sqe = io_uring_get_sqe(&ring);
+		if (fd >= 0 && sqe) {
+			io_uring_prep_close(sqe, fd);
+			sqe->file_index = 1;
+			if (io_uring_submit(&ring) == 1) {
+				/* Submitted: wait for its answer, whatever interrupts (a CLOSE does not block). */
+				while ((ret = io_uring_wait_cqe(&ring, &cqe)) == -EINTR)
+					;
+				if (ret == 0)
+					answer = cqe->res;
+				else
+					fd = -1; /* it may have been closed: never close a number twice */
+			}
+		}
+		io_uring_queue_exit(&ring);
+		if (answer != 0 && fd >= 0)
+			close(fd); /* not closed by the probe */
+		if (answer != 0 && answer != -EINVAL)
+			return r->ops[IORING_OP_LINKAT] ? 1 : -1; /* no answer (not cached) */
+		state = answer == 0 ? -1 : 1;
+	}
+	__atomic_store_n(&direct_fds, state, __ATOMIC_RELAXED);
+	return state;
+}
+
 static void fill_info(const struct u4j_ring *r, size_t mem_used, void *info)
 {
 	uint64_t used = mem_used;
@@ -36,6 +93,7 @@ static void fill_info(const struct u4j_ring *r, size_t mem_used, void *info)
 	put_u32(info, U4J_INFO_LAST_OP, (uint32_t)r->last_op);
 	memcpy((char *)info + U4J_INFO_OPS, r->ops, sizeof(r->ops));
 	memcpy((char *)info + U4J_INFO_MEM_USED, &used, sizeof(used));
+	put_u32(info, U4J_INFO_DIRECT_FDS, r->file_index_ignored ? 0 : 1);
 	put_u32(info, U4J_INFO_CQES_OFF, (uint32_t)((char *)r->ring.cq.cqes - (char *)r->ring.cq.ring_ptr));
 }
 
@@ -82,6 +140,7 @@ int u4j_ring_create(struct u4j_ring **out, const struct u4j_ring_config *cfg, vo
 	r->cqe_size = (r->ring.flags & IORING_SETUP_CQE32) ? 32 : 16;
 	r->creator_tid = (int)syscall(SYS_gettid);
 	probe_ops(r);
+	r->file_index_ignored = probe_direct_fds(r) < 0;
 	fill_info(r, mem_used, info);
 	if (cfg->register_ring_fd) {
 		/* Lets liburing enter with the registered index instead of an fd lookup (5.18+). */

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a native signature or a shared memory layout changes; the Java
  * loader refuses a library whose ABI differs from the one it was compiled for. */
-#define U4J_ABI_VERSION 12
+#define U4J_ABI_VERSION 13
 
 /* struct u4j_ring_info: written by u4j_ring_create for Java (read with the INFO_* offsets of dev.uring4j.internal.Native). */
 #define U4J_INFO_FLAGS       0   /* u32 setup flags the kernel accepted */
@@ -26,7 +26,8 @@
 #define U4J_INFO_MEM_USED  280   /* u64 bytes of caller memory used (NO_MMAP rings), else 0 */
 #define U4J_INFO_CQES_OFF  288   /* u32 offset of the CQE array in the CQ ring (kernel layout) */
 #define U4J_INFO_REG_RING  292   /* s32 1 if the ring fd is registered (REGISTER_RING_FDS), else -errno */
-#define U4J_INFO_SIZE      296
+#define U4J_INFO_DIRECT_FDS 296  /* s32 1 if the kernel honours file_index (direct descriptors), else 0 */
+#define U4J_INFO_SIZE      304
 
 /* Batch result header (its own small buffer). Completions go to a separate array of
  * entries of 16 bytes (32 with CQE32): u64 user_data, s32 res, u32 flags [, u64 big_cqe[2]]. */
@@ -54,7 +55,8 @@
 	X(FIXED_FILE, 10)     /* fixed-file index outside the registered table */ \
 	X(BUF_INDEX, 11)      /* buf_index outside the registered buffers */ \
 	X(BUF_RANGE, 12)      /* address range outside its registered buffer */ \
-	X(BUF_GROUP, 13)      /* buffer select with no such provided-buffer group */
+	X(BUF_GROUP, 13)      /* buffer select with no such provided-buffer group */ \
+	X(FILE_INDEX_KERNEL, 14) /* file_index (a direct descriptor) on a kernel that ignores it */
 
 enum u4j_reject {
 	U4J_OK = 0,
@@ -100,6 +102,7 @@ static inline int u4j_reject_known(int code)
 	X(INFO_MEM_USED, U4J_INFO_MEM_USED) \
 	X(INFO_CQES_OFFSET, U4J_INFO_CQES_OFF) \
 	X(INFO_REG_RING, U4J_INFO_REG_RING) \
+	X(INFO_DIRECT_FDS, U4J_INFO_DIRECT_FDS) \
 	X(INFO_SIZE, U4J_INFO_SIZE) \
 	X(HDR_SUBMITTED, U4J_REAP_SUBMITTED) \
 	X(HDR_COUNT, U4J_REAP_COUNT) \
@@ -132,6 +135,7 @@ struct u4j_ring {
 	int drain_used;           /* an IO_DRAIN record was queued: zero-copy sends are refused from then on */
 	int creator_tid;          /* the thread that set it up: its registered ring fd lives in that thread's table */
 	unsigned inline_backoff;  /* batches left before a plain submit is again tried first (batch.c enter) */
+	int file_index_ignored;   /* the kernel ignores file_index (before direct descriptors, 5.15): see ring.c */
 	/* Java's staging, header and completion memory, attached once (u4j_ring_attach): the
 	 * batch call then takes counts, never addresses. */
 	const char *staging;

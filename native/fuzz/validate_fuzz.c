@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.nr_pbuf_groups = (cfg[0] >> 6) & 3; /* 0..3 groups, ids from the input */
 	r.zc_used = (cfg[0] >> 2) & 1;
 	r.drain_used = (cfg[0] >> 3) & 1;
+	r.file_index_ignored = (cfg[0] >> 4) & 1;
 	for (unsigned i = 0; i < r.nr_pbuf_groups; i++)
 		r.pbuf_groups[i] = ops[i];
 
@@ -62,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fast = u4j_validate_fast(&r, sqe);
 		if (fast && full != U4J_OK)
 			abort(); /* the fast path accepted a record the full validator refuses */
-		if (full < U4J_OK || full > U4J_REJECT_BUF_GROUP)
+		if (full < U4J_OK || full > U4J_REJECT_FILE_INDEX_KERNEL)
 			abort(); /* an unknown rejection code would reach Java */
 	}
 	return 0;

@@ -45,9 +45,10 @@ enum ring_kind {
 	R_ZC_USED,    /* R_FULL after a zero-copy send was queued */
 	R_DRAIN_USED, /* R_FULL after an IO_DRAIN record was queued */
 	R_SQE128,     /* R_FULL with 128-byte SQEs */
+	R_NO_DIRECT,  /* R_FULL on a kernel that ignores file_index (before direct descriptors) */
 	R_COUNT
 };
-static const char *const ring_names[R_COUNT] = {"full", "noprobe", "old", "zc_used", "drain_used", "sqe128"};
+static const char *const ring_names[R_COUNT] = {"full", "noprobe", "old", "zc_used", "drain_used", "sqe128", "no_direct"};
 
 static struct u4j_ring rings[R_COUNT];
 static struct iovec bufs[2] = {
@@ -224,6 +225,19 @@ static const struct tcase cases[] = {
 	T("close slot 0", R_FULL, OK, .opcode = IORING_OP_CLOSE, .file_index = 1),
 	T("close slot 8 (table of 8)", R_FULL, E(FIXED_FILE), .opcode = IORING_OP_CLOSE, .file_index = 9),
 	T("close slot 0 and fd 3", R_FULL, E(RESERVED), .opcode = IORING_OP_CLOSE, .fd = 3, .file_index = 1),
+	/* A kernel that ignores file_index would open a regular fd, accept one, or close fd 0. */
+	T("openat direct, file_index ignored", R_NO_DIRECT, E(FILE_INDEX_KERNEL), .opcode = IORING_OP_OPENAT,
+	  .fd = AT_FDCWD, .addr = 1, .file_index = 1),
+	T("openat any slot, file_index ignored", R_NO_DIRECT, E(FILE_INDEX_KERNEL), .opcode = IORING_OP_OPENAT,
+	  .fd = AT_FDCWD, .addr = 1, .file_index = IORING_FILE_INDEX_ALLOC),
+	T("openat, file_index ignored", R_NO_DIRECT, OK, .opcode = IORING_OP_OPENAT, .fd = AT_FDCWD, .addr = 1),
+	T("close slot 0, file_index ignored", R_NO_DIRECT, E(FILE_INDEX_KERNEL), .opcode = IORING_OP_CLOSE, .file_index = 1),
+	T("close fd 3, file_index ignored", R_NO_DIRECT, OK, .opcode = IORING_OP_CLOSE, .fd = 3),
+	T("accept direct, file_index ignored", R_NO_DIRECT, E(FILE_INDEX_KERNEL), .opcode = IORING_OP_ACCEPT, .fd = 3,
+	  .file_index = 1),
+	T("socket direct, file_index ignored", R_NO_DIRECT, E(FILE_INDEX_KERNEL), .opcode = IORING_OP_SOCKET, .fd = 2,
+	  .off = 1, .file_index = 1),
+	T("read, file_index ignored", R_NO_DIRECT, E(RESERVED), RD(READ), .file_index = 1),
 	T("close addr", R_FULL, E(RESERVED), .opcode = IORING_OP_CLOSE, .fd = 3, .addr = 1),
 	T("close len", R_FULL, E(RESERVED), .opcode = IORING_OP_CLOSE, .fd = 3, .len = 1),
 	T("close off", R_FULL, E(RESERVED), .opcode = IORING_OP_CLOSE, .fd = 3, .off = 1),
@@ -485,6 +499,7 @@ static void setup(void)
 	rings[R_ZC_USED].zc_used = 1;
 	rings[R_DRAIN_USED].drain_used = 1;
 	rings[R_SQE128].sqe_size = 128;
+	rings[R_NO_DIRECT].file_index_ignored = 1;
 }
 
 static uint64_t fix_addr(uint64_t a)

@@ -39,7 +39,12 @@ public final class FixedFiles {
         size = fds.length;
     }
 
-    /** Registers a table of {@code count} empty slots (5.19+), to be filled by update or openatDirect. */
+    /**
+     * Registers a table of {@code count} empty slots, to be filled by {@link #update} or by
+     * direct opens and accepts (those need direct descriptors, 5.15+). Kernels before 5.19,
+     * which lack sparse registration, get the same table registered as {@code count} entries
+     * of -1 (taken since 5.5).
+     */
     public void registerSparse(int count) throws UringException {
         ring.checkUsable();
         checkNotRegistered();

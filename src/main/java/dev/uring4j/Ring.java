@@ -347,7 +347,7 @@ public final class Ring implements AutoCloseable {
         return sqe(FileOps.openat(core(), "openat", dirfd, path, flags, mode, 0));
     }
 
-    /** Prepares openat into a registered file slot (5.15+): the result is 0, and no fd is created. */
+    /** Prepares openat into a registered file slot (direct descriptors, 5.15+): the result is 0, and no fd is created. */
     public Sqe openatDirect(int dirfd, String path, int flags, int mode, FixedFile slot) throws UringException {
         return sqe(FileOps.openat(core(), "openatDirect", dirfd, path, flags, mode, slot(slot) + 1));
     }

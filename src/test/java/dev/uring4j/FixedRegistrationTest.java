@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.TestSupport.Collector;
+import dev.uring4j.diag.UringSupport;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +76,9 @@ class FixedRegistrationTest {
         byte[] data = random(100, 3);
         Path p = file("d", data);
         try (Ring ring = TestSupport.open()) {
-            try {
-                ring.fixedFiles().registerSparse(8);
-            } catch (UringException e) {
-                assumeTrue(e.errno() != Errno.EINVAL, "kernel lacks sparse file tables (IORING_RSRC_REGISTER_SPARSE, Linux 5.19)");
-                throw e;
-            }
+            assumeTrue(UringSupport.get().isDirectDescriptorsSupported(),
+                    "kernel lacks direct descriptors (OPENAT/CLOSE into file_index, Linux 5.15)");
+            ring.fixedFiles().registerSparse(8);
             Collector c = new Collector();
             ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, ring.fixedFiles().slot(3)).tag(1);
             assertEquals(0, c.await(ring, 1).res(1), "direct open into slot 3");
@@ -97,6 +95,77 @@ class FixedRegistrationTest {
             int slot = c.await(ring, 5).res(5);
             assertTrue(slot >= 0 && slot < 8, "kernel-chosen slot " + slot);
         }
+    }
+
+    /**
+     * An empty table and update() are old (5.5); only the one-call sparse registration is 5.19.
+     * Regression: registerSparse threw EINVAL before 5.19.
+     */
+    @Test
+    void sparseTablesRegisterOnEveryKernelAndFillByUpdate() throws Exception {
+        byte[] data = random(64, 5);
+        Path p = file("u", data);
+        try (Ring ring = TestSupport.open()) {
+            ring.fixedFiles().registerSparse(4);
+            assertEquals(4, ring.fixedFiles().size());
+            int fd = openat(ring, p, Linux.O_RDONLY, 0);
+            ring.fixedFiles().update(1, fd);
+            Collector c = new Collector();
+            ByteBuffer b = ByteBuffer.allocateDirect(64);
+            ring.read(ring.fixedFiles().slot(1), b, 0).tag(1);
+            assertEquals(64, c.await(ring, 1).res(1));
+            assertEquals(data[63], b.get(63));
+            ring.read(ring.fixedFiles().slot(2), ByteBuffer.allocateDirect(8), 0).tag(2);
+            assertEquals(-Errno.EBADF, c.await(ring, 2).res(2), "an empty slot");
+            ring.fixedFiles().update(1, -1);
+            ring.read(ring.fixedFiles().slot(1), ByteBuffer.allocateDirect(8), 0).tag(3);
+            assertEquals(-Errno.EBADF, c.await(ring, 3).res(3), "emptied by update(1, -1)");
+            TestSupport.closeFd(ring, fd);
+        }
+    }
+
+    /**
+     * A kernel without direct descriptors (before 5.15) ignores file_index: a direct open would
+     * make a regular fd nobody closes (and a direct close would close fd 0: see
+     * {@link #aDirectCloseNeverClosesFdZero}). They are refused there, completing with -EINVAL.
+     * Regression: on 5.10 openatDirect completed with a new fd number instead of 0.
+     */
+    @Test
+    void aDirectOpenFillsTheSlotOrIsRefusedButNeverMakesAnFd() throws Exception {
+        Path p = file("o", random(16, 6));
+        try (Ring ring = TestSupport.open()) {
+            boolean direct = UringSupport.get().isDirectDescriptorsSupported();
+            // LINKAT came with direct descriptors (5.15): a second witness of the probe's answer.
+            assertEquals(ring.isOpcodeSupported(Opcode.LINKAT), direct, "direct descriptors vs LINKAT");
+            ring.fixedFiles().registerSparse(4);
+            Collector c = new Collector();
+            ring.openatDirect(Linux.AT_FDCWD, p.toString(), Linux.O_RDONLY, 0, ring.fixedFiles().slot(2)).tag(1);
+            if (direct) {
+                assertEquals(0, c.await(ring, 1).res(1), "opened into slot 2, no fd");
+                ByteBuffer b = ByteBuffer.allocateDirect(16);
+                ring.read(ring.fixedFiles().slot(2), b, 0).tag(2);
+                assertEquals(16, c.await(ring, 2).res(2));
+            } else {
+                UringException e = assertThrows(UringException.class, ring::submit);
+                assertTrue(e.getMessage().contains("no direct descriptors"), e.getMessage());
+                ring.reap(c);
+                assertEquals(-Errno.EINVAL, c.res(1));
+                assertEquals(0, ring.inFlight());
+            }
+        }
+    }
+
+    /** See {@link DirectCloseMain}: fd 0 of a process stays open whatever closeDirect meets. */
+    @Test
+    void aDirectCloseNeverClosesFdZero() throws Exception {
+        TestSupport.requireAvailable();
+        TestSupport.ChildResult r = TestSupport.runJava(
+                java.util.List.of("-During4j.library.path=" + System.getProperty("uring4j.library.path")),
+                TestSupport.childClasspath(), DirectCloseMain.class.getName());
+        assertEquals(0, r.exitCode, r.output);
+        assertTrue(r.output.contains("fd 0 open before: true, after: true"), r.output);
+        boolean direct = UringSupport.get().isDirectDescriptorsSupported();
+        assertTrue(r.output.contains(direct ? "closeDirect: 0" : "closeDirect refused: -22"), r.output);
     }
 
     @Test

@@ -37,7 +37,7 @@ class NativeLayoutTest {
         assertEquals(java, lib);
         // The table holds what the task says it must, so no group is silently skipped.
         for (String name : List.of("ABI_VERSION", "INFO_RING_FD", "INFO_SIZE", "HDR_SIZE", "HDR_DETAIL", "STAT_BYTES",
-                "SQE_SIZE", "CQE_SIZE", "REJECT_BUF_GROUP", "REJECTS_COUNT", "REJECTS_HIGHEST")) {
+                "SQE_SIZE", "CQE_SIZE", "REJECT_FILE_INDEX_KERNEL", "REJECTS_COUNT", "REJECTS_HIGHEST")) {
             assertTrue(lib.containsKey(name), name + " missing from " + lib);
         }
         assertEquals(64L, lib.get("SQE_SIZE"));
@@ -48,11 +48,11 @@ class NativeLayoutTest {
     @Test
     void theJavaTableHoldsEveryMirroredConstant() {
         Map<String, Long> java = NativeLoader.expectedLayout();
-        assertEquals(11, java.keySet().stream().filter(n -> n.startsWith("INFO_")).count(), java.toString());
+        assertEquals(12, java.keySet().stream().filter(n -> n.startsWith("INFO_")).count(), java.toString());
         assertEquals(7, java.keySet().stream().filter(n -> n.startsWith("HDR_")).count(), java.toString());
         assertEquals(4, java.keySet().stream().filter(n -> n.startsWith("STAT_")).count(), java.toString());
-        assertEquals(12L, java.get("REJECTS_COUNT"));
-        assertEquals(13L, java.get("REJECTS_HIGHEST"));
+        assertEquals(13L, java.get("REJECTS_COUNT"));
+        assertEquals(14L, java.get("REJECTS_HIGHEST"));
         assertEquals((long) Native.INFO_RING_FD, java.get("INFO_RING_FD"));
     }
 
@@ -111,15 +111,17 @@ class NativeLayoutTest {
     @Test
     void aLibraryWithAnUnknownRejectCodeIsRefused() throws Exception {
         Map<String, Long> table = new LinkedHashMap<>(NativeLoader.expectedLayout());
-        table.put("REJECT_SOMETHING_NEW", 14L);
+        long next = table.get("REJECTS_HIGHEST") + 1;
+        table.put("REJECT_SOMETHING_NEW", next);
         table.put("REJECTS_COUNT", table.get("REJECTS_COUNT") + 1);
-        table.put("REJECTS_HIGHEST", 14L);
+        table.put("REJECTS_HIGHEST", next);
         table.remove("STAT_MODE");
         ChildResult r = probeFake(table, true);
         assertTrue(r.output.contains("reason=NATIVE_LIBRARY_INCOMPATIBLE"), r.output);
-        assertTrue(r.output.contains("REJECT_SOMETHING_NEW is absent from the Java classes, 14 in the native library"),
+        assertTrue(r.output.contains("REJECT_SOMETHING_NEW is absent from the Java classes, " + next + " in the native library"),
                 r.output);
-        assertTrue(r.output.contains("REJECTS_HIGHEST is 13 in Java, 14 in the native library"), r.output);
+        assertTrue(r.output.contains("REJECTS_HIGHEST is " + (next - 1) + " in Java, " + next + " in the native library"),
+                r.output);
         assertTrue(r.output.contains("STAT_MODE is " + Native.STAT_MODE + " in Java, absent from the native library"),
                 r.output);
     }

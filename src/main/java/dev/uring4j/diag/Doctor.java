@@ -54,6 +54,7 @@ final class Doctor {
         Map<String, Object> flags = new LinkedHashMap<>();
         s.flagSupport().forEach((name, f) -> flags.put(name, f.supported() ? "supported" : f.errno()));
         root.put("setupFlags", flags);
+        root.put("directDescriptors", s.isDirectDescriptorsSupported());
         Map<String, Object> mem = new LinkedHashMap<>();
         mem.put("softLimit", m.softLimit());
         mem.put("hardLimit", m.hardLimit());
@@ -99,6 +100,8 @@ final class Doctor {
                     .append(f.supported() ? " yes  " : " NO  "));
             out.println("setup flags  (2-entry ring each):");
             wrap(out, flags.toString().trim());
+            out.println("direct fds   " + (s.isDirectDescriptorsSupported() ? "yes" : "NO: openatDirect, acceptDirect and "
+                    + "closeDirect are refused (direct descriptors came in 5.15)"));
         } else {
             out.println("io_uring     UNAVAILABLE: " + cause.reason());
             for (String line : cause.getMessage().split("\n")) {

@@ -58,6 +58,7 @@ public final class UringSupport {
     private final Map<String, FlagSupport> flags;
     private final List<KnownIssue> knownIssues;
     private final boolean syncCancel;
+    private final boolean directDescriptors;
 
     private UringSupport() {
         kernelRelease = Uring.kernelRelease();
@@ -76,12 +77,14 @@ public final class UringSupport {
         int feat = 0;
         int last = -1;
         boolean sync = false;
+        boolean direct = false;
         if (cause == null) {
             ByteBuffer info = Memory.allocate(Native.INFO_SIZE);
             long ring = NATIVE.ringCreate(2, 0, 0, -1, 0, -1, 0, 0, false, Memory.address(info));
             if (ring > 0) {
                 int r = NATIVE.syncCancelAll(ring, 0); // nothing to cancel: ENOENT where it exists, EINVAL before 6.0
                 sync = r != -Errno.EINVAL && r != -Errno.EOPNOTSUPP;
+                direct = info.getInt(Native.INFO_DIRECT_FDS) != 0;
                 NATIVE.ringDestroy(ring, true);
                 feat = info.getInt(Native.INFO_FEATURES);
                 last = info.getInt(Native.INFO_LAST_OP);
@@ -104,6 +107,7 @@ public final class UringSupport {
         features = feat;
         lastOp = last;
         syncCancel = sync;
+        directDescriptors = direct;
         flags = Collections.unmodifiableMap(f);
         int[] lib = parseLiburing(liburingVersion);
         knownIssues = kernelVersion == null ? List.of()
@@ -285,6 +289,16 @@ public final class UringSupport {
     /** Whether IORING_REGISTER_SYNC_CANCEL exists (6.0): close cancels without going through the SQ. */
     public boolean isSyncCancelSupported() {
         return syncCancel;
+    }
+
+    /**
+     * Whether the kernel has direct descriptors (5.15): opens, accepts and closes into
+     * registered file slots ({@code Ring.openatDirect}, {@code acceptDirect}, {@code closeDirect}).
+     * Found by a CLOSE that names an fd and a slot at once, which such a kernel refuses and an
+     * older one runs, ignoring the slot; without them those operations are refused at submit.
+     */
+    public boolean isDirectDescriptorsSupported() {
+        return directDescriptors;
     }
 
     /** Whether waits can carry a timeout without an extra SQE (IORING_FEAT_EXT_ARG, 5.11). */

@@ -24,7 +24,7 @@ public final class Native {
      * {@code U4J_REJECTS}): {@link NativeLoader} reads the library's table ({@link #layout})
      * when it loads and refuses the library if any value, or any name, differs.
      */
-    public static final int ABI_VERSION = 12;
+    public static final int ABI_VERSION = 13;
 
     /** Name prefixes of the constants checked against the library's layout table. */
     static final List<String> LAYOUT_PREFIXES =
@@ -48,6 +48,7 @@ public final class Native {
     public static final int REJECT_BUF_INDEX = 11;
     public static final int REJECT_BUF_RANGE = 12;
     public static final int REJECT_BUF_GROUP = 13;
+    public static final int REJECT_FILE_INDEX_KERNEL = 14;
 
     // Ring info layout (U4J_INFO_* in u4j.h).
     public static final int INFO_FLAGS = 0;
@@ -60,7 +61,8 @@ public final class Native {
     public static final int INFO_MEM_USED = 280;
     public static final int INFO_CQES_OFFSET = 288;
     public static final int INFO_REG_RING = 292;
-    public static final int INFO_SIZE = 296;
+    public static final int INFO_DIRECT_FDS = 296;
+    public static final int INFO_SIZE = 304;
 
     // Batch header layout (U4J_REAP_* in u4j.h).
     public static final int HDR_SUBMITTED = 0;

@@ -33,6 +33,8 @@ public final class NativeReject {
             case Native.REJECT_BUF_INDEX: return "buf_index is outside the registered buffers";
             case Native.REJECT_BUF_RANGE: return "the address range is outside its registered buffer";
             case Native.REJECT_BUF_GROUP: return "buffer select names no registered provided-buffer group";
+            case Native.REJECT_FILE_INDEX_KERNEL: return "this kernel has no direct descriptors (Linux 5.15) and ignores a "
+                    + "registered slot (file_index): the operation would make a regular fd, or close fd 0, instead";
             default: return null;
         }
     }
