@@ -111,12 +111,7 @@ public final class UringChannels {
             return jdk(path).newFileChannel(path, options, attrs);
         }
         OpenRequest r = OpenRequest.forFileChannel(options, attrs);
-        AsyncFile f;
-        try {
-            f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
-        } catch (IOException e) {
-            throw r.openFailure(e);
-        }
+        AsyncFile f = openFile(path, r);
         try {
             deleteIfAsked(path, r);
             return FileChannelVariant.create(f, new JdkTwin(f, path, r.read, r.write, r.append), r,
@@ -136,12 +131,7 @@ public final class UringChannels {
             return jdk(path).newAsynchronousFileChannel(path, options, executor, attrs);
         }
         OpenRequest r = OpenRequest.forAsynchronousFileChannel(options, attrs);
-        AsyncFile f;
-        try {
-            f = Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
-        } catch (IOException e) {
-            throw r.openFailure(e);
-        }
+        AsyncFile f = openFile(path, r);
         try {
             deleteIfAsked(path, r);
             return new UringAsynchronousFileChannel(f, new JdkTwin(f, path, r.read, r.write, false), r, executor,
@@ -149,6 +139,15 @@ public final class UringChannels {
         } catch (Throwable t) {
             f.close();
             throw t;
+        }
+    }
+
+    /** Opens the request's file through the engine; a refusal is reported as the JDK reports it. */
+    private static AsyncFile openFile(Path path, OpenRequest r) throws IOException {
+        try {
+            return Engine.ENGINE.open(path, r.engineOptions(), r.flags, r.mode, null);
+        } catch (IOException e) {
+            throw r.openFailure(e);
         }
     }
 

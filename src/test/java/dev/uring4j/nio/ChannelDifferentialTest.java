@@ -470,28 +470,42 @@ class ChannelDifferentialTest {
     }
 
     static String describe(ByteBuffer b) {
+        return describe(b, Integer.MAX_VALUE);
+    }
+
+    /** A buffer's state and its first {@code maxBytes} bytes ("..." if there are more). */
+    static String describe(ByteBuffer b, int maxBytes) {
         ByteBuffer all = b.duplicate().clear();
-        byte[] content = new byte[all.remaining()];
+        byte[] content = new byte[Math.min(all.remaining(), maxBytes)];
         all.get(content);
         return "position " + b.position() + " limit " + b.limit() + " capacity " + b.capacity() + " read-only "
-                + b.isReadOnly() + " " + Arrays.toString(content);
+                + b.isReadOnly() + " " + Arrays.toString(content) + (b.capacity() > maxBytes ? "..." : "");
     }
 
     private static String describe(Object v, Ctx c) throws Exception {
+        return describeResult(v, c.ch, c.ach, Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * A result as both sides must give it: {@code ch}/{@code ach} are "this channel", a lock
+     * is described (with its channel and owner if {@code owners}) and released, a mapping by
+     * its first {@code maxBytes} bytes.
+     */
+    static String describeResult(Object v, Object ch, Object ach, int maxBytes, boolean owners) throws Exception {
         if (v == null) {
             return "null";
         }
-        if (v == c.ch || v == c.ach) {
+        if (v == ch || v == ach) {
             return "this channel";
         }
         if (v instanceof MappedByteBuffer) {
-            return "mapping " + describe((ByteBuffer) v);
+            return "mapping " + describe((ByteBuffer) v, maxBytes);
         }
         if (v instanceof FileLock) {
             FileLock l = (FileLock) v;
             String d = "lock position " + l.position() + " size " + l.size() + " shared " + l.isShared() + " valid "
-                    + l.isValid() + " channel() " + (l.channel() == null ? "null" : l.channel() == c.ch ? "this" : "other")
-                    + " acquiredBy() " + (l.acquiredBy() == c.ch || l.acquiredBy() == c.ach ? "this" : "other");
+                    + l.isValid() + (owners ? " channel() " + (l.channel() == null ? "null" : l.channel() == ch ? "this" : "other")
+                    + " acquiredBy() " + (l.acquiredBy() == ch || l.acquiredBy() == ach ? "this" : "other") : "");
             if (l.acquiredBy().isOpen()) {
                 l.release();
             }

@@ -16,14 +16,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
-import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
@@ -1010,37 +1008,10 @@ class PublicApiDifferentialSweepTest {
 
     /** As ChannelDifferentialTest's description, of at most the first 64 bytes of a large buffer (a mapping of 2^31 - 1). */
     private static String buffer(ByteBuffer b) {
-        if (b.capacity() <= 64) {
-            return ChannelDifferentialTest.describe(b);
-        }
-        byte[] head = new byte[64];
-        b.duplicate().clear().get(head);
-        return "position " + b.position() + " limit " + b.limit() + " capacity " + b.capacity() + " read-only "
-                + b.isReadOnly() + " " + Arrays.toString(head) + "...";
+        return ChannelDifferentialTest.describe(b, 64);
     }
 
     private static String describe(Object v, Ctx c) throws Exception {
-        if (v == null) {
-            return "null";
-        }
-        if (v == c.ch || v == c.ach) {
-            return "this channel";
-        }
-        if (v instanceof MappedByteBuffer) {
-            return "mapping " + buffer((ByteBuffer) v);
-        }
-        if (v instanceof FileLock) {
-            FileLock l = (FileLock) v;
-            String d = "lock position " + l.position() + " size " + l.size() + " shared " + l.isShared() + " valid "
-                    + l.isValid();
-            if (l.acquiredBy().isOpen()) {
-                l.release();
-            }
-            return d;
-        }
-        if (v instanceof Integer || v instanceof Long || v instanceof Boolean || v instanceof String) {
-            return v.getClass().getSimpleName() + " " + v;
-        }
-        return v.getClass().getName();
+        return ChannelDifferentialTest.describeResult(v, c.ch, c.ach, 64, false);
     }
 }
