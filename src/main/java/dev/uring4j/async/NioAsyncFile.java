@@ -164,31 +164,61 @@ final class NioAsyncFile extends AsyncFile {
     @Override
     AsyncFuture<Long> doRead(ByteBuffer[] dsts, long position) {
         return run(() -> {
+            ByteBuffer[] places = places(dsts);
             long total = 0;
-            for (ByteBuffer b : dsts) {
-                while (b.hasRemaining()) {
-                    int n = channel.read(b, position + total);
-                    if (n <= 0) {
-                        return total == 0 && n < 0 ? -1L : total;
+            try {
+                for (ByteBuffer b : places) {
+                    while (b.hasRemaining()) {
+                        int n = channel.read(b, position + total);
+                        if (n <= 0) {
+                            return total == 0 && n < 0 ? -1L : total;
+                        }
+                        total += n;
                     }
-                    total += n;
                 }
+                return total;
+            } finally {
+                advance(dsts, places);
             }
-            return total;
         });
     }
 
     @Override
     AsyncFuture<Long> doWrite(ByteBuffer[] srcs, long position) {
         return run(() -> {
+            ByteBuffer[] places = places(srcs);
             long total = 0;
-            for (ByteBuffer b : srcs) {
-                while (b.hasRemaining()) {
-                    total += channel.write(b, position + total);
+            try {
+                for (ByteBuffer b : places) {
+                    while (b.hasRemaining()) {
+                        total += channel.write(b, position + total);
+                    }
                 }
+                return total;
+            } finally {
+                advance(srcs, places);
             }
-            return total;
         });
+    }
+
+    /**
+     * The buffers of a vectored call as iovecs: each one's bytes from its position to its limit
+     * when the call starts, a view of its own, so that a buffer given twice is two places (as
+     * in readv/writev and the io_uring backend) rather than one that the first place used up.
+     */
+    private static ByteBuffer[] places(ByteBuffer[] buffers) {
+        ByteBuffer[] places = new ByteBuffer[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            places[i] = buffers[i].duplicate();
+        }
+        return places;
+    }
+
+    /** Each buffer's position moves past what its place transferred. */
+    private static void advance(ByteBuffer[] buffers, ByteBuffer[] places) {
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i].position(places[i].position());
+        }
     }
 
     @Override

@@ -60,6 +60,34 @@ class AsyncFileTest {
         return e.getCause();
     }
 
+    /**
+     * One buffer given twice to a vectored call is two places, as writev(2)'s iovecs are and as
+     * the io_uring backend's iovecs are: both backends transfer 8 bytes through a 4-byte buffer
+     * and leave its position at 4 (each place advances it from where it started).
+     * Regression: the NIO backend read and wrote 4.
+     */
+    @ParameterizedTest
+    @EnumSource(AsyncFile.Backend.class)
+    void aBufferGivenTwiceIsTwoPlacesOnBothBackends(AsyncFile.Backend b) throws Exception {
+        Path p = dir.resolve("twice");
+        Files.write(p, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        try (AsyncFile f = open(b, p, RW)) {
+            for (boolean direct : new boolean[] {false, true}) {
+                ByteBuffer x = direct ? ByteBuffer.allocateDirect(4) : ByteBuffer.allocate(4);
+                assertEquals(8L, get(f.read(new ByteBuffer[] {x, x}, 0)), "read, direct " + direct);
+                assertEquals(4, x.position(), "read, direct " + direct);
+                assertEquals(5, x.get(0), "the second place was filled last, direct " + direct);
+                x.clear().put(0, (byte) 42);
+                assertEquals(8L, get(f.write(new ByteBuffer[] {x, x}, 1)), "write, direct " + direct);
+                assertEquals(4, x.position(), "write, direct " + direct);
+                byte[] now = Files.readAllBytes(p);
+                assertEquals(42, now[1], "direct " + direct);
+                assertEquals(42, now[5], "the buffer written at both places, direct " + direct);
+                Files.write(p, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(AsyncFile.Backend.class)
     void randomOffsetsAndSizesRoundTrip(AsyncFile.Backend b) throws Exception {
