@@ -320,9 +320,9 @@ static inline int u4j_validate_inline(const struct u4j_ring *r, const struct io_
 		return rc;
 	if (r->last_op >= 0 && !r->ops[sqe->opcode])
 		return U4J_REJECT_OPCODE_KERNEL;
-	/* Before direct descriptors (5.15) the kernel ignores file_index: a direct open or
-	 * accept would create a regular fd nobody closes, and a direct close (fd 0) would
-	 * close the process's stdin. */
+	/* A kernel without direct descriptors (5.15) or the stable checks of unused fields
+	 * ignores file_index: a direct open or accept would create a regular fd nobody closes,
+	 * and a direct close (fd 0) would close the process's stdin (ring.c probes which). */
 	if (sqe->file_index && r->file_index_ignored)
 		return U4J_REJECT_FILE_INDEX_KERNEL;
 	return U4J_OK;

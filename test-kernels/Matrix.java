@@ -91,6 +91,9 @@ public final class Matrix {
         }
         c.put("sockets through the ring (SOCKET)", hasOp(json, "SOCKET") ? "supported"
                 : "syscall instead (Sockets.open)");
+        c.put("direct descriptors (openatDirect, acceptDirect, closeDirect)",
+                json.contains("\"directDescriptors\": true") ? "supported" : json.contains("\"directDescriptors\": false")
+                        ? "refused at submit (the kernel would ignore the slot)" : "");
         c.put("sendmsg / recvmsg", hasOp(json, "SENDMSG") && hasOp(json, "RECVMSG") ? "supported" : "refused");
         c.put("zero-copy send (SEND_ZC / SENDMSG_ZC)", (hasOp(json, "SEND_ZC") ? "SEND_ZC" : "no SEND_ZC")
                 + (hasOp(json, "SENDMSG_ZC") ? ", SENDMSG_ZC" : ", no SENDMSG_ZC"));
