@@ -112,6 +112,22 @@ final class UringPath implements Path {
         return wrap(wrapped.resolve(unwrap(other)));
     }
 
+    /**
+     * JDK 22's {@code Path.resolve(Path, Path...)} as the platform's path answers it: it reads
+     * {@code more} before {@code first} (a null {@code more} is a NullPointerException whatever
+     * {@code first} is), where {@code Path}'s default resolves {@code first} first. Compiled
+     * for JDK 17, where {@code Path} has no such method, so no {@code @Override}: on JDK 22+
+     * the JVM takes it as the override all the same.
+     */
+    public Path resolve(Path first, Path... more) {
+        Objects.requireNonNull(more, "more");
+        Path result = resolve(first);
+        for (Path p : more) {
+            result = result.resolve(p);
+        }
+        return result;
+    }
+
     @Override
     public Path resolve(String other) {
         return wrap(wrapped.resolve(other));
