@@ -36,9 +36,11 @@ static int direct_fds;
  * The test: CLOSE of an eventfd of our own with file_index set, on a private ring (never
  * the caller's: an SQE left behind by a failed submit would close a reused fd later). A
  * kernel with direct descriptors refuses fd and file_index together (-EINVAL); one without
- * closes the eventfd (0). If no private ring can be set up (memlock), LINKAT (5.15) proves
- * them and its absence counts as none, uncached: safe, if strict where they were backported
- * without it (Debian's 5.10).
+ * closes the eventfd (0). A stable kernel whose checks refuse an unused file_index answers
+ * -EINVAL too, and then refuses the direct operations itself: safe either way, as what the
+ * guard prevents is a kernel running them on fds. If no private ring can be set up
+ * (memlock), LINKAT (5.15) proves them and its absence counts as none, uncached: safe, if
+ * strict where they were backported without it (Debian's 5.10).
  */
 static int probe_direct_fds(const struct u4j_ring *r)
 {

@@ -34,7 +34,8 @@ public final class NativeReject {
             case Native.REJECT_BUF_RANGE: return "the address range is outside its registered buffer";
             case Native.REJECT_BUF_GROUP: return "buffer select names no registered provided-buffer group";
             case Native.REJECT_FILE_INDEX_KERNEL: return "this kernel has no direct descriptors (Linux 5.15) and ignores a "
-                    + "registered slot (file_index): the operation would make a regular fd, or close fd 0, instead";
+                    + "registered slot (file_index): the operation would make a regular fd, or close fd 0, instead: use openat, accept and closeFd with regular fds "
+                    + "there (UringSupport.isDirectDescriptorsSupported() tells beforehand)";
             default: return null;
         }
     }
